@@ -1,0 +1,5 @@
+import sys
+
+from govern.cli.app import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The command line: thin typer commands that call, render and exit."""

@@ -1,0 +1,65 @@
+"""The typer application and the one place that maps errors to exit codes."""
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from govern import __version__
+from govern.errors import EXIT_INTERNAL, EXIT_USAGE, GovernError
+
+app = typer.Typer(
+    name="govern",
+    help="Should this change land? Enforce the architecture decisions in adr/.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"govern {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    if debug:
+        os.environ["GOVERN_DEBUG"] = "1"
+
+
+def _register_commands() -> None:
+    # Each command group lives in its own module and adds itself to `app`.
+    from govern.cli import commands  # noqa: F401  (import registers the commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: run the CLI, never show a traceback unless --debug."""
+    _register_commands()
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("GOVERN_DEBUG") == "1"
+    try:
+        app(args=args, prog_name="govern")  # standalone: click handles usage errors (exit 2)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_USAGE)
+    except GovernError as err:
+        typer.echo(str(err) if "\n" in str(err) else f"govern: {err}", err=True)
+        return err.exit_code
+    except (BrokenPipeError, KeyboardInterrupt):
+        return EXIT_USAGE
+    except Exception:  # a bug: say so, exit 3, traceback only when asked
+        if debug:
+            raise
+        exc = sys.exc_info()[1]
+        typer.echo(f"govern: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", err=True)
+        return EXIT_INTERNAL
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

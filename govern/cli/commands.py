@@ -1,0 +1,2 @@
+"""Imports every command module so that each registers itself on the app."""
+from govern.cli import adr_cmd, check_cmd, facts_cmd, hook_cmd, notes_cmd  # noqa: F401

@@ -1,0 +1,72 @@
+"""`[tool.govern]` in the governed tree's pyproject.toml, validated into one dataclass.
+
+Every key has a default, so a repository without the section works. Keys are
+documented in docs/configuration.md; unknown keys are an error (exit 2).
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+
+from govern.errors import UsageError
+
+ENGINES = ("auto", "pydatalog", "clingo")
+
+
+@dataclass(frozen=True)
+class Config:
+    adr_dir: str = "adr"
+    # Import roots (directories holding top-level packages). Empty: discovered.
+    roots: tuple[str, ...] = ()
+    engine: str = "auto"
+    # Facts bigger than this many relevant facts go to clingo when engine = "auto".
+    engine_threshold: int = 2000
+    max_blob_size: int = 1_000_000
+    allowed_signers: str = ".govern/allowed_signers"
+    # Extra regular expressions (matched against author e-mail/name and trailers) per actor kind.
+    agent_patterns: tuple[str, ...] = ()
+    bot_patterns: tuple[str, ...] = ()
+    # Who may change adr/: "human-or-signed" (default) or "anyone".
+    adr_changes: str = "human-or-signed"
+    hook_budget: float = 4.0
+    fail_open: bool = False
+
+
+_KEYS = {f.name.replace("_", "-"): f for f in fields(Config) }
+
+
+def parse_config(pyproject: bytes | None, path: str = "pyproject.toml") -> Config:
+    """Read `[tool.govern]` from pyproject.toml bytes (None: no file, all defaults)."""
+    if not pyproject:
+        return Config()
+    try:
+        data = tomllib.loads(pyproject.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise UsageError(f"{path}: invalid TOML: {err}") from None
+    section = data.get("tool", {}).get("govern", {})
+    if not isinstance(section, dict):
+        raise UsageError(f"{path}: [tool.govern] must be a table")
+    values = {}
+    for key, value in section.items():
+        spec = _KEYS.get(key)
+        if spec is None:
+            raise UsageError(f"{path}: [tool.govern]: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
+        values[spec.name] = _coerce(path, key, spec.type, value)
+    config = Config(**values)
+    if config.engine not in ENGINES:
+        raise UsageError(f"{path}: [tool.govern] engine must be one of {', '.join(ENGINES)}")
+    if config.adr_changes not in ("human-or-signed", "anyone"):
+        raise UsageError(f"{path}: [tool.govern] adr-changes must be 'human-or-signed' or 'anyone'")
+    return config
+
+
+def _coerce(path: str, key: str, kind: str, value: object) -> object:
+    expected = {"str": str, "int": int, "float": (int, float), "bool": bool}
+    if kind.startswith("tuple"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"{path}: [tool.govern] {key} must be a list of strings")
+        return tuple(value)
+    want = expected.get(kind)
+    if want is not None and (not isinstance(value, want) or (kind != "bool" and isinstance(value, bool))):
+        raise UsageError(f"{path}: [tool.govern] {key} must be of type {kind}")
+    return float(value) if kind == "float" else value

@@ -1,0 +1,50 @@
+"""One error hierarchy; the CLI maps it to exit codes (see govern.cli.app)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A located problem in user input: `path:line:col: message`."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class GovernError(Exception):
+    """Base of every error a user can cause; `exit_code` tells the CLI what to return."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(GovernError):
+    """Bad command-line arguments, bad configuration, unknown revision."""
+
+
+@dataclass
+class AdrError(GovernError):
+    """One or more ADRs are invalid. All diagnostics of all ADRs, sorted."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.diagnostics = sorted(set(self.diagnostics))
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(d) for d in self.diagnostics)
+
+
+class GitError(GovernError):
+    """A git command failed (unknown revision, not a repository, ...)."""

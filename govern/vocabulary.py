@@ -1,0 +1,51 @@
+"""The fact vocabulary (SPEC §4), declared once. Rules may read these; none may derive them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    params: tuple[str, ...]
+    doc: str
+    # Which part of govern produces the relation: "tree" (facts extractors on the
+    # evaluated tree), "change" (the commit being judged), "helper" (computed in
+    # Python only for the constants rules mention), "native" (graph search), "adr".
+    origin: str
+
+    @property
+    def arity(self) -> int:
+        return len(self.params)
+
+
+VOCABULARY: dict[str, Relation] = {
+    r.name: r
+    for r in (
+        Relation("file", ("Path",), "A file in the evaluated tree.", "tree"),
+        Relation("module", ("Module", "Path"), "A Python module and the file defining it (src layouts, packages, namespace packages).", "tree"),
+        Relation("imports", ("Src", "Dst"), "Module Src imports Dst (the most specific module named; external modules too; relative imports resolved).", "tree"),
+        Relation("reaches", ("Src", "Dst"), "Src imports Dst directly or through a chain of imports; evaluated by native graph search, never by recursion in the engine; its proof is the import chain.", "native"),
+        Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
+        Relation("glob", ("Path", "Pattern"), "Path matches the gitignore-style Pattern (for every pattern the rules mention).", "helper"),
+        Relation("declares", ("Manifest", "Dist"), "A manifest (pyproject.toml, requirements*.txt, setup.cfg, package.json) declares a dependency; Dist normalised per PEP 503.", "tree"),
+        Relation("owner", ("Path", "Owner"), "An effective CODEOWNERS owner of Path (last matching line wins).", "tree"),
+        Relation("parse_error", ("Path", "Message"), "A file that could not be parsed (syntax error, undecodable bytes, absurd nesting).", "tree"),
+        Relation("skipped", ("Path", "Reason"), "A file left out of extraction (e.g. larger than the configured size limit).", "tree"),
+        Relation("changed", ("Path", "Kind"), "Path is added/modified/deleted/renamed (A/M/D/R) by the commit being judged.", "change"),
+        Relation("actor", ("Kind",), "The class of who made the commit: agent, human or bot (from trailers, author and config; a claim).", "change"),
+        Relation("author", ("Email",), "The commit's author e-mail (a claim, not authenticated).", "change"),
+        Relation("trailer", ("Key", "Value"), "A trailer of the commit message, as git interpret-trailers parses it (a claim).", "change"),
+        Relation("signed_by", ("Principal",), "The commit's signature verifies against the governed allowed-signers file (authenticated).", "change"),
+        Relation("pusher", ("User",), "The authenticated pusher given by the git server (pre-receive only; authenticated).", "change"),
+        Relation("adr", ("Id", "Status"), "An ADR and its status.", "adr"),
+        Relation("supersedes", ("A", "B"), "ADR A supersedes ADR B.", "adr"),
+        Relation("rule", ("RuleId", "AdrId", "Severity"), "A rule, its ADR and its severity.", "adr"),
+    )
+}
+
+# Relations a rule may derive for others (SPEC §3).
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "violation": ("RuleId", "Subject", "Message"),
+    "exempt": ("RuleId", "Subject", "Reason"),
+}
