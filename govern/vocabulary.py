@@ -28,6 +28,7 @@ VOCABULARY: dict[str, Relation] = {
         Relation("reaches", ("Src", "Dst"), "Src imports Dst directly or through a chain of imports; evaluated by native graph search, never by recursion in the engine; its proof is the import chain.", "native"),
         Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
         Relation("glob", ("Path", "Pattern"), "Path matches the gitignore-style Pattern (for every pattern the rules mention).", "helper"),
+        Relation("dist_match", ("Dist", "Pattern"), "Distribution name Dist matches the glob Pattern (for every pattern the rules mention).", "helper"),
         Relation("declares", ("Manifest", "Dist"), "A manifest (pyproject.toml, requirements*.txt, setup.cfg, package.json) declares a dependency; Dist normalised per PEP 503.", "tree"),
         Relation("owner", ("Path", "Owner"), "An effective CODEOWNERS owner of Path (last matching line wins).", "tree"),
         Relation("parse_error", ("Path", "Message"), "A file that could not be parsed (syntax error, undecodable bytes, absurd nesting).", "tree"),
