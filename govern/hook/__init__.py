@@ -1,0 +1,1 @@
+"""Server hooks: pre-receive (judge, reject), post-receive (write notes), the audit log."""

@@ -1,0 +1,84 @@
+"""`govern hook install --server BARE_REPO`: hook scripts plus the receive settings they rely on.
+
+Idempotent: a second run finds the same scripts and settings and changes nothing.
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govern.errors import UsageError
+from govern.notes.git_plumbing import run_git, try_git
+from govern.notes.store import NOTES_REF
+
+HOOKS = ("pre-receive", "post-receive")
+MARKER = "# installed by govern"
+# receive.hideRefs: clients neither see nor push refs/notes/govern (only post-receive writes it).
+# receive.fsckObjects: malformed objects are refused before govern reads them.
+# (key, value, multi-valued: add the value once beside others instead of replacing)
+SETTINGS = (("receive.hideRefs", NOTES_REF, True), ("receive.fsckObjects", "true", False))
+
+
+@dataclass
+class InstallReport:
+    """What an install changed (empty lists: it was already installed)."""
+
+    hooks_dir: Path
+    written: list[str] = field(default_factory=list)
+    configured: list[str] = field(default_factory=list)
+
+
+def govern_command() -> list[str]:
+    """The absolute command line of the running govern: the console script next to this Python, else -m."""
+    script = Path(sys.executable).parent / "govern"
+    if script.is_file():
+        return [str(script.absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "govern"]
+
+
+def script_text(hook: str, command: list[str]) -> str:
+    """The shim: the same three lines as hooks/<hook>, with an absolute command."""
+    line = " ".join(shlex.quote(part) for part in [*command, "hook", hook])
+    return f'#!/bin/sh\n{MARKER}; all logic is in govern.hook (tested Python).\nexec {line} "$@"\n'
+
+
+def install(repo: Path, force: bool = False) -> InstallReport:
+    """Install both hooks into `repo` (a bare server repository) and set the receive settings."""
+    if try_git(repo, "rev-parse", "--git-dir") is None:
+        raise UsageError(f"{repo}: not a git repository")
+    hooks_dir = Path(run_git(repo, "rev-parse", "--git-path", "hooks").decode().strip())
+    if not hooks_dir.is_absolute():
+        hooks_dir = (Path(repo) / hooks_dir).resolve()
+    report = InstallReport(hooks_dir)
+    command = govern_command()
+    for hook in HOOKS:
+        if _write_hook(hooks_dir / hook, script_text(hook, command), force):
+            report.written.append(hook)
+    for key, value, multi in SETTINGS:
+        if _configure(repo, key, value, multi):
+            report.configured.append(f"{key}={value}")
+    return report
+
+
+def _write_hook(path: Path, text: str, force: bool) -> bool:
+    if path.exists():
+        current = path.read_text(errors="replace")
+        if current == text and path.stat().st_mode & 0o111:
+            return False
+        if MARKER not in current and not force:
+            raise UsageError(f"{path} exists and was not installed by govern; move it away or pass --force")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+    return True
+
+
+def _configure(repo: Path, key: str, value: str, multi: bool) -> bool:
+    """Set key=value unless already there (multi-valued keys keep their other values)."""
+    present = (try_git(repo, "config", "--get-all", key) or b"").decode().split("\n")
+    if value in present:
+        return False
+    run_git(repo, "config", *(["--add"] if multi else []), key, value)
+    return True

@@ -1,0 +1,86 @@
+"""The `old new ref` lines git gives pre-receive and post-receive, validated and classified."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from govern.errors import UsageError
+from govern.notes.git_plumbing import ZERO, resolve, run_git, try_git
+
+_OID = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+_REF = re.compile(r"^refs/[^\x00-\x20\x7f~^:?*\[\\]+$")
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    """One line of hook input. A zero id means the ref is created (old) or deleted (new)."""
+
+    old: str
+    new: str
+    ref: str
+
+    @property
+    def created(self) -> bool:
+        return set(self.old) == {"0"}
+
+    @property
+    def deleted(self) -> bool:
+        return set(self.new) == {"0"}
+
+    def key(self) -> str:
+        """A file-name-safe key for this exact update (the pre→post-receive handover)."""
+        return hashlib.sha256(f"{self.ref}\0{self.old}\0{self.new}".encode()).hexdigest()
+
+    def as_dict(self) -> dict:
+        return {"ref": self.ref, "old": self.old, "new": self.new}
+
+
+def parse_updates(text: str) -> list[RefUpdate]:
+    """Parse hook stdin; anything malformed is a UsageError naming the line (the hook fails closed)."""
+    updates = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(" ")
+        if len(parts) != 3 or not _OID.match(parts[0]) or not _OID.match(parts[1]) or not _REF.match(parts[2]):
+            raise UsageError(f"malformed hook input line {number}: {line[:200]!r} (expected 'OLD NEW REF')")
+        updates.append(RefUpdate(*parts))
+    return updates
+
+
+def peel_commit(repo, oid: str, ref: str) -> str:
+    """The commit an id names (annotated tags peeled); a tag of a tree or blob is an error."""
+    commit = resolve(repo, f"{oid}^{{commit}}")
+    if commit is None:
+        raise UsageError(f"{ref}: {oid[:12]} does not point to a commit; govern judges commits only")
+    return commit
+
+
+def default_branch(repo) -> tuple[str, str] | None:
+    """(ref, commit) of the repository's default branch (what HEAD names), or None if it has no commit."""
+    ref = try_git(repo, "symbolic-ref", "--quiet", "HEAD")
+    if ref is None:
+        return None
+    name = ref.decode().strip()
+    commit = resolve(repo, f"{name}^{{commit}}")
+    return (name, commit) if commit else None
+
+
+def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str]) -> list[str]:
+    """Commits the update brings, oldest first.
+
+    An update: OLD..NEW (also right after a force push: everything not on the old tip).
+    A new ref: NEW minus what `exclude` (the default branch) already has. Not `--not --all`:
+    that skips commits already parked on another, unprotected branch, so
+    `git push origin sneaky:main`-style bypasses would go unjudged.
+    """
+    if update.created:
+        args = [tip, "--not", *exclude] if exclude else [tip]
+    else:
+        args = [f"{peel_commit(repo, update.old, update.ref)}..{tip}"]
+    out = run_git(repo, "rev-list", "--reverse", "--topo-order", *args, "--")
+    return out.decode().split()
+
+
+__all__ = ["ZERO", "RefUpdate", "parse_updates", "peel_commit", "default_branch", "new_commits"]

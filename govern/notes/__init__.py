@@ -1,0 +1,1 @@
+"""Verdict notes: canonical JSON blobs under refs/notes/govern, written with compare-and-swap."""
