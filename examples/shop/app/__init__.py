@@ -1,0 +1,1 @@
+"""A tiny shop: api (HTTP) → service (use cases) → db (storage); billing talks to Stripe."""

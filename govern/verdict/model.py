@@ -1,0 +1,161 @@
+"""The verdict: what was judged, which rules applied, what they found, allow or block.
+
+Everything here is plain data that round-trips through JSON (`to_json`/`from_json`),
+so a verdict read back from a note renders exactly like a fresh one. The JSON shape
+is documented key by key in docs/json-format.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+FORMAT = 1
+BLOCK, WARN = "block", "warn"
+
+
+@dataclass(frozen=True)
+class AdrInfo:
+    """An ADR that was loaded (whatever its status)."""
+
+    id: str
+    title: str
+    status: str
+    path: str
+    blob: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "status": self.status, "path": self.path, "blob": self.blob}
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule of a loaded ADR, and whether it applied (`reason` says why not)."""
+
+    id: str
+    adr: str
+    kind: str
+    severity: str
+    applies: bool
+    reason: str | None
+    message: str = ""
+    location: str = ""  # ADR file:line of the rule
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "adr": self.adr, "kind": self.kind, "severity": self.severity,
+            "applies": self.applies, "reason": self.reason, "message": self.message,
+            "location": self.location,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation, or an exempted violation (then `reason` and `violation_proof` are set).
+
+    `proof` is the proof JSON (govern.datalog.proof.Proof.to_json()) of the violation,
+    or for an exemption the proof of the `exempt` atom that lifted it.
+    """
+
+    rule: str
+    adr: str
+    adr_title: str
+    subject: str
+    location: str
+    message: str
+    severity: str
+    new: bool
+    proof: Mapping[str, Any]
+    reason: str | None = None
+    violation_proof: Mapping[str, Any] | None = None
+
+    def key(self) -> tuple:
+        return (self.subject, self.rule, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "rule": self.rule, "adr": self.adr, "adr_title": self.adr_title, "subject": self.subject,
+            "location": self.location, "message": self.message, "severity": self.severity,
+            "new": self.new, "proof": self.proof,
+        }
+        if self.violation_proof is not None:
+            out["reason"] = self.reason
+            out["violation_proof"] = self.violation_proof
+        return out
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Finding:
+        return Finding(
+            rule=data["rule"], adr=data["adr"], adr_title=data["adr_title"], subject=data["subject"],
+            location=data["location"], message=data["message"], severity=data["severity"],
+            new=data["new"], proof=data["proof"], reason=data.get("reason"),
+            violation_proof=data.get("violation_proof"),
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of judging one tree with the ADRs of (usually) the same tree."""
+
+    version: str
+    engine: str
+    target: str  # "worktree" | "index" | "commit" | "tree"
+    commit: str | None
+    tree: str | None
+    base: str | None  # commit given to --new-since / old tip; None: every violation is new
+    date: str  # ISO date that rule expiry was compared with
+    adrs: tuple[AdrInfo, ...] = ()
+    rules: tuple[RuleInfo, ...] = ()
+    violations: tuple[Finding, ...] = ()
+    exemptions: tuple[Finding, ...] = ()
+    stats: Mapping[str, Any] = field(default_factory=dict, compare=False)  # timings; never serialised
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """Violations that block: severity block, not exempted, and new (when a base was given)."""
+        return [v for v in self.violations if v.severity == BLOCK and v.new]
+
+    @property
+    def outcome(self) -> str:
+        return "block" if self.blocking else "allow"
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "adrs": len(self.adrs),
+            "rules": sum(1 for r in self.rules if r.applies),
+            "violations": len(self.violations),
+            "blocking": len(self.blocking),
+            "warnings": sum(1 for v in self.violations if v.severity == WARN),
+            "legacy": sum(1 for v in self.violations if v.severity == BLOCK and not v.new),
+            "exempted": len(self.exemptions),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The SPEC §5/§7 object (the `govern check --format json` output and the note body)."""
+        return {
+            "format": FORMAT,
+            "govern": self.version,
+            "engine": self.engine,
+            "target": self.target,
+            "commit": self.commit,
+            "tree": self.tree,
+            "base": self.base,
+            "date": self.date,
+            "adrs": [a.to_json() for a in sorted(self.adrs, key=lambda a: a.id)],
+            "rules": [r.to_json() for r in sorted(self.rules, key=lambda r: (r.adr, r.id))],
+            "verdict": self.outcome,
+            "violations": [v.to_json() for v in sorted(self.violations, key=Finding.key)],
+            "exemptions": [e.to_json() for e in sorted(self.exemptions, key=Finding.key)],
+            "summary": self.summary(),
+        }
+
+    @staticmethod
+    def from_json(data: Mapping[str, Any]) -> Verdict:
+        """Rebuild a verdict from its JSON (e.g. a note) so it renders like a fresh one."""
+        return Verdict(
+            version=data["govern"], engine=data["engine"], target=data.get("target", "commit"),
+            commit=data.get("commit"), tree=data.get("tree"), base=data.get("base"), date=data["date"],
+            adrs=tuple(AdrInfo(**a) for a in data["adrs"]),
+            rules=tuple(RuleInfo(**r) for r in data["rules"]),
+            violations=tuple(Finding.from_json(v) for v in data["violations"]),
+            exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
+        )
