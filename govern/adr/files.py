@@ -1,0 +1,36 @@
+"""Where ADR files come from: a directory on disk (the CLI) or a facts Tree (a commit, the index)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from govern.adr.loader import load_adrs
+from govern.adr.model import AdrSet
+from govern.errors import UsageError
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of `data` (what `git hash-object` prints), computed without git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def load_adr_dir(path: str | Path) -> AdrSet:
+    """Load the `*.md` files directly inside `path`; paths in diagnostics are `<path>/<name>`."""
+    root = Path(path)
+    if not root.is_dir():
+        raise UsageError(f"ADR directory {str(path)!r} not found (run `govern init`, or pass --adr-dir)")
+    prefix = str(path).rstrip("/")
+    files = []
+    for entry in sorted(root.iterdir()):
+        if entry.suffix == ".md" and entry.is_file() and not entry.is_symlink():
+            data = entry.read_bytes()
+            files.append((f"{prefix}/{entry.name}", data, blob_id(data)))
+    return load_adrs(files)
+
+
+def load_adr_tree(tree, adr_dir: str) -> AdrSet:
+    """Load the `*.md` files directly inside `adr_dir` of a facts.tree.Tree (entries()/read_many())."""
+    prefix = adr_dir.strip("/") + "/"
+    wanted = [e for e in tree.entries() if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")]
+    contents = tree.read_many([e.blob for e in wanted])
+    return load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])

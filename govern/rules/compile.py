@@ -1,0 +1,174 @@
+"""ADR front matter + ```datalog blocks → checked, namespaced RuleSpecs (all diagnostics at once).
+
+The loader (govern.adr) hands over neutral `AdrSource`s, so this package knows
+nothing of files, YAML or markdown.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from govern.datalog.model import Rule
+from govern.errors import Diagnostic
+from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
+from govern.rules.kinds import CHANGE_KINDS, KINDS, KindInput
+from govern.rules.spec import RuleSpec
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One validated item of `rules:`; `positions` maps paths inside the item to (line, col)."""
+
+    id: str
+    kind: str
+    block: Any
+    message: str | None
+    severity: str | None
+    expires: date | None
+    line: int
+    col: int = 1
+    positions: Mapping[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: tuple) -> tuple[int, int]:
+        """Position of the deepest known prefix of `path` (relative to the item)."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.positions:
+                return self.positions[path[:end]]
+        return self.line, self.col
+
+
+@dataclass(frozen=True)
+class AdrSource:
+    id: str
+    path: str
+    enforcement: str
+    entries: tuple[RuleEntry, ...]
+    blocks: tuple[tuple[str, int], ...]  # (text, file line of its first line)
+
+
+def exemptions_id(adr_id: str) -> str:
+    """Id of the RuleSpec holding an ADR's exempt/3 clauses (not a valid user rule id)."""
+    return f"{adr_id}:exemptions"
+
+
+def compile_adrs(sources: list[AdrSource]) -> tuple[dict[str, tuple[RuleSpec, ...]], list[Diagnostic]]:
+    """Compile every ADR; returns specs per ADR id and every diagnostic (empty = all good)."""
+    diagnostics = _duplicate_ids(sources)
+    known = frozenset(e.id for s in sources for e in s.entries)
+    specs: dict[str, tuple[RuleSpec, ...]] = {}
+    for source in sources:
+        compiled, problems = _compile_adr(source, known)
+        specs[source.id] = compiled
+        diagnostics += problems
+    return specs, sorted(diagnostics)
+
+
+def _duplicate_ids(sources: list[AdrSource]) -> list[Diagnostic]:
+    seen: dict[str, str] = {}
+    out = []
+    for source in sorted(sources, key=lambda s: s.path):
+        for e in source.entries:
+            if e.id in seen:
+                out.append(Diagnostic(source.path, e.line, e.col, f"duplicate rule id {e.id!r} (also in {seen[e.id]})"))
+            else:
+                seen[e.id] = f"{source.path}:{e.line}"
+    return out
+
+
+def _severity(entry: RuleEntry, source: AdrSource) -> str:
+    return entry.severity or ("warn" if source.enforcement == "warn" else "block")
+
+
+def _compile_adr(source: AdrSource, known: frozenset[str]) -> tuple[tuple[RuleSpec, ...], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    specs: list[RuleSpec] = []
+    kind_private: dict[str, str] = {}
+    for entry in source.entries:
+        if entry.kind == "datalog":
+            continue
+        spec, private, problems = _compile_kind(source, entry)
+        diagnostics += problems
+        kind_private.update({p: entry.id for p in private})
+        if spec:
+            specs.append(spec)
+    block_specs, problems = _compile_blocks(source, known, kind_private)
+    return tuple(sorted(specs + block_specs, key=lambda s: (s.line, s.id))), diagnostics + problems
+
+
+def _compile_kind(source: AdrSource, entry: RuleEntry) -> tuple[RuleSpec | None, set[str], list[Diagnostic]]:
+    module = KINDS[entry.kind]
+    message = entry.message if entry.message is not None else module.default_message(entry.block)
+    kind = KindInput(entry.id, entry.block, message)
+    text = module.compile(kind)
+    problems = [Diagnostic(source.path, *entry.locate((entry.kind, *path)), f"rule {entry.id}: {msg}") for path, msg in kind.errors]
+    clauses, syntax_errors = syntax(text, source.path, 1, source.id)
+    program = Program(source.id, source.path, tuple(clauses), frozenset({entry.id}), frozenset(), exempt_allowed=False)
+    generated = syntax_errors + run_checks(program)
+    # Generated text has no lines of its own in the file: report at the rule's line.
+    problems += [Diagnostic(source.path, entry.line, entry.col, f"rule {entry.id} ({entry.kind}): {d.message}") for d in generated]
+    if problems:
+        return None, set(), problems
+    private = set(private_arities(program))
+    rules = [replace(c.rule, origin=replace(c.rule.origin, line=entry.line)) for c in clauses]
+    rules = namespace(rules, source.id, private)
+    scope = "change" if entry.kind in CHANGE_KINDS or reads_change(rules) else "tree"
+    spec = RuleSpec(entry.id, entry.kind, source.id, _severity(entry, source), message, entry.expires,
+                    source.path, entry.line, text, tuple(rules), scope)
+    return spec, private, []
+
+
+def _compile_blocks(source: AdrSource, known: frozenset[str], kind_private: dict[str, str]) -> tuple[list[RuleSpec], list[Diagnostic]]:
+    declared = {e.id: e for e in source.entries if e.kind == "datalog"}
+    clauses, problems = [], []
+    for text, first_line in source.blocks:
+        parsed, errors = syntax(text, source.path, first_line, source.id)
+        clauses += parsed
+        problems += errors
+    program = Program(source.id, source.path, tuple(clauses), frozenset(declared), known)
+    problems += run_checks(program)
+    private = set(private_arities(program))
+    for c in clauses:
+        if c.rule.head.pred in kind_private:
+            problems.append(Diagnostic(source.path, c.head_pos.line, c.head_pos.col,
+                                       f"predicate {c.rule.head.pred} is already generated by rule {kind_private[c.rule.head.pred]}; rename it"))
+    rules = namespace([c.rule for c in clauses], source.id, private)
+    specs, unowned = _group(source, declared, rules)
+    if not problems:  # "no clause derives rule X" is noise after a syntax error
+        problems += unowned
+    return ([] if problems else specs), problems
+
+
+def _group(source: AdrSource, declared: dict[str, RuleEntry], rules: list[Rule]) -> tuple[list[RuleSpec], list[Diagnostic]]:
+    """Violation clauses go to their rule, exempt clauses to the ADR's exemptions; helpers to both."""
+    helpers = [r for r in rules if r.head.pred not in ("violation", "exempt")]
+    specs, problems = [], []
+    for rule_id, entry in declared.items():
+        own = [r for r in rules if r.head.pred == "violation" and r.origin.rule == rule_id]
+        if not own:
+            problems.append(Diagnostic(source.path, entry.line, entry.col, f"rule {rule_id} is declared `datalog: true` but no ```datalog block derives violation(\"{rule_id}\", …)"))
+            continue
+        specs.append(_block_spec(source, rule_id, "datalog", entry, _in_order(rules, helpers + own)))
+    exempts = [r for r in rules if r.head.pred == "exempt"]
+    if exempts:
+        specs.append(_block_spec(source, exemptions_id(source.id), "exempt", None, _in_order(rules, helpers + exempts)))
+    if helpers and not specs and not problems:
+        first = helpers[0].origin
+        problems.append(Diagnostic(source.path, first.line, 1, "```datalog block derives neither violation/3 nor exempt/3 (declare a rule with `datalog: true`)"))
+    return specs, problems
+
+
+def _in_order(all_rules: list[Rule], chosen: list[Rule]) -> tuple[Rule, ...]:
+    keep = set(map(id, chosen))
+    return tuple(r for r in all_rules if id(r) in keep)
+
+
+def _block_spec(source: AdrSource, rule_id: str, kind: str, entry: RuleEntry | None, rules: tuple[Rule, ...]) -> RuleSpec:
+    line = entry.line if entry else min(r.origin.line for r in rules if r.head.pred == "exempt")
+    severity = _severity(entry, source) if entry else "block"
+    message = (entry.message or "") if entry else ""
+    text = "".join(r.origin.text + "\n" for r in rules)
+    scope = "change" if reads_change(rules) else "tree"
+    return RuleSpec(rule_id, kind, source.id, severity, message, entry.expires if entry else None,
+                    source.path, line, text, rules, scope)

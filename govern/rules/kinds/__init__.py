@@ -1,0 +1,35 @@
+"""The registry of rule kinds: front-matter key → module with `compile(KindInput) -> str`
+and `default_message(block) -> str`. Adding a kind = one module + one line here + its
+schema in govern/adr/schema.json.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from govern.rules.kinds import (
+    allow_dependencies,
+    datalog,
+    forbid_dependency,
+    forbid_import,
+    independent,
+    layers,
+    protect,
+    require_owner,
+)
+from govern.rules.kinds.base import KindInput
+
+KINDS: dict[str, ModuleType] = {
+    "forbid-import": forbid_import,
+    "layers": layers,
+    "independent": independent,
+    "forbid-dependency": forbid_dependency,
+    "allow-dependencies": allow_dependencies,
+    "protect": protect,
+    "require-owner": require_owner,
+    "datalog": datalog,
+}
+
+# Kinds whose rules read the change being judged rather than a tree.
+CHANGE_KINDS = frozenset({"protect"})
+
+__all__ = ["KINDS", "CHANGE_KINDS", "KindInput"]

@@ -1,0 +1,27 @@
+"""allow-dependencies: manifests in `in` may declare only distributions matching `packages`."""
+from __future__ import annotations
+
+from govern.rules.kinds.base import KindInput, clause, dist_pattern, q, text
+from govern.rules.kinds.forbid_dependency import manifest_filter
+
+
+def default_message(block: dict) -> str:
+    packages = block["packages"] if isinstance(block["packages"], list) else [block["packages"]]
+    return f"declares a dependency outside the allowed list: {', '.join(packages)}"
+
+
+def compile(kind: KindInput) -> str:
+    """An `allowed_<rule>(Dist)` helper (facts for names, dist_match for globs), then one violation clause."""
+    allowed = f"allowed_{kind.slug}"
+    clauses, where = manifest_filter(kind)
+    for path, value in kind.items("packages"):
+        dist = dist_pattern(kind, path, value)
+        if dist is None:
+            continue
+        name, is_glob = dist
+        if is_glob:
+            clauses.append(clause(f"{allowed}(D)", ["declares(_, D)", f"dist_match(D, {q(name)})"]))
+        else:
+            clauses.append(clause(f"{allowed}({q(name)})", []))
+    clauses.append(clause(kind.violation("P"), ["declares(P, D)"] + where + [f"not {allowed}(D)"]))
+    return text(clauses)

@@ -1,0 +1,110 @@
+"""Shared vocabulary of the rule kinds: their input, error collection and text helpers.
+
+A kind turns one front-matter block into rule-language TEXT. The text then goes
+through the same parser and checks as a hand-written ```datalog block, so a kind
+can never produce something a user could not have written.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from govern.datalog.model import format_value
+
+MODULE = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
+_MODULE_PATTERN = re.compile(rf"({MODULE})(\.\*)?")
+_PREFIX = re.compile(MODULE)
+_DIST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+_DIST_GLOB = re.compile(r"[A-Za-z0-9._*?\[\]!-]+")
+
+
+@dataclass
+class KindInput:
+    """One front-matter rule: its id, its kind's block (already schema-valid) and its message."""
+
+    rule_id: str
+    block: Any
+    message: str
+    errors: list[tuple[tuple, str]] = field(default_factory=list)  # (path inside the block, message)
+
+    @property
+    def slug(self) -> str:
+        """Suffix of the kind's private helper predicates: unique per rule (ids are kebab-case)."""
+        return self.rule_id.replace("-", "_")
+
+    def error(self, path: tuple, message: str) -> None:
+        self.errors.append((path, message))
+
+    def items(self, key: str) -> list[tuple[tuple, Any]]:
+        """(path, value) of a key that holds a string or a list; [] when absent."""
+        value = self.block.get(key, [])
+        if isinstance(value, list):
+            return [((key, i), v) for i, v in enumerate(value)]
+        return [((key,), value)]
+
+    def values(self, key: str) -> list[Any]:
+        return [v for _, v in self.items(key)]
+
+    def violation(self, subject: str) -> str:
+        return f"violation({q(self.rule_id)}, {subject}, {q(self.message)})"
+
+
+def q(value: str | int) -> str:
+    """A constant in rule-language spelling (quoted and escaped)."""
+    return format_value(value)
+
+
+def clause(head: str, body: list[str]) -> str:
+    return f"{head} :- {', '.join(body)}." if body else f"{head}."
+
+
+def any_of(name: str, var: str, values: list[str], atom: Callable[[str], str]) -> tuple[list[str], str]:
+    """A literal true when `var` satisfies one of `values`: inline for one, a helper for several."""
+    if len(values) == 1:
+        return [], atom(values[0])
+    return [clause(f"{name}({var})", [atom(v)]) for v in values], f"{name}({var})"
+
+
+def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool] | None:
+    """'a.b' → ("a.b", exact) ; 'a.b.*' → ("a.b", descendants); anything else is a located error."""
+    match = _MODULE_PATTERN.fullmatch(pattern) if isinstance(pattern, str) else None
+    if not match:
+        kind.error(path, f"module pattern {pattern!r}: use 'a.b' (exactly a.b) or 'a.b.*' (inside a.b); no other wildcards")
+        return None
+    return match.group(1), match.group(2) is None
+
+
+def target_body(relation: str, src: str, pattern: tuple[str, bool]) -> list[str]:
+    """Body literals for `src` importing (relation) a module matching the pattern."""
+    name, exact = pattern
+    if exact:
+        return [f"{relation}({src}, {q(name)})"]
+    return [f"{relation}({src}, D)", f"under(D, {q(name)})", f"D != {q(name)}"]
+
+
+def module_prefix(kind: KindInput, path: tuple, value: Any) -> str | None:
+    """A plain dotted module prefix (no wildcard), else a located error."""
+    if isinstance(value, str) and _PREFIX.fullmatch(value):
+        return value
+    kind.error(path, f"module prefix {value!r}: use a dotted module name such as 'app.domain' (no wildcards)")
+    return None
+
+
+def dist_pattern(kind: KindInput, path: tuple, value: Any) -> tuple[str, bool] | None:
+    """A distribution name (→ PEP 503 normalised constant) or a glob (→ dist_match)."""
+    is_glob = isinstance(value, str) and any(c in value for c in "*?[")
+    ok = isinstance(value, str) and (_DIST_GLOB if is_glob else _DIST).fullmatch(value)
+    if not ok:
+        kind.error(path, f"distribution {value!r}: use a distribution name or a glob such as 'types-*'")
+        return None
+    return re.sub(r"[-_.]+", "-", value).lower(), is_glob
+
+
+def transitive_relation(kind: KindInput) -> str:
+    """`transitive: true` reads reaches/2 (native graph search) instead of imports/2."""
+    return "reaches" if kind.block.get("transitive") else "imports"
+
+
+def text(clauses: list[str]) -> str:
+    return "".join(c + "\n" for c in clauses)

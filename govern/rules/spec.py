@@ -1,0 +1,29 @@
+"""RuleSpec: one rule of one ADR, compiled (re-exported by govern.adr)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from govern.datalog.model import Rule
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A front-matter rule (or an ADR's exemptions) and the Datalog rules it compiled to.
+
+    `text` is the rule-language text the rule compiled to (for `datalog` rules: the
+    clauses of the ADR's blocks that belong to it); `rules` are the checked,
+    namespaced Rule objects; `scope` is "change" when they read change facts.
+    """
+
+    id: str
+    kind: str
+    adr: str
+    severity: str
+    message: str
+    expires: date | None
+    path: str
+    line: int
+    text: str
+    rules: tuple[Rule, ...]
+    scope: str = "tree"
