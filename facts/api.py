@@ -1,0 +1,117 @@
+"""The entry points govern uses: `extract` (tree facts) and `change_facts` (commit facts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from facts.cache import Cache
+from facts.change import change_facts
+from facts.config import FactsConfig
+from facts.derived import dist_facts, glob_facts, under_facts
+from facts.extractors import REGISTRY, Context, Extractor
+from facts.model import Fact, Source
+from facts.parallel import scan_all
+from facts.tree import Entry, Tree
+
+# Always kept from the extractors that ran: they explain missing facts.
+DIAGNOSTICS = frozenset({"parse_error", "skipped"})
+# Derived relations and the extracted ones they are computed from.
+IMPLIED = {"under": frozenset({"module", "imports"}), "dist_match": frozenset({"declares"})}
+TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "owner", "glob", "under", "dist_match"}) | DIAGNOSTICS
+
+__all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the rules read: relations, and the glob patterns, module prefixes and
+    distribution-name globs they mention (for glob/under/dist_match)."""
+
+    relations: frozenset[str] = frozenset()
+    globs: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    dists: frozenset[str] = frozenset()
+
+
+def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None) -> list[Fact]:
+    """The sorted facts of `tree` for the wanted relations (plus parse_error/skipped).
+
+    Only the extractors producing a needed relation run, and file contents are read
+    only for relations that need them. Scans are cached by blob id in `cache`;
+    `workers` bounds the parse processes (None: every available core).
+    """
+    needed = set(wanted.relations)
+    for relation in wanted.relations:
+        needed |= IMPLIED.get(relation, frozenset())
+    runner = _Runner(tree, config, cache, workers)
+    found: set[Fact] = set()
+    for extractor in REGISTRY.values():
+        if extractor.relations & needed:
+            found.update(runner.run(extractor, bool(extractor.data_relations & needed)))
+    found.update(_derived(runner.entries, found, wanted))
+    if cache is not None:
+        cache.flush()
+    keep = wanted.relations | DIAGNOSTICS
+    return sorted(f for f in found if f.relation in keep)
+
+
+def _derived(entries: list[Entry], found: set[Fact], wanted: Wanted) -> list[Fact]:
+    out: list[Fact] = []
+    if "glob" in wanted.relations and wanted.globs:
+        out += glob_facts({e.path: e.blob for e in entries}, wanted.globs)
+    if "under" in wanted.relations and wanted.prefixes:
+        modules = {f.args[0] for f in found if f.relation == "module"}
+        modules |= {a for f in found if f.relation == "imports" for a in f.args}
+        out += under_facts(modules, wanted.prefixes)
+    if "dist_match" in wanted.relations and wanted.dists:
+        out += dist_facts({f.args[1] for f in found if f.relation == "declares"}, wanted.dists)
+    return out
+
+
+class _Runner:
+    """Runs extractors over one tree: size limit, cache, batched reads, parallel scans."""
+
+    def __init__(self, tree: Tree, config: FactsConfig, cache: Cache | None, workers: int | None) -> None:
+        self.tree, self.config, self.cache, self.workers = tree, config, cache, workers
+        self.entries = tree.entries()
+        self.by_path = {e.path: e for e in self.entries}
+        self.context = Context(config, self.entries, self._scan_path)
+        self.scans: dict[tuple[str, str], object] = {}  # (extractor key/variant, blob) -> raw
+        self.skipped: set[Fact] = set()
+
+    def run(self, extractor: Extractor, with_data: bool) -> list[Fact]:
+        selected = [e for e in self.entries if extractor.wants(e.path)]
+        raws = self._scan_entries(extractor, selected) if with_data else {}
+        out = [f for e in selected for f in extractor.facts(e.path, raws.get(e.path), e.blob, self.context)]
+        return out + sorted(self.skipped)
+
+    def _scan_path(self, name: str, path: str) -> object | None:
+        return self._scan_entries(REGISTRY[name], [self.by_path[path]]).get(path)
+
+    def _scan_entries(self, extractor: Extractor, entries: list[Entry]) -> dict[str, object]:
+        small = []
+        for e in entries:
+            if e.size > self.config.max_blob_size:
+                self.skipped.add(Fact("skipped", (e.path, f"too large: {e.size} bytes"), Source("tree", e.path, 0, e.blob)))
+            else:
+                small.append(e)
+        keys = {e.path: (f"{extractor.key}/{extractor.variant(e.path)}", e.blob) for e in small}
+        self._fill(extractor, sorted(set(keys.values()) - set(self.scans)))
+        return {path: self.scans[key] for path, key in keys.items()}
+
+    def _fill(self, extractor: Extractor, keys: list[tuple[str, str]]) -> None:
+        missing = []
+        for key in keys:
+            cached = self.cache.get(*key) if self.cache is not None else None
+            if cached is None:
+                missing.append(key)
+            else:
+                self.scans[key] = cached
+        if not missing:
+            return
+        data = self.tree.read_many(sorted({blob for _, blob in missing}))
+        variants = [key.rpartition("/")[2] for key, _ in missing]
+        raws = scan_all(extractor.name, [(v, data[blob]) for v, (_, blob) in zip(variants, missing)], self.workers)
+        for key, raw in zip(missing, raws):
+            self.scans[key] = raw
+            if self.cache is not None:
+                self.cache.put(*key, raw)

@@ -1,0 +1,120 @@
+"""Change facts: what a commit changes and who claims to have made it.
+
+changed/author/trailer/actor are claims anyone can write into a commit; only
+signed_by (an ssh signature checked against the allowed-signers file of a trusted
+tree) and pusher (set by the git server after authentication) are authenticated.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+
+from facts.config import FactsConfig
+from facts.gitio import resolve, run_git
+from facts.model import Fact, Source
+from facts.tree import CommitTree, Tree, decode_path
+
+# Marks coding agents leave in commits (matched against "Name <email>" of the
+# author and against each "Key: Value" trailer). A mark makes the commit `agent`
+# even when a human authored it.
+AGENT_PATTERNS = (
+    r"noreply@anthropic\.com", r"(?i)^co-authored-by: *claude\b",
+    r"cursoragent@cursor\.com", r"(?i)^made-with: *cursor\b",
+    r"noreply@aider\.chat", r"(?i)\(aider\) <",
+    r"(?i)^copilot <", r"(?i)\bcopilot@users\.noreply\.github\.com", r"(?i)copilot-swe-agent",
+    r"(?i)chatgpt-codex-connector", r"(?i)openai-codex", r"(?i)^codex <",
+    r"(?i)gemini-cli", r"(?i)gemini-code-assist", r"(?i)^co-authored-by: *gemini\b",
+)
+BOT_PATTERNS = (r"\[bot\]",)  # GitHub App accounts: dependabot[bot], renovate[bot], ...
+PUSHER_VARIABLES = ("GITHUB_USER_LOGIN", "GL_USERNAME", "GITEA_PUSHER_NAME", "GL_USER")
+_STATUS = {"A": "A", "M": "M", "D": "D", "T": "M"}
+
+
+def change_facts(repo: str | os.PathLike, rev: str, config: FactsConfig, env: Mapping[str, str],
+                 signers: Tree | None = None) -> list[Fact]:
+    """Facts of commit `rev` against its first parent (a root commit adds everything).
+
+    `signers` is the trusted tree holding `config.allowed_signers`; by default the
+    first parent's tree, so a commit can never authorise its own signature (a root
+    commit has no trusted tree unless one is given).
+    """
+    oid = resolve(repo, rev)
+    fields = run_git(repo, "log", "-1", "--no-show-signature", "--format=%P%x00%an%x00%ae%x00"
+                     "%(trailers:only,unfold,separator=%x00,key_value_separator=%x00)", oid).split(b"\0")
+    parents = fields[0].decode().split()
+    name, email = (f.decode("utf-8", "replace") for f in fields[1:3])
+    raw_trailers = [f.decode("utf-8", "replace").rstrip("\n") for f in fields[3:]]
+    trailers = list(zip(raw_trailers[0::2], raw_trailers[1::2]))
+    here = Source("change", oid, 0, "")
+    out = _changed(repo, oid, parents[:1])
+    out.append(Fact("author", (email,), here))
+    out += [Fact("trailer", (key, value), here) for key, value in trailers]
+    out.append(Fact("actor", (classify(f"{name} <{email}>", trailers, config),), here))
+    if signers is None and parents:
+        signers = CommitTree(repo, parents[0])
+    if signers is not None:
+        out += _signed_by(repo, oid, config, signers)
+    return sorted(out + pusher_facts(env))
+
+
+def classify(author: str, trailers: list[tuple[str, str]], config: FactsConfig) -> str:
+    """agent if any agent mark matches the author or a trailer, bot for a bot author, else human."""
+    subjects = [author] + [f"{key}: {value}" for key, value in trailers]
+    if any(re.search(p, s) for p in AGENT_PATTERNS + config.agent_patterns for s in subjects):
+        return "agent"
+    if any(re.search(p, author) for p in BOT_PATTERNS + config.bot_patterns):
+        return "bot"
+    return "human"
+
+
+def pusher_facts(env: Mapping[str, str]) -> list[Fact]:
+    """pusher(User) from the first non-empty server variable, none otherwise."""
+    for variable in PUSHER_VARIABLES:
+        if env.get(variable):
+            return [Fact("pusher", (env[variable],), Source("server", variable, 0, ""))]
+    return []
+
+
+def _changed(repo, oid: str, parent: list[str]) -> list[Fact]:
+    # A rename is reported as R on the new path and D on the old one, so rules
+    # about either path (e.g. "adr/ may not lose files") see it.
+    args = ["-M", *parent, oid] if parent else ["--root", oid]
+    tokens = run_git(repo, "diff-tree", "-r", "-z", "--no-commit-id", "--name-status", *args).split(b"\0")
+    out, i = [], 0
+    while i < len(tokens) and tokens[i]:
+        status = tokens[i].decode()[:1]
+        if status in "RC":
+            old, new = decode_path(tokens[i + 1]), decode_path(tokens[i + 2])
+            out.append(Fact("changed", (new, "R" if status == "R" else "A"), Source("change", new, 0, "")))
+            if status == "R":
+                out.append(Fact("changed", (old, "D"), Source("change", old, 0, "")))
+            i += 3
+        else:
+            path = decode_path(tokens[i + 1])
+            out.append(Fact("changed", (path, _STATUS.get(status, "M")), Source("change", path, 0, "")))
+            i += 2
+    return out
+
+
+def _signed_by(repo, oid: str, config: FactsConfig, signers: Tree) -> list[Fact]:
+    entry = next((e for e in signers.entries() if e.path == config.allowed_signers), None)
+    commit = run_git(repo, "cat-file", "commit", oid)
+    header = commit.split(b"\n\n", 1)[0]
+    # Only ssh signatures: OpenPGP/X.509 trust comes from the server's keyring,
+    # not from the governed tree.
+    if entry is None or b"-----BEGIN SSH SIGNATURE-----" not in header:
+        return []
+    allowed = signers.read_many([entry.blob])[entry.blob]
+    handle, name = tempfile.mkstemp(prefix="govern-allowed-signers-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(allowed)
+        status, _, principal = run_git(repo, "-c", f"gpg.ssh.allowedSignersFile={name}", "log", "-1",
+                                       "--format=%G?%x00%GS", oid).decode("utf-8", "replace").strip().partition("\0")
+    finally:
+        os.unlink(name)
+    if status != "G" or not principal:
+        return []
+    return [Fact("signed_by", (principal,), Source("signature", entry.path, 0, entry.blob))]

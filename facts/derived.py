@@ -1,0 +1,50 @@
+"""Helper facts computed in Python only for the constants the rules mention.
+
+glob(Path, Pattern): gitignore-style match (pathspec). under(Module, Prefix): Module
+is Prefix or inside it. dist_match(Dist, Pattern): fnmatch on PEP 503 names.
+Each is exposed separately so that callers can add paths the tree does not hold
+(e.g. the deleted paths of a change).
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import pathspec
+
+from facts.model import Fact, Source
+
+
+def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:
+    """glob facts for {path: blob} and each pattern; ValueError names a bad pattern."""
+    out = []
+    for pattern in sorted(patterns):
+        try:
+            spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        except ValueError as err:
+            raise ValueError(f"invalid glob pattern {pattern!r}: {err}") from None
+        out += [Fact("glob", (p, pattern), Source("glob", p, 0, paths[p])) for p in spec.match_files(paths)]
+    return out
+
+
+def under_facts(modules: set[str], prefixes: frozenset[str]) -> list[Fact]:
+    """under facts for every module name equal to or inside each prefix."""
+    out = []
+    for module in modules:
+        parts = module.split(".")
+        for i in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:i])
+            if prefix in prefixes:
+                out.append(Fact("under", (module, prefix), Source("under", "", 0, "")))
+    return out
+
+
+def normalise_dist_pattern(pattern: str) -> str:
+    """A distribution-name glob normalised like the names (PEP 503), wildcards kept."""
+    return re.sub(r"[-_.]+", "-", pattern).lower()
+
+
+def dist_facts(dists: set[str], patterns: frozenset[str]) -> list[Fact]:
+    """dist_match facts for every declared distribution and each glob."""
+    compiled = [(p, normalise_dist_pattern(p)) for p in sorted(patterns)]
+    return [Fact("dist_match", (d, p), Source("dist_match", "", 0, "")) for d in dists for p, n in compiled if fnmatch.fnmatchcase(d, n)]

@@ -1,0 +1,23 @@
+"""Files: `file(Path)` for every regular file of the tree (no contents read)."""
+from __future__ import annotations
+
+from facts.extractors.base import Context, Extractor
+from facts.model import Fact, Source
+
+NAME = "files"
+
+
+def facts(path: str, raw: None, blob: str, context: Context) -> list[Fact]:
+    return [Fact("file", (path,), Source(NAME, path, 0, blob))]
+
+
+EXTRACTOR = Extractor(
+    name=NAME,
+    version=1,
+    relations=frozenset({"file"}),
+    data_relations=frozenset(),
+    wants=lambda path: True,
+    variant=lambda path: "",
+    scan=lambda variant, data: None,
+    facts=facts,
+)

@@ -1,0 +1,144 @@
+"""Python: `module(Module, Path)` from paths, `imports(Src, Dst)` from import statements.
+
+The scan (cached by blob id) lists the import statements with their lines; the
+facts step names the importing module and resolves relative imports and
+`from a.b import c` (→ `a.b.c` when that is a module of the tree, else `a.b`)
+against the module set of the whole tree.
+"""
+from __future__ import annotations
+
+import ast
+import keyword
+import posixpath
+
+from facts.extractors.base import Context, Extractor
+from facts.model import Fact, Source
+
+NAME = "python"
+# Statement lists that can hold an import: imports are statements, so the walk
+# never descends into expressions (cheaper than ast.walk).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def wants(path: str) -> bool:
+    return path.endswith(".py")
+
+
+def scan(variant: str, data: bytes) -> dict:
+    """The import statements of a file: {"imports": [...]} or {"error": message}."""
+    if b"import" not in data:
+        return {"imports": []}  # no import keyword, nothing to find: not parsed
+    try:
+        tree = ast.parse(data)  # bytes: honours the coding cookie and a BOM
+    except SyntaxError as err:
+        return {"error": f"line {err.lineno or 0}: {err.msg}"}
+    except (ValueError, UnicodeError) as err:
+        return {"error": str(err)}
+    except RecursionError:
+        return {"error": "too deeply nested to parse"}
+    except MemoryError:
+        return {"error": "out of memory while parsing"}
+    return {"imports": _imports(tree)}
+
+
+def _imports(tree: ast.Module) -> list[list]:
+    found: list[list] = []
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            found.extend(["import", alias.lineno, 0, alias.name, ""] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.extend(["from", alias.lineno, node.level, node.module or "", alias.name] for alias in node.names)
+        else:
+            for field in _BODIES:
+                stack.extend(getattr(node, field, ()))
+    return sorted(found)
+
+
+def module_name(path: str, roots: list[str]) -> str | None:
+    """The dotted name of the module defined by `path` under the deepest matching root."""
+    for root in roots:  # deepest first
+        if root and not path.startswith(root + "/"):
+            continue
+        parts = (path[len(root) + 1:] if root else path)[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        ok = parts and all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+        return ".".join(parts) if ok else None
+    return None
+
+
+def discover_roots(paths: list[str], configured: tuple[str, ...]) -> list[str]:
+    """Import roots, deepest first: the configured ones, or "" plus every `src/` that is no package."""
+    if configured:
+        roots = {"" if r in (".", "/", "") else r for r in (posixpath.normpath(c).strip("/") or "." for c in configured)}
+    else:
+        present = set(paths)
+        dirs = {"/".join(p.split("/")[: i + 1]) for p in paths for i, part in enumerate(p.split("/")[:-1]) if part == "src"}
+        roots = {""} | {d for d in dirs if d + "/__init__.py" not in present}
+    return sorted(roots, key=lambda r: (-(r.count("/") + bool(r)), r))
+
+
+def module_map(paths: list[str], configured: tuple[str, ...]) -> dict[str, str]:
+    """{path: module name} for every .py path that is importable from a root."""
+    roots = discover_roots(paths, configured)
+    names = {p: module_name(p, roots) for p in paths if wants(p)}
+    return {p: n for p, n in names.items() if n}
+
+
+def _module_set(modules: dict[str, str]) -> frozenset[str]:
+    # Every dotted prefix too: directories without __init__.py are namespace packages.
+    names = set()
+    for name in modules.values():
+        parts = name.split(".")
+        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return frozenset(names)
+
+
+def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact]:
+    modules = context.memo("python.modules", lambda: module_map(context.paths, context.config.roots))
+    known = context.memo("python.module_set", lambda: _module_set(modules))
+    name = modules.get(path)
+    out = [Fact("module", (name, path), Source(NAME, path, 0, blob))] if name else []
+    if raw is None:
+        return out
+    if "error" in raw:
+        return out + [Fact("parse_error", (path, raw["error"]), Source(NAME, path, 0, blob))]
+    if name is None:
+        return out  # not importable from any root: nothing names it as a source
+    package = name if path.endswith("/__init__.py") or path == "__init__.py" else name.rpartition(".")[0]
+    for kind, line, level, module, alias in raw["imports"]:
+        dst = _resolve(kind, level, module, alias, package, known)
+        if dst is None:
+            out.append(Fact("parse_error", (path, f"line {line}: relative import beyond top-level package"), Source(NAME, path, line, blob)))
+        elif dst != name:  # a module importing itself says nothing about the architecture
+            out.append(Fact("imports", (name, dst), Source(NAME, path, line, blob)))
+    return out
+
+
+def _resolve(kind: str, level: int, module: str, alias: str, package: str, known: frozenset[str]) -> str | None:
+    if kind == "import":
+        return module
+    base = module
+    if level:
+        bits = package.split(".") if package else []
+        if len(bits) < level:
+            return None
+        base = ".".join(bits[: len(bits) - level + 1] + ([module] if module else []))
+    if alias == "*":
+        return base
+    candidate = f"{base}.{alias}" if base else alias
+    return candidate if candidate in known or not base else base
+
+
+EXTRACTOR = Extractor(
+    name=NAME,
+    version=1,
+    relations=frozenset({"module", "imports", "parse_error"}),
+    data_relations=frozenset({"imports", "parse_error"}),
+    wants=wants,
+    variant=lambda path: "py",
+    scan=scan,
+    facts=facts,
+)

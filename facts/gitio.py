@@ -1,0 +1,110 @@
+"""The one place in `facts` that runs git.
+
+Never a shell; callers put `--` (or `--end-of-options`) before anything that comes
+from users. The environment is inherited untouched: inside a pre-receive hook git
+sets GIT_QUARANTINE_PATH / GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES so
+that the pushed objects are readable; dropping them would hide the very commits we
+must judge.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import weakref
+from pathlib import Path
+
+GIT = "git"
+
+
+class GitFailure(Exception):
+    """A git command failed; `stderr` holds git's own explanation (decoded)."""
+
+    def __init__(self, args: tuple[str, ...], returncode: int, stderr: bytes) -> None:
+        self.args_run = args
+        self.returncode = returncode
+        self.stderr = stderr.decode("utf-8", "replace").strip()
+        super().__init__(f"git {' '.join(args)} failed ({returncode}): {self.stderr}")
+
+
+def _environ(env: dict[str, str] | None) -> dict[str, str] | None:
+    # None lets subprocess inherit os.environ as is; extra variables are layered on top.
+    return None if env is None else {**os.environ, **env}
+
+
+def run_git(repo: str | os.PathLike, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
+    """Run `git <args>` in `repo` and return stdout; raise GitFailure on a non-zero exit."""
+    result = subprocess.run(
+        [GIT, *args], cwd=os.fspath(repo), input=input, capture_output=True, env=_environ(env)
+    )
+    if result.returncode != 0:
+        raise GitFailure(args, result.returncode, result.stderr)
+    return result.stdout
+
+
+def git_dir(repo: str | os.PathLike) -> Path:
+    """The absolute common git directory of `repo` (the repository itself when bare)."""
+    out = run_git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir")
+    return Path(os.fsdecode(out.rstrip(b"\n")))
+
+
+def resolve(repo: str | os.PathLike, rev: str, kind: str = "commit") -> str:
+    """The object id of `rev` peeled to `kind` ("commit" or "tree"); GitFailure if unknown."""
+    out = run_git(repo, "rev-parse", "--verify", "--end-of-options", f"{rev}^{{{kind}}}")
+    return out.decode("ascii").strip()
+
+
+class CatFile:
+    """One persistent `git cat-file --batch` process reading objects by id."""
+
+    def __init__(self, repo: str | os.PathLike) -> None:
+        self._proc = subprocess.Popen(
+            [GIT, "cat-file", "--batch"], cwd=os.fspath(repo),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        self._finalizer = weakref.finalize(self, _close, self._proc)
+
+    def read_many(self, oids: list[str]) -> dict[str, bytes]:
+        """Contents of every object in `oids`; a missing object raises GitFailure."""
+        wanted = list(dict.fromkeys(oids))
+        request = b"".join(oid.encode("ascii") + b"\n" for oid in wanted)
+        # A writer thread: git answers while we are still asking, and both pipes
+        # would otherwise fill up and deadlock on large batches.
+        writer = threading.Thread(target=self._write, args=(request,), daemon=True)
+        writer.start()
+        try:
+            return {oid: self._read_one(oid) for oid in wanted}
+        except BaseException:
+            self._proc.kill()  # the stream is out of step: this reader is done
+            raise
+        finally:
+            writer.join()
+
+    def _write(self, request: bytes) -> None:
+        try:
+            self._proc.stdin.write(request)
+            self._proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the reader reports the failure
+
+    def _read_one(self, oid: str) -> bytes:
+        header = self._proc.stdout.readline()
+        parts = header.split()
+        if len(parts) != 3:
+            raise GitFailure(("cat-file", "--batch"), 1, header or b"git cat-file ended early")
+        size = int(parts[2])
+        data = self._proc.stdout.read(size + 1)
+        if len(data) != size + 1:
+            raise GitFailure(("cat-file", "--batch"), 1, b"short read of " + oid.encode())
+        return data[:-1]
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _close(proc: subprocess.Popen) -> None:
+    if proc.stdin:
+        proc.stdin.close()
+    proc.wait()
+    if proc.stdout:
+        proc.stdout.close()

@@ -1,0 +1,181 @@
+"""The Tree seam: paths with blob ids and bytes, from a commit, the index, the work tree or memory.
+
+Paths are git's raw bytes decoded as UTF-8 with `surrogateescape`: valid UTF-8 reads
+as usual, any other byte becomes a lone surrogate (U+DC80-U+DCFF), so the name is
+never lost and `os.fsencode(path)` gives the original bytes back.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from facts.gitio import CatFile, resolve, run_git
+
+REGULAR = ("100644", "100755")  # symlinks (120000) are never followed, gitlinks (160000) skipped
+
+
+def decode_path(raw: bytes) -> str:
+    """Decode a path exactly as every Tree does (UTF-8, surrogateescape)."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True, order=True)
+class Entry:
+    """A regular file of a tree: its path, blob id, git mode and size in bytes."""
+
+    path: str
+    blob: str
+    mode: str
+    size: int
+
+
+class Tree(Protocol):
+    """What extractors read: the files of a tree and their contents by blob id."""
+
+    def entries(self) -> list[Entry]:
+        """Regular files only, sorted by path."""
+
+    def read_many(self, blobs: list[str]) -> dict[str, bytes]:
+        """Contents by blob id."""
+
+
+def _sorted(entries) -> list[Entry]:
+    return sorted(e for e in entries if e.mode in REGULAR)
+
+
+class _GitObjects:
+    """Shared by the git-backed trees: a lazily started cat-file reader."""
+
+    def __init__(self, repo: str | os.PathLike) -> None:
+        self.repo = os.fspath(repo)
+        self._catfile: CatFile | None = None
+
+    def read_many(self, blobs: list[str]) -> dict[str, bytes]:
+        if not blobs:
+            return {}
+        if self._catfile is None:
+            self._catfile = CatFile(self.repo)
+        return self._catfile.read_many(blobs)
+
+    def close(self) -> None:
+        if self._catfile is not None:
+            self._catfile.close()
+            self._catfile = None
+
+
+class CommitTree(_GitObjects):
+    """The tree of a commit (or any tree-ish); works in bare repositories."""
+
+    def __init__(self, repo: str | os.PathLike, rev: str) -> None:
+        super().__init__(repo)
+        self.rev = rev
+        self.tree = resolve(repo, rev, "tree")  # rejects unknown revisions, peels tags
+
+    def entries(self) -> list[Entry]:
+        out = run_git(self.repo, "ls-tree", "-r", "-z", "-l", "--full-tree", self.tree)
+        result = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            mode, _kind, blob, size = meta.split()
+            if size != b"-":
+                result.append(Entry(decode_path(path), blob.decode(), mode.decode(), int(size)))
+        return _sorted(result)
+
+
+class IndexTree(_GitObjects):
+    """The staged tree (`git ls-files -s`): what the next commit would hold."""
+
+    def entries(self) -> list[Entry]:
+        out = run_git(self.repo, "ls-files", "-s", "-z")
+        staged = []
+        for record in out.split(b"\0"):
+            meta, _, path = record.partition(b"\t")
+            if not meta:
+                continue
+            mode, blob, stage = meta.split()
+            # Unmerged paths (stages 1-3) have no single staged content: left out.
+            if stage == b"0" and mode.decode() in REGULAR:
+                staged.append((decode_path(path), blob.decode(), mode.decode()))
+        sizes = _sizes(self.repo, [blob for _, blob, _ in staged])
+        return _sorted(Entry(path, blob, mode, sizes[blob]) for path, blob, mode in staged)
+
+
+def _sizes(repo: str, blobs: list[str]) -> dict[str, int]:
+    if not blobs:
+        return {}
+    request = "".join(f"{b}\n" for b in dict.fromkeys(blobs)).encode()
+    out = run_git(repo, "cat-file", "--batch-check=%(objectname) %(objectsize)", input=request)
+    return {oid.decode(): int(size) for oid, size in (line.split() for line in out.splitlines())}
+
+
+class WorkTree:
+    """Tracked plus untracked-but-not-ignored files on disk.
+
+    Blob ids are computed as `git hash-object --no-filters` would (no clean/LFS
+    filters). Symlinks are never followed; files deleted from disk are left out.
+    """
+
+    def __init__(self, repo: str | os.PathLike) -> None:
+        top = run_git(repo, "rev-parse", "--show-toplevel").rstrip(b"\n")
+        self.repo = os.fsdecode(top)
+        algo = run_git(self.repo, "rev-parse", "--show-object-format").strip().decode()
+        self._algo = "sha256" if algo == "sha256" else "sha1"
+        self._paths: dict[str, str] = {}
+
+    def entries(self) -> list[Entry]:
+        out = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        result = []
+        for raw in dict.fromkeys(out.split(b"\0")):
+            entry = self._entry(raw) if raw else None
+            if entry is not None:
+                result.append(entry)
+        return _sorted(result)
+
+    def _entry(self, raw: bytes) -> Entry | None:
+        full = os.path.join(os.fsencode(self.repo), raw)
+        try:
+            info = os.lstat(full)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None  # symlink, directory (submodule, nested repo), fifo...
+        mode = "100755" if info.st_mode & stat.S_IXUSR else "100644"
+        blob = _hash_file(full, info.st_size, self._algo)
+        self._paths[blob] = full
+        return Entry(decode_path(raw), blob, mode, info.st_size)
+
+    def read_many(self, blobs: list[str]) -> dict[str, bytes]:
+        return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}
+
+
+def _hash_file(full: bytes, size: int, algo: str) -> str:
+    digest = hashlib.new(algo, b"blob %d\0" % size)
+    with open(full, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def blob_id(data: bytes, algo: str = "sha1") -> str:
+    """The git blob id of `data`."""
+    return hashlib.new(algo, b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class MemoryTree:
+    """An in-memory tree for tests and callers without git: {path: bytes}."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self._blobs = {blob_id(data): data for data in files.values()}
+        self._entries = _sorted(Entry(p, blob_id(d), "100644", len(d)) for p, d in files.items())
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    def read_many(self, blobs: list[str]) -> dict[str, bytes]:
+        return {blob: self._blobs[blob] for blob in blobs}
