@@ -90,3 +90,17 @@ def parse_since(text: str) -> datetime:
     except ValueError:
         raise UsageError(f"--since: not an ISO date or date-time: {text!r}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def format_line(entry: dict) -> str:
+    """One human line per decision: time, decision, ref old..new, pusher, blocking rules or error."""
+    old, new = (entry.get("old") or "?")[:12], (entry.get("new") or "?")[:12]
+    parts = [entry.get("time", "?"), str(entry.get("decision", "?")).upper(), entry.get("ref") or "-",
+             f"{old}..{new}", f"pusher={entry.get('pusher') or '-'}"]
+    blocking = entry.get("blocking") or []
+    if blocking:
+        parts.append("blocked by " + ", ".join(f"{b.get('rule')} ({b.get('location') or b.get('subject')})"
+                                               for b in blocking))
+    if entry.get("error"):
+        parts.append(f"error: {entry['error']}")
+    return "  ".join(parts)

@@ -1,35 +1,29 @@
-"""The git calls of notes and hooks, until `facts.gitio` (the one place that runs git) lands.
+"""Small helpers over facts.gitio (the one place that runs git) for notes and hooks.
 
-Same discipline as facts.gitio: never a shell, `--` before paths, the environment inherited
-untouched — inside pre-receive the quarantine variables (GIT_QUARANTINE_PATH,
-GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES) must survive, or pushed objects are
-invisible. Extra variables may be *added* (e.g. a private GIT_INDEX_FILE), never removed.
+facts.gitio keeps the discipline: never a shell, the environment inherited untouched — inside
+pre-receive the quarantine variables must survive or pushed objects are invisible. Extra
+variables may be *added* (a private GIT_INDEX_FILE), never removed. Here git failures become
+govern's GitError (a clear message, exit 2) and "absent" answers become None.
 """
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from facts import gitio
 from govern.errors import GitError
 
 ZERO = "0" * 40
 
 
 def run_git(repo: str | Path, *args: str, input: bytes | None = None, env: Mapping[str, str] | None = None) -> bytes:
-    """Run `git -C repo ARGS` and return stdout; a failure raises GitError with git's message."""
-    full_env = None if env is None else {**os.environ, **env}
+    """Run `git ARGS` in `repo` and return stdout; a failure raises GitError with git's message."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args], input=input, capture_output=True, env=full_env, check=False
-        )
-    except OSError as err:  # git missing from PATH
-        raise GitError(f"cannot run git: {err}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip() or f"exit {done.returncode}"
-        raise GitError(f"git {args[0]}: {message}")
-    return done.stdout
+        return gitio.run_git(repo, *args, input=input, env=dict(env) if env is not None else None)
+    except gitio.GitFailure as err:
+        raise GitError(f"git {args[0]}: {err.stderr or f'exit {err.returncode}'}") from None
+    except OSError as err:  # git missing, or `repo` is not a directory
+        raise GitError(f"cannot run git in {repo}: {err}") from None
 
 
 def try_git(repo: str | Path, *args: str, input: bytes | None = None) -> bytes | None:
@@ -47,6 +41,5 @@ def resolve(repo: str | Path, rev: str) -> str | None:
 
 
 def git_dir(repo: str | Path) -> Path:
-    """The absolute git directory of `repo` (bare or not)."""
-    out = run_git(repo, "rev-parse", "--absolute-git-dir")
-    return Path(out.decode().strip())
+    """The absolute git directory of `repo` (bare or not); GitError if it is not a repository."""
+    return Path(run_git(repo, "rev-parse", "--absolute-git-dir").decode().strip())

@@ -1,0 +1,68 @@
+"""The built-in rule that governs the rules: who may change the ADR directory.
+
+An ADR change is a change to what every later push is judged by, so by default
+(`adr-changes = "human-or-signed"`) a commit touching `adr-dir` is accepted only when
+* it carries a signature verified against the governed allowed-signers file
+  (a `signed_by` fact), or
+* it is a human's: its actor class is `human` (no agent/bot trailer or pattern) and the
+  server's pusher, when the server names one, does not match `agent-patterns`/`bot-patterns`.
+`adr-changes = "anyone"` turns the check off. Trailers and authors are claims, which is why a
+signature is the way for an agent's ADR change to land.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from facts.api import change_facts
+from facts.config import FactsConfig
+from facts.tree import Tree
+from govern.config import Config
+from govern.verdict.model import Finding
+
+RULE_ID = "adr-changes"
+TITLE = "built-in: changes to the ADRs are governed"
+
+
+def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[str, str],
+                        signers: Tree) -> list[Finding]:
+    """One blocking finding per ADR file `commit` changes without the standing to do so.
+
+    `signers` is the trusted tree (the rules' tree) holding the allowed-signers file.
+    """
+    if config.adr_changes == "anyone":
+        return []
+    facts = change_facts(repo, commit, facts_config(config), env, signers=signers)
+    prefix = config.adr_dir.rstrip("/") + "/"
+    paths = sorted({str(f.args[0]) for f in facts if f.relation == "changed" and str(f.args[0]).startswith(prefix)})
+    if not paths:
+        return []
+    values = {relation: sorted(str(f.args[0]) for f in facts if f.relation == relation)
+              for relation in ("actor", "signed_by", "pusher")}
+    if values["signed_by"] or _human(values["actor"], values["pusher"], config):
+        return []
+    who = ", ".join(values["actor"]) or "unknown actor"
+    pusher = f", pushed by {values['pusher'][0]}" if values["pusher"] else ""
+    message = (
+        f"only a human or a commit signed by an allowed signer may change {prefix} "
+        f"(commit {commit[:12]}: {who}, unsigned{pusher}); "
+        f"sign the commit with a key in {config.allowed_signers}, or have a human push it"
+    )
+    proof = {"builtin": RULE_ID, "facts": [f"{f.relation}({', '.join(map(repr, f.args))})" for f in sorted(facts)
+                                            if f.relation in ("actor", "signed_by", "pusher")]}
+    return [Finding(rule=RULE_ID, adr="govern", adr_title=TITLE, subject=path, location=path, message=message,
+                    severity="block", new=True, proof=proof) for path in paths]
+
+
+def facts_config(config: Config) -> FactsConfig:
+    """The extraction settings of a `[tool.govern]` table."""
+    return FactsConfig(roots=config.roots, max_blob_size=config.max_blob_size, allowed_signers=config.allowed_signers,
+                       agent_patterns=config.agent_patterns, bot_patterns=config.bot_patterns)
+
+
+def _human(actors: list[str], pushers: list[str], config: Config) -> bool:
+    if actors and set(actors) != {"human"}:
+        return False
+    patterns = [*config.agent_patterns, *config.bot_patterns]
+    return not any(re.search(p, user) for p in patterns for user in pushers)

@@ -1,0 +1,82 @@
+"""Judge one ref update the way SPEC §6 says: old tip's rules, new tip's tree, every new commit.
+
+* Rules (ADRs and `[tool.govern]`) come from the old tip; for a new ref from the default
+  branch (what the bare repository's HEAD names); for the very first push into an empty
+  repository from the pushed tip itself (bootstrap: there is nothing older to trust).
+* The new tip's tree is judged with the old tip (default branch) as base, so violations the
+  base already had are legacy: reported, not blocking. Scope "all" with the tip's own change
+  facts, so that one evaluation also yields the tip's note.
+* Every other new commit is judged for change rules (`protect`, change datalog) with its own
+  change facts and the server's pusher. A built-in check governs changes under the ADR dir.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from facts.tree import CommitTree
+from govern.config import Config, parse_config
+from govern.hook.adr_changes import adr_change_findings
+from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
+from govern.notes.codec import note_body
+from govern.notes.git_plumbing import try_git
+from govern.verdict.judge import JudgeRequest, judge
+from govern.verdict.model import Finding, Verdict
+
+
+@dataclass
+class RefJudgment:
+    """What govern decided about one `old new ref` line."""
+
+    update: RefUpdate
+    rules_rev: str | None = None  # the commit whose ADRs applied
+    base_rev: str | None = None  # the commit whose violations are legacy
+    tip: str | None = None
+    commits: list[str] = field(default_factory=list)
+    tip_verdict: Verdict | None = None
+    blocking: list[tuple[str, Finding]] = field(default_factory=list)  # (commit, finding)
+    notes: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.blocking
+
+
+def config_at(repo: Path, rev: str | None) -> Config:
+    """`[tool.govern]` of `rev`'s pyproject.toml (defaults when there is no such file)."""
+    data = try_git(repo, "cat-file", "blob", f"{rev}:pyproject.toml") if rev else None
+    return parse_config(data, f"{rev[:12] if rev else ''}:pyproject.toml")
+
+
+def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJudgment:
+    """Judge `update`; a deletion is not judged (git's receive.denyDeleteCurrent guards HEAD)."""
+    result = RefJudgment(update)
+    if update.deleted:
+        return result
+    result.tip = tip = peel_commit(repo, update.new, update.ref)
+    default = default_branch(repo)
+    if update.created:
+        result.base_rev = default[1] if default else None
+        result.rules_rev = result.base_rev or tip  # bootstrap: the first push brings the rules
+    else:
+        result.base_rev = result.rules_rev = peel_commit(repo, update.old, update.ref)
+    result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [])
+    rules_tree = CommitTree(repo, result.rules_rev)
+    base_tree = CommitTree(repo, result.base_rev) if result.base_rev else None
+    config = config_at(repo, result.rules_rev)
+    for commit in result.commits if tip in result.commits else [*result.commits, tip]:
+        at_tip = commit == tip
+        verdict = judge(JudgeRequest(
+            repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
+            change_rev=commit if commit in result.commits else None,
+            base=base_tree if at_tip else None, scope="all" if at_tip else "change", env=env,
+        ))
+        if at_tip:
+            result.tip_verdict = verdict
+        result.blocking += [(commit, f) for f in verdict.blocking]
+        if commit in result.commits:
+            result.notes[commit] = note_body(verdict)
+    for commit in result.commits:
+        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, env, rules_tree)]
+    return result

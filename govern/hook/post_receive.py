@@ -1,0 +1,58 @@
+"""post-receive: the refs have moved; write one verdict note per new commit.
+
+The notes pre-receive computed are taken from the handover file; only when it is missing
+(e.g. fail-open let the push through unjudged) is the update judged again here. Notes are
+written with compare-and-swap and retry (govern.notes.store), so racing pushes lose none.
+post-receive cannot undo a push, so a failure here is reported and audited, and exits 0.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from govern.errors import GovernError
+from govern.hook import audit, pending
+from govern.hook.judging import judge_update
+from govern.hook.messages import PREFIX
+from govern.hook.pre_receive import pusher
+from govern.hook.refs import RefUpdate, parse_updates
+from govern.notes.git_plumbing import git_dir
+from govern.notes.store import write_notes
+
+
+def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr) -> int:
+    """Write the notes of every updated ref; always 0 (the push has already happened)."""
+    gdir = git_dir(repo)
+    try:
+        updates = parse_updates(stdin_text)
+    except GovernError as error:
+        return _report(gdir, None, env, str(error), err)
+    for update in updates:
+        if update.deleted:
+            continue
+        try:
+            notes = pending.take(gdir, update)
+            if notes is None:
+                notes = judge_update(repo, update, env).notes
+            write_notes(repo, notes)
+            pending.forget(gdir, update)
+        except Exception as error:  # noqa: BLE001 — reported and audited; the push stands
+            _report(gdir, update, env, f"{type(error).__name__}: {error}", err)
+    pending.sweep(gdir)
+    return 0
+
+
+def _report(gdir: Path, update: RefUpdate | None, env: Mapping[str, str], reason: str, err: TextIO) -> int:
+    print(f"{PREFIX}WARNING: verdict notes not written: {reason}", file=err)
+    where = update.as_dict() if update else {"ref": None, "old": None, "new": None}
+    audit.append(gdir, {"hook": "post-receive", **where, "pusher": pusher(env), "decision": "notes-failed",
+                        "error": reason})
+    return 0
+
+
+def main() -> int:
+    """Entry point of `govern hook post-receive`."""
+    return run(Path(os.getcwd()), sys.stdin.read(), dict(os.environ))

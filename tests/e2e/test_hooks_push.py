@@ -1,0 +1,95 @@
+"""End to end: real bare server, installed hooks, real `git push` (SPEC §6)."""
+from __future__ import annotations
+
+import json
+
+from tests.conftest import git
+from tests.e2e.hooks_support import audit_entries, commit, note, push, server
+
+
+def test_clean_push_is_accepted_noted_and_audited(tmp_path):
+    bare, work = server(tmp_path)
+    new = commit(work, {"app/api/health.py": "import app.api.orders\n"}, "health endpoint")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    assert "✓ refs/heads/main: allowed" in done.stderr
+    body = note(bare, new)
+    assert body is not None
+    data = json.loads(body)
+    assert data["commit"] == new and data["verdict"] == "allow"
+    assert [e["decision"] for e in audit_entries(bare)] == ["allow"]
+
+
+def test_forbidden_import_is_rejected_naming_the_rule(tmp_path):
+    bare, work = server(tmp_path)
+    old = git(bare, "rev-parse", "main").strip()
+    bad = commit(work, {"app/api/refunds.py": "import os\nimport stripe\n"}, "refunds")
+    done = push(work)
+    assert done.returncode != 0
+    err = done.stderr
+    assert "remote: govern: ✗ refs/heads/main: rejected" in err
+    assert "[stripe-only-in-billing]" in err and "Only the billing service talks to Stripe" in err
+    assert "app/api/refunds.py:2" in err and "Only app/billing may call Stripe." in err
+    assert "proof:" in err and f"govern check --rev {bad[:12]}" in err
+    assert git(bare, "rev-parse", "main").strip() == old  # the ref did not move
+    assert git(bare, "cat-file", "-t", bad, check=False) == ""  # a rejected push leaves no objects
+    [entry] = audit_entries(bare)
+    assert entry["decision"] == "reject" and entry["new"] == bad
+    assert entry["blocking"][0]["rule"] == "stripe-only-in-billing"
+
+
+def test_legacy_violation_does_not_block_a_clean_push(tmp_path):
+    bare, work = server(tmp_path, install=False)
+    commit(work, {"app/api/refunds.py": "import stripe\n"}, "legacy: before govern was installed")
+    assert push(work).returncode == 0
+    from tests.e2e.hooks_support import govern
+
+    assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    commit(work, {"app/api/health.py": "x = 1\n"}, "clean change")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    assert "1 legacy" in done.stderr
+
+
+def test_deleting_an_adr_does_not_lift_it(tmp_path):
+    bare, work = server(tmp_path)
+    commit(work, {"app/api/refunds.py": "import stripe\n"}, "drop the rule and break it",
+           delete=("adr/0001-only-billing-talks-to-stripe.md",))
+    done = push(work)
+    assert done.returncode != 0 and "[stripe-only-in-billing]" in done.stderr
+
+
+def test_forbidden_dependency_on_a_new_branch(tmp_path):
+    bare, work = server(tmp_path)
+    git(work, "checkout", "-q", "-b", "feature")
+    commit(work, {"requirements.txt": "requests==2.31\n"}, "add requests")
+    done = push(work, "feature")
+    assert done.returncode != 0
+    assert "✗ refs/heads/feature" in done.stderr and "[no-requests]" in done.stderr
+    assert git(bare, "branch", "--list", "feature") == ""
+
+
+def test_sneaky_branch_then_main_is_caught(tmp_path):
+    """Commits parked on another branch before the rules existed are judged when they move on."""
+    bare, work = server(tmp_path, install=False)
+    git(work, "checkout", "-q", "-b", "sneaky")
+    bad = commit(work, {"app/api/refunds.py": "import stripe\n"}, "parked")
+    assert push(work, "sneaky").returncode == 0
+    from tests.e2e.hooks_support import govern
+
+    assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    done = push(work, "sneaky:main")
+    assert done.returncode != 0 and "[stripe-only-in-billing]" in done.stderr
+    # A new ref made of the parked commits is judged too (not skipped as "already in the repo").
+    done = push(work, "sneaky:refs/heads/innocent")
+    assert done.returncode != 0 and "✗ refs/heads/innocent" in done.stderr
+    assert git(bare, "rev-parse", "--verify", "--quiet", "main").strip() != bad
+
+
+def test_annotated_tag_and_delete(tmp_path):
+    bare, work = server(tmp_path)
+    git(work, "tag", "-a", "-m", "release", "v1")
+    assert push(work, "v1").returncode == 0
+    done = push(work, ":refs/tags/v1")
+    assert done.returncode == 0, done.stderr
+    assert [e["decision"] for e in audit_entries(bare)] == ["allow", "allow"]
