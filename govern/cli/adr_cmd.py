@@ -1,2 +1,107 @@
-"""Placeholder: commands are added by their issue."""
-from govern.cli.app import app  # noqa: F401
+"""`govern init` and `govern adr new|list|lint|compile`: thin commands over govern.adr / govern.rules."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from govern.adr import AdrSet, load_adr_dir
+from govern.adr.scaffold import init as init_repo
+from govern.adr.scaffold import new_adr
+from govern.cli.app import app
+from govern.config import parse_config
+from govern.errors import UsageError
+from govern.rules import format_rule
+from govern.rules.active import superseded_map
+
+adr_app = typer.Typer(help="Scaffold, list, validate and compile ADRs.", no_args_is_help=True)
+app.add_typer(adr_app, name="adr")
+
+ADR_DIR = typer.Option(None, "--adr-dir", help="ADR directory (default: adr-dir of [tool.govern] in ./pyproject.toml).")
+
+
+def _adr_dir(option: Optional[str]) -> str:
+    if option:
+        return option
+    pyproject = Path("pyproject.toml")
+    return parse_config(pyproject.read_bytes() if pyproject.is_file() else None).adr_dir
+
+
+@app.command("init")
+def init(adr_dir: Optional[str] = ADR_DIR) -> None:
+    """Create adr/ with a first ADR and a [tool.govern] section (idempotent, never overwrites)."""
+    done = init_repo(Path("."), _adr_dir(adr_dir), date.today())
+    for line in done or ["already initialised: nothing to do"]:
+        typer.echo(line)
+
+
+@adr_app.command("new")
+def new(title: str = typer.Argument(..., help="Title of the decision."), adr_dir: Optional[str] = ADR_DIR) -> None:
+    """Create the next NNNN-kebab-title.md from the MADR template and print its path."""
+    typer.echo(new_adr(Path("."), _adr_dir(adr_dir), title, date.today()))
+
+
+@adr_app.command("lint")
+def lint(adr_dir: Optional[str] = ADR_DIR) -> None:
+    """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col."""
+    adrs = load_adr_dir(_adr_dir(adr_dir))
+    rules = sum(1 for spec in adrs.rules() if spec.kind != "exempt")
+    typer.echo(f"{len(adrs)} ADRs, {rules} rules OK")
+
+
+@adr_app.command("list")
+def list_(adr_dir: Optional[str] = ADR_DIR) -> None:
+    """List ADRs: id, status, number of rules, earliest rule expiry, title."""
+    rows = _rows(load_adr_dir(_adr_dir(adr_dir)))
+    header = ("ID", "STATUS", "RULES", "EXPIRES", "TITLE")
+    if sys.stdout.isatty():
+        _rich_table(header, rows)
+    else:
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+        for row in [header, *rows]:
+            typer.echo("  ".join([c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]).rstrip())
+
+
+def _rows(adrs: AdrSet) -> list[tuple[str, ...]]:
+    retired = superseded_map(adrs)
+    rows = []
+    for adr in adrs:
+        by = adr.superseded_by or retired.get(adr.id)
+        status = f"superseded by {by}" if by else adr.status
+        expiries = sorted(s.expires.isoformat() for s in adr.rules if s.expires)
+        count = sum(1 for s in adr.rules if s.kind != "exempt")
+        rows.append((adr.id, status, str(count), expiries[0] if expiries else "-", adr.title))
+    return rows
+
+
+def _rich_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table)
+
+
+@adr_app.command("compile")
+def compile_(
+    target: Optional[str] = typer.Argument(None, help="An ADR id (ADR-0002) or a rule id; default all."),
+    adr_dir: Optional[str] = ADR_DIR,
+) -> None:
+    """Print the Datalog each rule compiles to (namespaced, as the engine receives it)."""
+    adrs = load_adr_dir(_adr_dir(adr_dir))
+    specs = adrs.rules()
+    if target is not None:
+        specs = [s for s in specs if target in (s.adr, s.id)]
+        if not specs and adrs.get(target) is None:
+            raise UsageError(f"no ADR or rule {target!r}")
+    blocks = []
+    for spec in specs:
+        label = "exemptions" if spec.kind == "exempt" else f"rule {spec.id}"
+        lines = [f"% {spec.adr} {label} ({spec.path}:{spec.line})"] + [format_rule(r) for r in spec.rules]
+        blocks.append("\n".join(lines))
+    typer.echo("\n\n".join(blocks) if blocks else f"% {target or 'no ADR'} has no rules")

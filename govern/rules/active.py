@@ -11,7 +11,7 @@ def active(adrset, on: date) -> dict[str, str | None]:
     accepted ADR supersedes it), "status proposed" (any status but accepted),
     "enforcement off", "expired 2026-01-01" (the day after `expires`).
     """
-    retired = _superseded(adrset)
+    retired = superseded_map(adrset)
     out: dict[str, str | None] = {}
     for adr in adrset:
         reason = _adr_reason(adr, retired)
@@ -21,7 +21,7 @@ def active(adrset, on: date) -> dict[str, str | None]:
     return dict(sorted(out.items()))
 
 
-def _superseded(adrset) -> dict[str, str]:
+def superseded_map(adrset) -> dict[str, str]:
     """ADR id → id of the accepted ADR superseding it (the lowest such id)."""
     out: dict[str, str] = {}
     for adr in sorted(adrset, key=lambda a: a.id, reverse=True):

@@ -75,12 +75,28 @@ def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool
     return match.group(1), match.group(2) is None
 
 
-def target_body(relation: str, src: str, pattern: tuple[str, bool]) -> list[str]:
-    """Body literals for `src` importing (relation) a module matching the pattern."""
+def target_body(relation: str, src: str, pattern: tuple[str, bool | None]) -> list[str]:
+    """Body literals for `src` importing (relation) a module matching the pattern.
+
+    exact True: the module itself; False: strictly inside it; None: it or inside it
+    (what 'a' + 'a.*' together mean, written as one clause).
+    """
     name, exact = pattern
     if exact:
         return [f"{relation}({src}, {q(name)})"]
-    return [f"{relation}({src}, D)", f"under(D, {q(name)})", f"D != {q(name)}"]
+    inside = [f"{relation}({src}, D)", f"under(D, {q(name)})"]
+    return inside if exact is None else inside + [f"D != {q(name)}"]
+
+
+def merge_targets(targets: list[tuple[str, bool]]) -> list[tuple[str, bool | None]]:
+    """'a' and 'a.*' both listed → one ('a', None) pattern, in first-mention order, deduplicated."""
+    out: list[tuple[str, bool | None]] = []
+    for name, exact in targets:
+        both = (name, not exact) in targets
+        item = (name, None) if both else (name, exact)
+        if item not in out:
+            out.append(item)
+    return out
 
 
 def module_prefix(kind: KindInput, path: tuple, value: Any) -> str | None:

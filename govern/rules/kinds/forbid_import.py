@@ -1,7 +1,17 @@
 """forbid-import: files in `from` (not in `except`) must not import modules matching `to`."""
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, any_of, clause, module_target, q, target_body, text, transitive_relation
+from govern.rules.kinds.base import (
+    KindInput,
+    any_of,
+    clause,
+    merge_targets,
+    module_target,
+    q,
+    target_body,
+    text,
+    transitive_relation,
+)
 
 
 def default_message(block: dict) -> str:
@@ -10,7 +20,7 @@ def default_message(block: dict) -> str:
 
 
 def compile(kind: KindInput) -> str:
-    """One violation clause per `to` pattern; several from/except globs become helpers."""
+    """One violation clause per `to` module ('a' with 'a.*' is one); several from/except globs become helpers."""
     helpers, from_lit = any_of(f"from_{kind.slug}", "F", kind.values("from"), lambda p: f"glob(F, {q(p)})")
     body = [from_lit]
     if kind.values("except"):
@@ -20,8 +30,7 @@ def compile(kind: KindInput) -> str:
     body.append("module(M, F)")
     relation = transitive_relation(kind)
     clauses = list(helpers)
-    for path, pattern in kind.items("to"):
-        target = module_target(kind, path, pattern)
-        if target:
-            clauses.append(clause(kind.violation("F"), body + target_body(relation, "M", target)))
+    targets = [t for path, pattern in kind.items("to") if (t := module_target(kind, path, pattern))]
+    for target in merge_targets(targets):
+        clauses.append(clause(kind.violation("F"), body + target_body(relation, "M", target)))
     return text(clauses)
