@@ -20,7 +20,7 @@ def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:
     out = []
     for pattern in sorted(patterns):
         try:
-            spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+            spec = pathspec.GitIgnoreSpec.from_lines([pattern])
         except ValueError as err:
             raise ValueError(f"invalid glob pattern {pattern!r}: {err}") from None
         out += [Fact("glob", (p, pattern), Source("glob", p, 0, paths[p])) for p in spec.match_files(paths)]

@@ -1,0 +1,119 @@
+"""extract(): wanted relations only, derived facts, the blob cache (also across processes)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from facts.api import TREE_RELATIONS, Wanted, extract
+from facts.cache import Cache
+from facts.config import FactsConfig
+from facts.derived import dist_facts, glob_facts, under_facts
+from facts.gitio import git_dir
+from facts.tree import CommitTree, MemoryTree
+
+FILES = {
+    "src/app/__init__.py": b"",
+    "src/app/api/__init__.py": b"from app.domain import model\nimport stripe.checkout\n",
+    "src/app/domain/__init__.py": b"",
+    "src/app/domain/model.py": b"import sqlalchemy\n",
+    "pyproject.toml": b'[project]\nname = "app"\ndependencies = ["Stripe>=5", "SQLAlchemy"]\n',
+    "CODEOWNERS": b"* @alice\n",
+}
+
+
+def test_only_wanted_relations_and_no_parse_when_not_needed(tmp_path):
+    tree = MemoryTree(FILES)
+    assert {f.relation for f in extract(tree, FactsConfig(), Wanted(frozenset({"file"})))} == {"file"}
+    cache = Cache(tmp_path)
+    facts = extract(tree, FactsConfig(), Wanted(frozenset({"module"})), cache=cache)
+    assert {f.relation for f in facts} == {"module"}
+    assert cache.stats.misses == 0
+
+
+def test_derived_facts_for_what_rules_mention():
+    wanted = Wanted(frozenset({"glob", "under", "dist_match"}), globs=frozenset({"src/app/api/**", "*.toml"}),
+                    prefixes=frozenset({"app.domain", "stripe", "app.dom"}), dists=frozenset({"sql*"}))
+    facts = extract(MemoryTree(FILES), FactsConfig(), wanted)
+    assert {f.relation for f in facts} == {"glob", "under", "dist_match"}  # imports were needed, not shown
+    by = lambda r: sorted(f.args for f in facts if f.relation == r)
+    assert by("glob") == [("pyproject.toml", "*.toml"), ("src/app/api/__init__.py", "src/app/api/**")]
+    assert by("under") == [("app.domain", "app.domain"), ("app.domain.model", "app.domain"),
+                           ("stripe.checkout", "stripe")]
+    assert by("dist_match") == [("sqlalchemy", "sql*")]
+
+
+def test_derived_helpers_directly():
+    assert [f.args for f in glob_facts({"adr/0001.md": "b"}, frozenset({"adr/**"}))] == [("adr/0001.md", "adr/**")]
+    assert [f.args for f in under_facts({"a.bc", "a.b.c"}, frozenset({"a.b"}))] == [("a.b.c", "a.b")]
+    assert [f.args for f in dist_facts({"zope-interface"}, frozenset({"Zope_*"}))] == [("zope-interface", "Zope_*")]
+
+
+def test_output_is_sorted_and_deterministic():
+    first = extract(MemoryTree(FILES), FactsConfig(), Wanted(TREE_RELATIONS))
+    assert first == sorted(first)
+    assert first == extract(MemoryTree(dict(reversed(FILES.items()))), FactsConfig(), Wanted(TREE_RELATIONS))
+
+
+def test_cache_second_run_parses_nothing(make_repo):
+    repo = make_repo({p: d for p, d in FILES.items()})
+    wanted = Wanted(TREE_RELATIONS)
+    cold = Cache.for_repo(repo)
+    facts = extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=cold)
+    assert cold.stats.misses > 0 and cold.stats.writes > 0
+    assert (git_dir(repo) / "govern" / "cache").is_dir()
+    warm = Cache.for_repo(repo)
+    assert extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=warm) == facts
+    assert warm.stats.misses == 0 and warm.stats.hits == cold.stats.misses
+
+
+def test_corrupt_cache_is_ignored(make_repo):
+    repo = make_repo({"a.py": "import os\n"})
+    wanted = Wanted(frozenset({"imports"}))
+    extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=Cache.for_repo(repo))
+    for shard in (git_dir(repo) / "govern" / "cache").rglob("*.json"):
+        shard.write_bytes(b'{"truncated": ')
+    cache = Cache.for_repo(repo)
+    assert [f.args for f in extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=cache)] == [("a", "os")]
+    assert cache.stats.misses == 1
+
+
+WORKER = """
+import sys
+from facts.api import Wanted, extract, TREE_RELATIONS
+from facts.cache import Cache
+from facts.config import FactsConfig
+from facts.tree import CommitTree
+facts = extract(CommitTree(sys.argv[1], "HEAD"), FactsConfig(), Wanted(TREE_RELATIONS), cache=Cache.for_repo(sys.argv[1]), workers=1)
+print(len(facts))
+"""
+
+
+def test_concurrent_cache_writers(make_repo):
+    files = {f"pkg/m{i}.py": f"import pkg.m{i + 1}\nimport os\n" for i in range(400)}
+    repo = make_repo({**files, "pkg/__init__.py": ""})
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(repo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert outs[0][0] == outs[1][0]
+    for shard in (git_dir(repo) / "govern" / "cache").rglob("*.json"):
+        json.loads(shard.read_bytes())  # every shard whole
+    cache = Cache.for_repo(repo)
+    extract(CommitTree(repo, "HEAD"), FactsConfig(), Wanted(TREE_RELATIONS), cache=cache)
+    assert cache.stats.misses == 0
+
+
+def test_parallel_scan_matches_serial(make_repo):
+    files = {f"pkg/m{i}.py": (f"import pkg.m{i + 1}\n" + "x = [1, 2, 3]\n" * 800) for i in range(300)}
+    tree = MemoryTree({p: d.encode() for p, d in files.items()})
+    wanted = Wanted(frozenset({"imports"}))
+    assert extract(tree, FactsConfig(), wanted, workers=2) == extract(tree, FactsConfig(), wanted, workers=1)
+
+
+def test_unchanged_blob_shared_by_paths_scanned_once(tmp_path):
+    tree = MemoryTree({"a/__init__.py": b"import os\n", "b/__init__.py": b"import os\n"})
+    cache = Cache(tmp_path)
+    facts = extract(tree, FactsConfig(), Wanted(frozenset({"imports"})), cache=cache)
+    assert [f.args for f in facts] == [("a", "os"), ("b", "os")]
+    assert cache.stats.misses == 1
