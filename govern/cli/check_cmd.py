@@ -1,2 +1,89 @@
-"""Placeholder: commands are added by their issue."""
-from govern.cli.app import app  # noqa: F401
+"""`govern check` (judge the working tree, the index or a revision) and `govern query`."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from govern.cli.app import app
+from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
+
+FORMATS = ("text", "json", "sarif")  # govern.verdict.render.RENDERERS, imported lazily (startup time)
+
+REPO_OPTION = typer.Option(Path("."), "--repo", "-C", help="Run as if govern was started in this directory.")
+ENGINE_OPTION = typer.Option(None, "--engine", help="auto, pydatalog or clingo (default: the engine key of tool.govern in pyproject.toml).")
+ADR_DIR_OPTION = typer.Option(None, "--adr-dir", help="Directory of the ADRs (default: the adr-dir key of tool.govern, else adr).")
+
+
+@app.command("check")
+def check(
+    rev: Optional[str] = typer.Option(None, "--rev", help="Judge this commit (and its change against its first parent)."),
+    staged: bool = typer.Option(False, "--staged", help="Judge the index (what the next commit would hold)."),
+    new_since: Optional[str] = typer.Option(None, "--new-since", help="Only violations not already present in REV block."),
+    fmt: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    engine: Optional[str] = ENGINE_OPTION,
+    verify: bool = typer.Option(False, "--verify", help="Re-check every proof against the facts, without the engine."),
+    adr_dir: Optional[str] = ADR_DIR_OPTION,
+    repo: Path = REPO_OPTION,
+) -> None:
+    """Judge the working tree (or --staged, or --rev REV) against the ADRs; exit 0 allow, 1 block, 2 error."""
+    from govern.verdict.judge import judge_in_full
+    from govern.verdict.render import render
+    from govern.verdict.targets import judge_request, open_repo
+    from govern.verdict.verify import verify_proofs
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    top = open_repo(repo)
+    request = judge_request(top, rev=rev, staged=staged, new_since=new_since, engine=engine, adr_dir=adr_dir)
+    judgement = judge_in_full(request)
+    verdict = judgement.verdict
+    if verify:
+        problems = verify_proofs(verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
+        if problems:
+            raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
+    color = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    _emit(render(fmt, verdict, color=color), output)
+    raise typer.Exit(EXIT_VIOLATIONS if verdict.blocking else EXIT_OK)
+
+
+@app.command("query")
+def query(
+    goal: str = typer.Argument(..., help='A rule body, e.g. \'imports(M, "stripe"), not under(M, "app.billing")\'.'),
+    rev: Optional[str] = typer.Option(None, "--rev", help="Ask about this commit instead of the working tree."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    engine: Optional[str] = ENGINE_OPTION,
+    adr_dir: Optional[str] = ADR_DIR_OPTION,
+    repo: Path = REPO_OPTION,
+) -> None:
+    """Ask an ad-hoc question over the facts and the active rules; print the sorted bindings.
+
+    Exit 0 when there is at least one answer, 1 when there is none, 2 on a bad query.
+    """
+    from govern.verdict.query import format_answers, run_query
+    from govern.verdict.targets import judge_request, open_repo
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"unknown format {fmt!r} (known: text, json)")
+    top = open_repo(repo)
+    request = judge_request(top, rev=rev, staged=False, new_since=None, engine=engine, adr_dir=adr_dir)
+    answers = run_query(request, goal)
+    typer.echo(format_answers(answers, fmt), nl=False)
+    raise typer.Exit(EXIT_OK if answers.rows else EXIT_VIOLATIONS)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    data = text.encode("utf-8")  # UTF-8 whatever the locale: the bytes are the contract
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror}") from None

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 FORMAT = 1
 BLOCK, WARN = "block", "warn"
+EXEMPT = "exempt"  # kind of the pseudo-rule holding an ADR's exempt/3 clauses
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class Verdict:
     def summary(self) -> dict[str, int]:
         return {
             "adrs": len(self.adrs),
-            "rules": sum(1 for r in self.rules if r.applies),
+            "rules": sum(1 for r in self.rules if r.applies and r.kind != EXEMPT),
             "violations": len(self.violations),
             "blocking": len(self.blocking),
             "warnings": sum(1 for v in self.violations if v.severity == WARN),

@@ -1,0 +1,62 @@
+"""Evaluate rules on one tree: extract only what the rules read, then answers with proofs."""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from facts.api import Wanted, extract
+from facts.cache import Cache
+from facts.model import Fact
+from facts.tree import Tree
+from govern.config import Config
+from govern.datalog.model import Rule
+from govern.datalog.relevance import relevant
+from govern.datalog.store import FactStore
+from govern.datalog.evaluate import evaluate_with_proofs
+from govern.verdict.inputs import facts_config
+
+GOALS = ("violation", "exempt")
+Answer = tuple[str, str, str]
+
+
+@dataclass
+class Evaluation:
+    """The rules and facts of one evaluation, and its answers with their proofs (JSON)."""
+
+    rules: list[Rule]
+    store: FactStore
+    engine: str
+    violations: dict[Answer, dict[str, Any]]
+    exemptions: dict[Answer, dict[str, Any]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def extract_facts(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,
+                  extra: Sequence[Fact], use_cache: bool = True) -> tuple[FactStore, dict[str, Any]]:
+    """The store the rules need: tree facts for what they read, plus `extra` (ADR, change facts)."""
+    started = time.perf_counter()
+    need = relevant(rules)
+    wanted = Wanted(frozenset(need.relations), frozenset(need.globs), frozenset(need.prefixes), frozenset(need.dists))
+    cache = Cache.for_repo(repo) if use_cache else None
+    facts = extract(tree, facts_config(config), wanted, cache)
+    store = FactStore([*facts, *(f for f in extra if f.relation in need.relations)])
+    stats = {"extract_s": time.perf_counter() - started, "facts": len(store)}
+    if cache is not None:
+        stats["cache_hits"], stats["cache_misses"] = cache.stats.hits, cache.stats.misses
+    return store, stats
+
+
+def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,
+             extra: Sequence[Fact], engine: str, use_cache: bool = True) -> Evaluation:
+    """Extract and evaluate; `engine` is auto/pydatalog/clingo (auto uses the config threshold)."""
+    store, stats = extract_facts(repo, tree, rules, config, extra, use_cache)
+    result = evaluate_with_proofs(list(rules), store, engine=engine, threshold=config.engine_threshold)
+    answers = {goal: {} for goal in GOALS}
+    for (pred, row), proof in result.proofs.items():
+        if pred in answers:
+            answers[pred][tuple(row)] = proof.to_json()
+    stats.update(result.stats)
+    return Evaluation(list(rules), store, result.engine, answers["violation"], answers["exempt"], stats)

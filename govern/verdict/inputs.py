@@ -1,0 +1,61 @@
+"""What a judgement starts from: `[tool.govern]`, the ADRs and the date, all read from a Tree."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+
+from facts.config import FactsConfig
+from facts.gitio import GitFailure, run_git
+from facts.model import Fact, Source
+from facts.tree import Tree
+from govern.adr import AdrSet, load_adr_tree
+from govern.config import Config, parse_config
+from govern.errors import UsageError
+
+PYPROJECT = "pyproject.toml"
+
+
+def read_config(tree: Tree) -> Config:
+    """`[tool.govern]` of the tree's top-level pyproject.toml (defaults without one)."""
+    entry = next((e for e in tree.entries() if e.path == PYPROJECT), None)
+    data = tree.read_many([entry.blob])[entry.blob] if entry else None
+    return parse_config(data, PYPROJECT)
+
+
+def read_adrs(tree: Tree, adr_dir: str) -> AdrSet:
+    """Every ADR directly under `adr_dir` (AdrError with all diagnostics when one is bad)."""
+    return load_adr_tree(tree, adr_dir)
+
+
+def judging_date(repo: str | os.PathLike, commit: str | None, on: date | None) -> date:
+    """The day rule expiry is compared with: `on`, else the commit's date, else today (UTC)."""
+    if on is not None:
+        return on
+    if commit is None:
+        return datetime.now(timezone.utc).date()
+    try:
+        out = run_git(repo, "show", "-s", "--format=%cs", commit)
+    except GitFailure as err:
+        raise UsageError(f"cannot read the date of commit {commit}: {err}") from None
+    return date.fromisoformat(out.decode("ascii").strip())
+
+
+def facts_config(config: Config) -> FactsConfig:
+    return FactsConfig(
+        roots=config.roots, max_blob_size=config.max_blob_size, allowed_signers=config.allowed_signers,
+        agent_patterns=config.agent_patterns, bot_patterns=config.bot_patterns,
+    )
+
+
+def adr_facts(adrs: AdrSet) -> list[Fact]:
+    """adr(Id, Status), supersedes(A, B), rule(RuleId, AdrId, Severity), sourced in the ADR files."""
+    out = []
+    for adr in adrs:
+        where = Source("adr", adr.path, 0, adr.blob)
+        out.append(Fact("adr", (adr.id, adr.status), where))
+        out += [Fact("supersedes", (adr.id, old), where) for old in adr.supersedes]
+        if adr.superseded_by:
+            out.append(Fact("supersedes", (adr.superseded_by, adr.id), where))
+        out += [Fact("rule", (s.id, adr.id, s.severity), Source("adr", adr.path, s.line, adr.blob))
+                for s in adr.rules if s.kind != "exempt"]
+    return sorted(out)

@@ -1,0 +1,129 @@
+"""judge(JudgeRequest) -> Verdict: the ADRs' active rules, evaluated on a tree, with proofs.
+
+Flow: config and ADRs from `adr_tree` → rules that apply on the judging date → the rules
+of the requested scope → facts of the target (only what those rules read; change facts
+when a commit is judged) → evaluation with proofs → exemptions, severity, `new` against
+the base (evaluated the same way with the same tree rules) → Verdict.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from facts.api import change_facts
+from facts.gitio import resolve
+from facts.tree import CommitTree, IndexTree, Tree, WorkTree
+from govern import __version__
+from govern.adr import AdrSet, RuleSpec
+from govern.errors import UsageError
+from govern.rules import active
+from govern.verdict.evaluate import Evaluation, evaluate
+from govern.verdict.findings import findings
+from govern.verdict.inputs import adr_facts, facts_config, judging_date, read_adrs, read_config
+from govern.verdict.model import AdrInfo, RuleInfo, Verdict
+
+SCOPES = ("all", "tree", "change")
+TARGETS = {CommitTree: "commit", IndexTree: "index", WorkTree: "worktree"}
+
+
+@dataclass(frozen=True)
+class JudgeRequest:
+    """What to judge; see docs/architecture.md (govern.verdict) for each field."""
+
+    repo: str | os.PathLike
+    target: Tree
+    commit: str | None
+    adr_tree: Tree | None = None
+    change_rev: str | None = None
+    base: Tree | None = None
+    scope: str = "all"
+    env: Mapping[str, str] = field(default_factory=dict)
+    engine: str | None = None
+    on: date | None = None
+    adr_dir: str | None = None  # overrides [tool.govern] adr-dir
+    cache: bool = True  # reuse extraction results by blob id (<git dir>/govern/cache)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verdict and what produced it (for --verify and `govern query`)."""
+
+    verdict: Verdict
+    evaluation: Evaluation
+    adrs: AdrSet
+
+
+def judge(request: JudgeRequest) -> Verdict:
+    """Judge `request.target`; see the module docstring."""
+    return judge_in_full(request).verdict
+
+
+def judge_in_full(request: JudgeRequest) -> Judgement:
+    """judge(), also returning the rules, facts and ADRs the verdict was computed from."""
+    if request.scope not in SCOPES:
+        raise UsageError(f"unknown scope {request.scope!r} (known: {', '.join(SCOPES)})")
+    adr_tree = request.adr_tree or request.target
+    config = read_config(adr_tree)
+    adrs = read_adrs(adr_tree, request.adr_dir or config.adr_dir)
+    on = judging_date(request.repo, request.commit, request.on)
+    status = active(adrs, on)
+    specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None and _in_scope(s, request.scope)}
+    change = _change_facts(request, config, specs)
+    extra = adr_facts(adrs) + change
+    engine = request.engine or config.engine
+    run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache)
+    legacy = None
+    if request.base is not None:
+        tree_specs = {k: s for k, s in specs.items() if s.scope == "tree"}
+        base_run = evaluate(request.repo, request.base, _rules(tree_specs), config, adr_facts(adrs), engine, request.cache)
+        legacy = {answer[:2] for answer in base_run.violations}
+    violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
+    verdict = Verdict(
+        version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
+        commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
+        date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=_rule_infos(adrs, status, specs),
+        violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
+    )
+    return Judgement(verdict, run, adrs)
+
+
+def _in_scope(spec: RuleSpec, scope: str) -> bool:
+    return scope == "all" or spec.scope == scope
+
+
+def _rules(specs: Mapping[str, RuleSpec]) -> list:
+    """The rules of the specs; helper rules shared by several specs appear once."""
+    return list(dict.fromkeys(rule for spec in specs.values() for rule in spec.rules))
+
+
+def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) -> list:
+    # Change facts exist only for a commit being judged, and only matter to change rules.
+    if request.change_rev is None or not any(s.scope == "change" for s in specs.values()):
+        return []
+    return change_facts(request.repo, request.change_rev, facts_config(config), request.env)
+
+
+def _base_id(base: Tree | None) -> str | None:
+    """The base's commit id (its tree id, or "tree", for other kinds of trees)."""
+    if base is None:
+        return None
+    if isinstance(base, CommitTree):
+        return resolve(base.repo, base.rev)
+    return getattr(base, "tree", None) or "tree"
+
+
+def _adr_info(adr) -> AdrInfo:
+    return AdrInfo(id=adr.id, title=adr.title, status=adr.status, path=adr.path, blob=adr.blob)
+
+
+def _rule_infos(adrs: AdrSet, status: Mapping[str, str | None], specs: Mapping[str, RuleSpec]) -> tuple[RuleInfo, ...]:
+    out = []
+    for spec in adrs.rules():
+        reason = status.get(spec.id) or (None if spec.id in specs else f"not in scope {spec.scope}")
+        out.append(RuleInfo(
+            id=spec.id, adr=spec.adr, kind=spec.kind, severity=spec.severity, applies=reason is None,
+            reason=reason, message=spec.message, location=f"{spec.path}:{spec.line}",
+        ))
+    return tuple(out)

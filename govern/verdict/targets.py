@@ -1,0 +1,50 @@
+"""Which tree `govern check` judges: the working tree, the index (--staged) or a commit (--rev)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from facts.gitio import GitFailure, resolve, run_git
+from facts.tree import CommitTree, IndexTree, WorkTree
+from govern.errors import UsageError
+from govern.verdict.judge import JudgeRequest
+
+ENGINES = ("auto", "pydatalog", "clingo")
+
+
+def open_repo(path: Path) -> str:
+    """The top-level directory of the repository containing `path` (its git dir when bare)."""
+    if not path.is_dir():
+        raise UsageError(f"{path}: no such directory")
+    try:
+        bare = run_git(path, "rev-parse", "--is-bare-repository").strip() == b"true"
+        where = "--absolute-git-dir" if bare else "--show-toplevel"
+        return os.fsdecode(run_git(path, "rev-parse", where).rstrip(b"\n"))
+    except GitFailure:
+        raise UsageError(f"{path}: not a git repository") from None
+
+
+def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | None,
+                  engine: str | None, adr_dir: str | None) -> JudgeRequest:
+    """The JudgeRequest for the command-line choices (unknown revisions are usage errors)."""
+    if rev is not None and staged:
+        raise UsageError("--rev and --staged exclude each other")
+    if engine is not None and engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+    base = CommitTree(repo, _commit(repo, new_since)) if new_since is not None else None
+    if rev is not None:
+        commit = _commit(repo, rev)
+        return JudgeRequest(repo, CommitTree(repo, commit), commit, change_rev=commit, base=base,
+                            engine=engine, adr_dir=adr_dir)
+    try:
+        target = IndexTree(repo) if staged else WorkTree(repo)
+    except GitFailure as err:
+        raise UsageError(f"cannot read the {'index' if staged else 'working tree'}: {err}") from None
+    return JudgeRequest(repo, target, None, base=base, engine=engine, adr_dir=adr_dir)
+
+
+def _commit(repo: str, rev: str) -> str:
+    try:
+        return resolve(repo, rev)
+    except GitFailure:
+        raise UsageError(f"unknown revision {rev!r}") from None

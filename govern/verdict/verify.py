@@ -1,0 +1,76 @@
+"""Re-check the proofs of a verdict (JSON) against facts, with govern's own checker (no engine).
+
+`verify_proofs` checks against given rules and facts (`govern check --verify`);
+`verify_verdict_json` first recomputes them for a recorded verdict: the ADRs are read
+back by the blob ids the verdict names, the facts from its commit (`govern why --verify`).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from facts.api import change_facts
+from facts.gitio import CatFile, GitFailure
+from facts.tree import CommitTree
+from govern.adr import load_adrs
+from govern.datalog.check import check_proof
+from govern.datalog.model import Rule
+from govern.datalog.proof import Proof
+from govern.datalog.store import FactStore
+from govern.errors import GovernError
+from govern.verdict.evaluate import extract_facts
+from govern.verdict.inputs import adr_facts, facts_config, read_config
+
+
+def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store: FactStore) -> list[str]:
+    """Every problem with every proof of the verdict (empty: all proofs hold)."""
+    problems = []
+    for what, finding, proof in _proofs(verdict_json):
+        where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
+        try:
+            found = check_proof(Proof.from_json(proof), list(rules), store)
+        except (KeyError, TypeError, ValueError) as err:
+            found = [f"malformed proof: {type(err).__name__}: {err}"]
+        problems += [f"{where} failed verification: {p}" for p in found]
+    return problems
+
+
+def verify_verdict_json(repo: str | os.PathLike, verdict_json: Mapping[str, Any]) -> list[str]:
+    """Recompute the rules and facts of a recorded verdict, then verify_proofs()."""
+    commit = verdict_json.get("commit")
+    if not commit:
+        return ["the verdict names no commit: its facts cannot be recomputed"]
+    try:
+        rules, store = _recompute(repo, commit, verdict_json)
+    except (GitFailure, GovernError) as err:
+        return [f"cannot recompute the facts of {commit}: {err}"]
+    return verify_proofs(verdict_json, rules, store)
+
+
+def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list[Rule], FactStore]:
+    files = [(a["path"], a["blob"]) for a in verdict_json.get("adrs", [])]
+    reader = CatFile(repo)
+    try:
+        data = reader.read_many(sorted({blob for _, blob in files}))
+    finally:
+        reader.close()
+    adrs = load_adrs([(path, data[blob], blob) for path, blob in files])
+    applied = {r["id"] for r in verdict_json.get("rules", []) if r.get("applies")}
+    specs = [s for s in adrs.rules() if s.id in applied]
+    rules = list(dict.fromkeys(rule for spec in specs for rule in spec.rules))
+    tree = CommitTree(repo, commit)
+    config = read_config(tree)
+    extra = adr_facts(adrs)
+    if any(s.scope == "change" for s in specs):
+        extra += change_facts(repo, commit, facts_config(config), {})
+    store, _ = extract_facts(repo, tree, rules, config, extra)
+    return rules, store
+
+
+def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any]]:
+    for finding in verdict_json.get("violations", []):
+        yield "violation", finding, finding.get("proof")
+    for finding in verdict_json.get("exemptions", []):
+        yield "exemption", finding, finding.get("proof")
+        yield "exempted violation", finding, finding.get("violation_proof")

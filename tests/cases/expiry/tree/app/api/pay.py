@@ -1,0 +1,3 @@
+import stripe
+import boto3
+import pickle

@@ -1,0 +1,1 @@
+from app.billing import charge

@@ -1,0 +1,2 @@
+"""db"""
+import requests

@@ -1,0 +1,3 @@
+import json
+
+from app.db import client

@@ -1,0 +1,2 @@
+from app.db import models
+from app.billing import invoice

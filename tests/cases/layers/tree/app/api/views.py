@@ -1,0 +1,2 @@
+from app.service import users
+from app.cli import main

@@ -1,0 +1,1 @@
+from app.service.users import User

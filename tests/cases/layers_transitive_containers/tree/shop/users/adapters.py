@@ -1,0 +1,1 @@
+from shop.users import domain

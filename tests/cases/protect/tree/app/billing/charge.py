@@ -1,0 +1,2 @@
+def charge():
+    return 2
