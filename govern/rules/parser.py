@@ -162,9 +162,20 @@ def _parse(text: str, start: str, path: str, shift: int):
     try:
         return _lark().parse(text, start=start)
     except UnexpectedInput as err:
-        raise AdrError([Diagnostic(path, err.line + shift if err.line > 0 else shift + 1, max(err.column, 1), _describe(err, text))]) from None
+        line, col = _end(text) if _at_end(err) else (max(err.line, 1), max(err.column, 1))
+        raise AdrError([Diagnostic(path, line + shift, col, _describe(err, text))]) from None
     except LarkError as err:  # pragma: no cover - defensive: lark internals
         raise AdrError([Diagnostic(path, shift + 1, 1, f"syntax error: {err}")]) from None
+
+
+def _at_end(err: UnexpectedInput) -> bool:
+    return isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END")
+
+
+def _end(text: str) -> tuple[int, int]:
+    """Line and column just after the last non-blank character (where the '.' is missing)."""
+    body = text.rstrip()
+    return body.count("\n") + 1, len(body) - (body.rfind("\n") + 1) + 1
 
 
 def _describe(err: UnexpectedInput, text: str) -> str:
