@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from govern.datalog.model import Rule
+from govern.datalog.model import Literal, Rule
 from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
 from govern.rules.kinds import CHANGE_KINDS, KINDS, KindInput
@@ -141,22 +141,39 @@ def _compile_blocks(source: AdrSource, known: frozenset[str], kind_private: dict
 
 
 def _group(source: AdrSource, declared: dict[str, RuleEntry], rules: list[Rule]) -> tuple[list[RuleSpec], list[Diagnostic]]:
-    """Violation clauses go to their rule, exempt clauses to the ADR's exemptions; helpers to both."""
+    """Violation clauses go to their rule, exempt clauses to the ADR's exemptions, each with the helpers it uses."""
     helpers = [r for r in rules if r.head.pred not in ("violation", "exempt")]
-    specs, problems = [], []
+    specs, problems, used = [], [], set()
     for rule_id, entry in declared.items():
         own = [r for r in rules if r.head.pred == "violation" and r.origin.rule == rule_id]
         if not own:
             problems.append(Diagnostic(source.path, entry.line, entry.col, f"rule {rule_id} is declared `datalog: true` but no ```datalog block derives violation(\"{rule_id}\", …)"))
             continue
-        specs.append(_block_spec(source, rule_id, "datalog", entry, _in_order(rules, helpers + own)))
+        needed = _needed(own, helpers)
+        used |= set(map(id, needed))
+        specs.append(_block_spec(source, rule_id, "datalog", entry, _in_order(rules, own + needed)))
     exempts = [r for r in rules if r.head.pred == "exempt"]
     if exempts:
-        specs.append(_block_spec(source, exemptions_id(source.id), "exempt", None, _in_order(rules, helpers + exempts)))
-    if helpers and not specs and not problems:
-        first = helpers[0].origin
-        problems.append(Diagnostic(source.path, first.line, 1, "```datalog block derives neither violation/3 nor exempt/3 (declare a rule with `datalog: true`)"))
+        needed = _needed(exempts, helpers)
+        used |= set(map(id, needed))
+        specs.append(_block_spec(source, exemptions_id(source.id), "exempt", None, _in_order(rules, exempts + needed)))
+    for rule in helpers:
+        if id(rule) not in used and not problems:
+            name = rule.head.pred.split("__", 1)[-1]
+            problems.append(Diagnostic(source.path, rule.origin.line, 1, f"{name} is not used by any violation or exempt rule of this ADR"))
     return specs, problems
+
+
+def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
+    """The helper clauses the seed clauses depend on, transitively."""
+    wanted = {b.atom.pred for r in seeds for b in r.body if isinstance(b, Literal)}
+    needed: list[Rule] = []
+    while True:
+        more = [h for h in helpers if h.head.pred in wanted and h not in needed]
+        if not more:
+            return needed
+        needed += more
+        wanted |= {b.atom.pred for r in more for b in r.body if isinstance(b, Literal)}
 
 
 def _in_order(all_rules: list[Rule], chosen: list[Rule]) -> tuple[Rule, ...]:
