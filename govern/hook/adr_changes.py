@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from facts.api import change_facts
-from facts.config import FactsConfig
 from facts.tree import Tree
 from govern.config import Config
+from govern.verdict.inputs import facts_config
 from govern.verdict.model import Finding
 
 RULE_ID = "adr-changes"
@@ -53,12 +53,6 @@ def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[st
                                             if f.relation in ("actor", "signed_by", "pusher")]}
     return [Finding(rule=RULE_ID, adr="govern", adr_title=TITLE, subject=path, location=path, message=message,
                     severity="block", new=True, proof=proof) for path in paths]
-
-
-def facts_config(config: Config) -> FactsConfig:
-    """The extraction settings of a `[tool.govern]` table."""
-    return FactsConfig(roots=config.roots, max_blob_size=config.max_blob_size, allowed_signers=config.allowed_signers,
-                       agent_patterns=config.agent_patterns, bot_patterns=config.bot_patterns)
 
 
 def _human(actors: list[str], pushers: list[str], config: Config) -> bool:

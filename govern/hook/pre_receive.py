@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
@@ -36,6 +37,7 @@ def policy(repo: Path) -> Config:
 
 def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr) -> int:
     """The hook: 0 accepts the push, 1 rejects it (git then updates no ref at all)."""
+    started = time.monotonic()
     gdir = git_dir(repo)
     try:
         config = policy(repo)
@@ -51,7 +53,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
         if isinstance(outcome, Exception):
             reason = str(outcome) if isinstance(outcome, GovernError) else f"internal error: {type(outcome).__name__}: {outcome}"
             return _failure(gdir, state["updates"], env, config, reason, err)
-        return _conclude(gdir, outcome, env, err)
+        return _conclude(gdir, outcome, env, err, round(time.monotonic() - started, 3))
 
     def on_timeout() -> int:
         reason = (f"time budget of {config.hook_budget} s exceeded while judging the push "
@@ -61,14 +63,14 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
     return Budget(config.hook_budget, on_timeout).run(work, decide)
 
 
-def _conclude(gdir: Path, judgments: list[RefJudgment], env: Mapping[str, str], err: TextIO) -> int:
+def _conclude(gdir: Path, judgments: list[RefJudgment], env: Mapping[str, str], err: TextIO, seconds: float) -> int:
     rejected = [j for j in judgments if not j.allowed]
     for judgment in judgments:
         lines = summary_lines(judgment) if judgment.allowed else blocked_lines(judgment)
         _say(err, lines)
         audit.append(gdir, _entry(judgment.update, env, "allow" if judgment.allowed else "reject",
                                   blocking=[_blocking(c, f) for c, f in judgment.blocking],
-                                  rules_from=judgment.rules_rev, commits=len(judgment.commits),
+                                  rules_from=judgment.rules_rev, commits=len(judgment.commits), seconds=seconds,
                                   verdict=judgment.tip_verdict.outcome if judgment.tip_verdict else None))
     if rejected:
         _say(err, [f"{PREFIX}push rejected: {len(rejected)} of {len(judgments)} ref update(s) blocked"])
@@ -86,7 +88,7 @@ def _failure(gdir: Path, updates: list[RefUpdate], env: Mapping[str, str], confi
     if config.fail_open:
         _say(err, [f"{PREFIX}WARNING: {reason}", f"{PREFIX}push ALLOWED UNJUDGED because fail-open = true"])
     else:
-        _say(err, [f"{PREFIX}{reason}", f"{PREFIX}push rejected (fail closed; see docs/hooks.md)"])
+        _say(err, [PREFIX + line for line in reason.splitlines()] + [f"{PREFIX}push rejected (fail closed; see docs/hooks.md)"])
     for update in updates or [None]:
         base = _entry(update, env, decision, error=reason, failed_open=config.fail_open)
         audit.append(gdir, base)

@@ -1,0 +1,112 @@
+"""Latency of govern's pre-receive hook for a one-commit push that changes 3 files.
+
+    python benchmarks/hook_latency.py                      # 2,000 and 10,000 modules
+    python benchmarks/hook_latency.py --modules 2000 --runs 3
+
+For each size: a generated repository (benchmarks/genrepo.py: layered, ~2 % legacy
+violations, an `.importlinter` contract and the equivalent ADR) is cloned into a bare
+server with govern's hooks installed; one push warms the facts cache; then each run commits
+a change to 3 modules and pushes it. Printed (medians over the runs, warm cache):
+
+* pre-receive process: `govern hook pre-receive` run as git runs it (interpreter start,
+  imports, judging the tip and the new commit, audit line) — what a forge's hook timeout sees;
+* judging: the hook's own time from its audit line (`seconds`);
+* git push: the whole push (pack, pre-receive, ref update, post-receive writing the note);
+* lint-imports: `lint-imports` on the same tree (its cache warm too), for comparison.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.genrepo import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+GOVERN = BIN / "govern"
+LINT_IMPORTS = BIN / "lint-imports"
+IDENTITY = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+
+
+def git(repo: Path, *args: str, input: str | None = None) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, input=input,
+                          env={**os.environ, **IDENTITY}, check=True)
+    return done.stdout
+
+
+def timed(argv: list[str], cwd: Path, input: str | None = None, env: dict | None = None) -> tuple[float, int]:
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, input=input,
+                          env={**os.environ, **IDENTITY, **(env or {})})
+    return time.perf_counter() - started, done.returncode
+
+
+def change_three(work: Path, run: int) -> str:
+    """Commit an edit to 3 api modules (no new imports: the push is allowed)."""
+    modules = sorted((work / "src/pkg/api/sub0").glob("m*.py"))[:3]
+    for module in modules:
+        with module.open("a") as out:
+            out.write(f"\n\nRUN_{run} = {run}\n")
+    git(work, "add", "--", *(str(m.relative_to(work)) for m in modules))
+    git(work, "commit", "-q", "-m", f"bench run {run}")
+    return git(work, "rev-parse", "HEAD").strip()
+
+
+def bench(modules: int, runs: int, scratch: Path) -> dict[str, float]:
+    work = generate(scratch / f"work{modules}", modules)
+    bare = scratch / f"server{modules}.git"
+    git(scratch, "clone", "-q", "--bare", str(work), str(bare))
+    subprocess.run([str(GOVERN), "hook", "install", "--server", str(bare)], check=True, capture_output=True)
+    git(work, "remote", "add", "origin", str(bare))
+    change_three(work, 0)
+    git(work, "push", "-q", "origin", "HEAD:main")  # warms <git dir>/govern/cache
+    hook, judging, push = [], [], []
+    for run in range(1, runs + 1):
+        old = git(bare, "rev-parse", "main").strip()
+        new = change_three(work, run)
+        seconds, code = timed(["git", "push", "-q", "origin", "HEAD:main"], work)
+        assert code == 0, f"push {run} was rejected"
+        push.append(seconds)
+        # The same update again, straight into the hook as git runs it (objects are there now).
+        seconds, code = timed([str(GOVERN), "hook", "pre-receive"], bare, input=f"{old} {new} refs/heads/main\n",
+                              env={"GIT_DIR": "."})
+        assert code == 0
+        hook.append(seconds)
+        last = (bare / "govern" / "audit.log").read_text().splitlines()[-1]
+        judging.append(json.loads(last)["seconds"])
+    lint = []
+    if LINT_IMPORTS.exists():
+        env = {"PYTHONPATH": str(work / "src")}
+        timed([str(LINT_IMPORTS), "--config", ".importlinter"], work, env=env)  # warm its cache
+        lint = [timed([str(LINT_IMPORTS), "--config", ".importlinter"], work, env=env)[0] for _ in range(runs)]
+    files = len(git(work, "ls-files", "--", "*.py").split())
+    return {"modules": modules, "py_files": files, "pre_receive": statistics.median(hook),
+            "judging": statistics.median(judging), "git_push": statistics.median(push),
+            "lint_imports": statistics.median(lint) if lint else float("nan")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    print(f"one-commit push changing 3 files, warm cache, median of {args.runs} runs, {os.cpu_count()} cores")
+    print(f"{'modules':>8} {'.py files':>9} {'pre-receive':>12} {'judging':>9} {'git push':>9} {'lint-imports':>13}")
+    with tempfile.TemporaryDirectory(prefix="govern-bench-") as scratch:
+        for modules in args.modules:
+            r = bench(modules, args.runs, Path(scratch))
+            print(f"{r['modules']:>8} {r['py_files']:>9} {r['pre_receive']:>11.2f}s {r['judging']:>8.2f}s "
+                  f"{r['git_push']:>8.2f}s {r['lint_imports']:>12.2f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
