@@ -18,6 +18,7 @@ from pathlib import Path
 from facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
+from govern.hook.rules_check import rules_load_findings
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.notes.codec import note_body
 from govern.notes.git_plumbing import try_git
@@ -79,4 +80,6 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
             result.notes[commit] = note_body(verdict)
     for commit in result.commits:
         result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, env, rules_tree)]
+    before = result.rules_rev if result.rules_rev != tip else None
+    result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     return result

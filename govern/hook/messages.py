@@ -52,7 +52,8 @@ def _finding_lines(commit: str, finding: Finding, tip: str | None) -> list[str]:
 def short_proof(proof: Mapping) -> list[str]:
     """The first lines of the proof tree (the full tree: `govern check --rev … --format json`)."""
     if "builtin" in proof:
-        return [", ".join(proof.get("facts", [])) or "(no actor, signature or pusher facts)"]
+        facts = proof.get("facts") or []
+        return [f"built-in check {proof['builtin']} on " + ", ".join(facts)] if facts else []
     lines = proof_lines(proof)
     if len(lines) > MAX_PROOF_LINES:
         lines = lines[:MAX_PROOF_LINES] + [f"… {len(lines) - MAX_PROOF_LINES} more lines"]

@@ -93,3 +93,13 @@ def test_annotated_tag_and_delete(tmp_path):
     done = push(work, ":refs/tags/v1")
     assert done.returncode == 0, done.stderr
     assert [e["decision"] for e in audit_entries(bare)] == ["allow", "allow"]
+
+
+def test_invalid_adr_is_rejected_with_its_location(tmp_path):
+    """An ADR that does not load would make every later push fail closed: refuse it now."""
+    bare, work = server(tmp_path)
+    commit(work, {"adr/0004-broken.md": "---\ntitle: Broken\nstatus: accepted\nrules:\n  - id: x\n    nonsense: 1\n---\n"},
+           "a broken ADR")
+    done = push(work)
+    assert done.returncode != 0
+    assert "[rules-load]" in done.stderr and "adr/0004-broken.md:" in done.stderr
