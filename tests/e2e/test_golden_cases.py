@@ -39,8 +39,9 @@ def build_repo(case: Path, repo: Path) -> list[str]:
         for child in repo.iterdir():
             if child.name != ".git":
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
-        shutil.copytree(layer, repo, dirs_exist_ok=True)
-        shutil.copytree(case / "adr", repo / "adr", dirs_exist_ok=True)
+        # Plain copies (fresh mtimes): git must see a same-size rewrite as a change.
+        shutil.copytree(layer, repo, dirs_exist_ok=True, copy_function=shutil.copy)
+        shutil.copytree(case / "adr", repo / "adr", dirs_exist_ok=True, copy_function=shutil.copy)
         git(repo, "add", "-A")
         message = f"{case.name}: {layer.name}"
         if layer.name == "tree" and (case / "message").is_file():

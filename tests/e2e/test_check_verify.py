@@ -1,0 +1,65 @@
+"""`govern check --verify` and the verdict verification API reject a tampered proof."""
+from __future__ import annotations
+
+import copy
+import json
+
+from govern.verdict.verify import verify_proofs, verify_verdict_json
+from tests.e2e.check_support import check_json, example_repo, govern
+
+
+def _fact_leaf(node):
+    """The first base-fact node of a proof (JSON) that has a source line."""
+    source = node.get("source")
+    if isinstance(source, dict) and source.get("line") and "premises" not in node:
+        return node
+    for child in node.get("premises") or ():
+        found = _fact_leaf(child)
+        if found:
+            return found
+    return None
+
+
+def test_check_verify_accepts_honest_proofs(tmp_path):
+    repo = example_repo(tmp_path)
+    result = govern(repo, "check", "--verify", "--format", "json")
+    assert result.returncode == 1, result.stderr  # blocked, but every proof verified
+    assert json.loads(result.stdout)["violations"]
+
+
+def test_recorded_verdict_verifies_against_its_commit(tmp_path):
+    repo = example_repo(tmp_path)
+    _, data = check_json(repo, "--rev", "HEAD")
+    assert verify_verdict_json(repo, data) == []
+
+
+def test_tampered_fact_line_is_rejected(tmp_path):
+    repo = example_repo(tmp_path)
+    _, data = check_json(repo, "--rev", "HEAD")
+    tampered = copy.deepcopy(data)
+    leaf = _fact_leaf(tampered["violations"][0]["proof"])
+    leaf["source"]["line"] += 100
+    problems = verify_verdict_json(repo, tampered)
+    assert problems and "stripe-only-in-billing" in problems[0] and "failed verification" in problems[0]
+
+
+def test_tampered_subject_is_rejected(tmp_path):
+    repo = example_repo(tmp_path)
+    _, data = check_json(repo, "--rev", "HEAD")
+    tampered = copy.deepcopy(data)
+    tampered["violations"][0]["proof"] = tampered["exemptions"][0]["violation_proof"]
+    assert verify_verdict_json(repo, tampered)
+
+
+def test_verify_proofs_with_the_judge_s_own_rules_and_store(tmp_path):
+    from govern.verdict.judge import judge_in_full
+    from govern.verdict.targets import judge_request
+
+    repo = example_repo(tmp_path)
+    judgement = judge_in_full(judge_request(str(repo), rev="HEAD", staged=False, new_since=None, engine=None, adr_dir=None))
+    data = judgement.verdict.to_json()
+    rules, store = judgement.evaluation.rules, judgement.evaluation.store
+    assert verify_proofs(data, rules, store) == []
+    tampered = copy.deepcopy(data)
+    _fact_leaf(tampered["violations"][0]["proof"])["source"]["line"] = 1
+    assert verify_proofs(tampered, rules, store)
