@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import git
-from tests.e2e.hooks_support import audit_entries, commit, note, push, server
+from tests.e2e.hooks_support import AGENT_TRAILER, audit_entries, commit, govern, note, push, server
 
 
 def test_clean_push_is_accepted_noted_and_audited(tmp_path):
@@ -42,8 +42,6 @@ def test_legacy_violation_does_not_block_a_clean_push(tmp_path):
     bare, work = server(tmp_path, install=False)
     commit(work, {"app/api/refunds.py": "import stripe\n"}, "legacy: before govern was installed")
     assert push(work).returncode == 0
-    from tests.e2e.hooks_support import govern
-
     assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
     commit(work, {"app/api/health.py": "x = 1\n"}, "clean change")
     done = push(work)
@@ -70,20 +68,23 @@ def test_forbidden_dependency_on_a_new_branch(tmp_path):
 
 
 def test_sneaky_branch_then_main_is_caught(tmp_path):
-    """Commits parked on another branch before the rules existed are judged when they move on."""
+    """Commits parked on another branch are judged again when they move onto a governed ref.
+
+    The parked commit breaks a change rule only (an agent edits app/billing), so the tip's
+    tree is clean: only judging every new commit catches it. `rev-list NEW --not --all`
+    would skip it as "already in the repository"."""
     bare, work = server(tmp_path, install=False)
     git(work, "checkout", "-q", "-b", "sneaky")
-    bad = commit(work, {"app/api/refunds.py": "import stripe\n"}, "parked")
+    commit(work, {"app/billing/charge.py": "import stripe\nFEE = 0\n"}, f"parked\n\n{AGENT_TRAILER}")
     assert push(work, "sneaky").returncode == 0
-    from tests.e2e.hooks_support import govern
-
     assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    main = git(bare, "rev-parse", "main").strip()
     done = push(work, "sneaky:main")
-    assert done.returncode != 0 and "[stripe-only-in-billing]" in done.stderr
-    # A new ref made of the parked commits is judged too (not skipped as "already in the repo").
+    assert done.returncode != 0 and "[billing-needs-approval]" in done.stderr
     done = push(work, "sneaky:refs/heads/innocent")
     assert done.returncode != 0 and "✗ refs/heads/innocent" in done.stderr
-    assert git(bare, "rev-parse", "--verify", "--quiet", "main").strip() != bad
+    assert "[billing-needs-approval]" in done.stderr
+    assert git(bare, "rev-parse", "main").strip() == main
 
 
 def test_annotated_tag_and_delete(tmp_path):
