@@ -17,7 +17,7 @@ from govern.adr.schema import rule_kinds, validate
 from govern.errors import AdrError, Diagnostic
 from govern.rules.compile import AdrSource, RuleEntry, compile_adrs
 
-MAX_ADR_BYTES = 1_000_000
+MAX_ADR_BYTES = 200_000  # real ADRs are a few KB; bounds the parse time of a hostile file
 _NUMBERED = re.compile(r"(\d+)-[^/]*\.md$")
 _RULE_KEYS = ("id", "message", "severity", "expires")
 

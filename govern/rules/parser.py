@@ -15,14 +15,14 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
 
-MAX_TEXT = 200_000  # characters of rule text per block
+MAX_TEXT = 100_000  # characters of rule text per block (parsing is linear: ~1 s at the limit)
 MAX_INT = 2**31 - 1  # clingo integers are 32-bit
 
 GRAMMAR = r"""
 program: clause*
-query: body "."?
-clause: atom "." -> fact
-      | atom ":-" body "." -> rule
+query: body DOT?
+clause: atom DOT -> fact
+      | atom ":-" body DOT -> rule
 body: item ("," item)*
 ?item: atom -> positive
      | NOT atom -> negative
@@ -34,6 +34,7 @@ atom: PRED "(" [term ("," term)*] ")"
      | STRING -> string
      | INT -> integer
 NOT.2: "not"
+DOT: "."
 PRED: /[a-z][A-Za-z0-9_]*/
 VAR: /_[A-Za-z0-9_]+|[A-Z][A-Za-z0-9_]*/
 ANON: "_"
@@ -48,7 +49,9 @@ COMMENT: /%[^\n]*/
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return Lark(GRAMMAR, parser="lalr", start=["program", "query"], propagate_positions=True, maybe_placeholders=False)
+    # Positions come from the tokens (head predicate, final '.'), not propagate_positions,
+    # which would double the parse time.
+    return Lark(GRAMMAR, parser="lalr", start=["program", "query"], maybe_placeholders=False)
 
 
 @dataclass(frozen=True)
@@ -201,11 +204,11 @@ def _spell(terminal: str) -> str:
 
 def _clause(node, build: _Build, text: str, path: str, shift: int, adr: str) -> Clause:
     head, head_pos = build.transform(node.children[0])
-    items = build.transform(node.children[1]) if len(node.children) > 1 else []
+    items = build.transform(node.children[1]) if len(node.children) > 2 else []
     renamed = _fresh_anonymous([Literal(head)] + [item for item, _ in items])
     head_atom, body = renamed[0].atom, renamed[1:]
-    source = text[node.meta.start_pos:node.meta.end_pos]
-    origin = Origin(adr, rule_of(head_atom), path, node.meta.line + shift, source)
+    start, dot = node.children[0].children[0], node.children[-1]
+    origin = Origin(adr, rule_of(head_atom), path, head_pos.line + shift, text[start.start_pos:dot.end_pos])
     positions = tuple(Position(p.line + shift, p.col) for _, p in items)
     return Clause(Rule(head_atom, tuple(body), origin), Position(head_pos.line + shift, head_pos.col), positions)
 

@@ -141,3 +141,10 @@ def test_load_adr_dir_and_tree_agree(tmp_path):
     assert [a.id for a in from_dir] == [a.id for a in from_tree] == ["ADR-0001"]
     assert from_dir.get("ADR-0001").blob == from_tree.get("ADR-0001").blob == blob_id(files["adr/0001-a.md"])
     assert from_tree.get("ADR-0001").path == "adr/0001-a.md"
+
+
+def test_oversized_file_is_rejected_unread():
+    from govern.adr.loader import MAX_ADR_BYTES
+
+    huge = b"---\ntitle: T\nstatus: accepted\n---\n" + b"x" * MAX_ADR_BYTES
+    assert errors(huge) == [f"adr/0007-t.md:1:1: ADR file larger than {MAX_ADR_BYTES} bytes"]
