@@ -118,7 +118,9 @@ HOSTILE = {
 def test_hostile_adrs_exit_2_with_a_located_message(make_repo, case):
     text, expected = HOSTILE[case]
     repo = make_repo({"adr/0001-good.md": GOOD, "adr/0002-bad.md": text})
-    for command in (["adr", "lint"], ["adr", "compile"], ["adr", "list"]):
+    # Every command that loads ADRs fails the same way; lint for each case, all of them for one.
+    commands = (["adr", "lint"], ["adr", "compile"], ["adr", "list"]) if case == "python-in-datalog" else (["adr", "lint"],)
+    for command in commands:
         result = govern(repo, *command)
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert "adr/0002-bad.md" + expected in result.stderr, result.stderr
