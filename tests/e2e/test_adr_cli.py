@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "---\ntitle: Good\nstatus: accepted\nrules:\n  - id: good\n    require-owner: {paths: src/**}\n---\n"
