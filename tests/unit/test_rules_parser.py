@@ -1,8 +1,11 @@
 """The rule language parser: syntax, positions, escapes, anonymous variables, hostile text."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from govern.datalog.model import Atom, Comparison, Const, Literal, Var
+from govern.datalog.model import COMPARISON_OPS, Atom, Comparison, Const, Literal, Rule, Var
 from govern.errors import AdrError
+from govern.rules.format import format_rule
 from govern.rules.parser import MAX_TEXT, parse_clauses, parse_program, parse_query
 
 
@@ -87,3 +90,22 @@ def test_query():
     assert parse_query('file(F).') == (Literal(Atom("file", (Var("F"),))),)
     with pytest.raises(AdrError, match="<query>:1"):
         parse_query("file(F")
+
+
+# Round trip: printing a rule and parsing it back gives the same rule (hypothesis).
+
+names = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(lambda n: n != "not" and "__" not in n)
+variables = st.from_regex(r"[A-Z][A-Za-z0-9]{0,4}", fullmatch=True).map(Var)
+constants = st.one_of(st.integers(-(2**31) + 1, 2**31 - 1), st.text(max_size=8)).map(Const)
+terms = st.one_of(variables, constants)
+atoms = st.builds(lambda p, a: Atom(p, tuple(a)), names, st.lists(terms, max_size=4))
+items = st.one_of(st.builds(Literal, atoms, st.booleans()), st.builds(Comparison, st.sampled_from(COMPARISON_OPS), terms, terms))
+
+
+@settings(max_examples=150, deadline=None)
+@given(atoms, st.lists(items, max_size=5))
+def test_print_then_parse_round_trips(head, body):
+    text = format_rule(Rule(head, tuple(body), None))
+    [parsed] = parse_program(text, "f", 1)
+    assert (parsed.head, parsed.body) == (head, tuple(body))
+    assert parsed.origin.text == text
