@@ -51,7 +51,13 @@ def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None
     if cache is not None:
         cache.flush()
     keep = wanted.relations | DIAGNOSTICS
-    return sorted(f for f in found if f.relation in keep)
+    return sorted((f for f in found if f.relation in keep), key=fact_key)
+
+
+def fact_key(fact: Fact) -> tuple:
+    """The order of Fact (relation, args, source fields) as a plain tuple: sorts in C."""
+    s = fact.source
+    return (fact.relation, fact.args, s.extractor, s.path, s.line, s.blob)
 
 
 def _derived(entries: list[Entry], found: set[Fact], wanted: Wanted) -> list[Fact]:

@@ -12,6 +12,7 @@ import keyword
 import posixpath
 
 from facts.extractors.base import Context, Extractor
+from facts.extractors.pyscan import scan_imports
 from facts.model import Fact, Source
 
 NAME = "python"
@@ -25,9 +26,21 @@ def wants(path: str) -> bool:
 
 
 def scan(variant: str, data: bytes) -> dict:
-    """The import statements of a file: {"imports": [...]} or {"error": message}."""
+    """The import statements of a file: {"imports": [...]} or {"error": message}.
+
+    The import scanner (pyscan) reads only the import statements; when it gives
+    up, the whole file is parsed with ast, which is exact or names the error.
+    """
     if b"import" not in data:
-        return {"imports": []}  # no import keyword, nothing to find: not parsed
+        return {"imports": []}  # no import keyword, nothing to find
+    found = scan_imports(data)
+    if found is not None:
+        return {"imports": found}
+    return parse_imports(data)
+
+
+def parse_imports(data: bytes) -> dict:
+    """The import statements of a file by a full ast parse (the reference)."""
     try:
         tree = ast.parse(data)  # bytes: honours the coding cookie and a BOM
     except SyntaxError as err:

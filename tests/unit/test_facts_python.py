@@ -83,22 +83,27 @@ def test_relative_import_in_top_level_module_is_reported():
 
 
 def test_hostile_sources_give_parse_errors_and_others_still_extracted():
-    nested = "import os\nx = " + "(" * 5000 + ")" * 5000 + "\n"
-    deep_expr = "import os\nx = " + "+".join(["1"] * 200_000) + "\n"
     facts = run({
-        "nested.py": nested,
-        "deep.py": deep_expr,
-        "syntax.py": "import os\ndef f(:\n",
+        "nested.py": "from a import " + "(" * 5000 + "b" + ")" * 5000 + "\n",
+        "deep.py": "import os\nx = " + "(" * 5000 + ")" * 5000 + "\n",  # not an import: never parsed
+        "syntax.py": "import os,\n",
         "undecodable.py": b"import os\nx = '\xff\xfe'\n",
+        "badcookie.py": b"# -*- coding: no-such-codec -*-\nimport os\n",
         "nul.py": b"import os\x00\n",
         "binary.py": bytes(range(256)) + b"import",
         "good.py": "import json\n",
     })
     errors = dict(rel(facts, "parse_error"))
-    assert set(errors) == {"nested.py", "syntax.py", "undecodable.py", "nul.py", "binary.py"} | ({"deep.py"} & set(errors))
+    assert set(errors) == {"nested.py", "syntax.py", "undecodable.py", "badcookie.py", "nul.py", "binary.py"}
     assert "too many nested parentheses" in errors["nested.py"]
-    assert errors["syntax.py"].startswith("line 2:")
-    assert ("good", "json") in rel(facts, "imports")
+    assert errors["syntax.py"].startswith("line 1:")
+    assert ("good", "json") in rel(facts, "imports") and ("deep", "os") in rel(facts, "imports")
+
+
+def test_syntax_errors_outside_import_statements_are_not_reported():
+    # Documented price of the import scanner: only import statements are read.
+    facts = run({"broken.py": "import os\ndef f(:\n"})
+    assert rel(facts, "imports") == [("broken", "os")] and rel(facts, "parse_error") == []
 
 
 def test_files_without_import_are_not_parsed():
