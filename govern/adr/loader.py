@@ -61,7 +61,9 @@ def _cross_checks(headers: list[_Header]) -> list[Diagnostic]:
         seen.setdefault(h.adr.id, h.adr.path)
     for h in headers:
         for old in h.adr.supersedes + ((h.adr.superseded_by,) if h.adr.superseded_by else ()):
-            if old not in seen:
+            if old == h.adr.id:
+                out.append(Diagnostic(h.adr.path, 1, 1, f"{old} cannot supersede itself"))
+            elif old not in seen:
                 out.append(Diagnostic(h.adr.path, 1, 1, f"unknown ADR {old} (in supersedes/superseded by)"))
     return out
 

@@ -103,11 +103,13 @@ def _compile_kind(source: AdrSource, entry: RuleEntry) -> tuple[RuleSpec | None,
     kind = KindInput(entry.id, entry.block, message)
     text = module.compile(kind)
     problems = [Diagnostic(source.path, *entry.locate((entry.kind, *path)), f"rule {entry.id}: {msg}") for path, msg in kind.errors]
+    if problems:  # the text of a block with errors is incomplete: checking it would only add noise
+        return None, set(), problems
     clauses, syntax_errors = syntax(text, source.path, 1, source.id)
     program = Program(source.id, source.path, tuple(clauses), frozenset({entry.id}), frozenset(), exempt_allowed=False)
     generated = syntax_errors + run_checks(program)
     # Generated text has no lines of its own in the file: report at the rule's line.
-    problems += [Diagnostic(source.path, entry.line, entry.col, f"rule {entry.id} ({entry.kind}): {d.message}") for d in generated]
+    problems = [Diagnostic(source.path, entry.line, entry.col, f"rule {entry.id} ({entry.kind}): {d.message}") for d in generated]
     if problems:
         return None, set(), problems
     private = set(private_arities(program))

@@ -148,3 +148,22 @@ def test_oversized_file_is_rejected_unread():
 
     huge = b"---\ntitle: T\nstatus: accepted\n---\n" + b"x" * MAX_ADR_BYTES
     assert errors(huge) == [f"adr/0007-t.md:1:1: ADR file larger than {MAX_ADR_BYTES} bytes"]
+
+
+def test_an_adr_cannot_supersede_itself():
+    assert errors("---\ntitle: T\nstatus: accepted\nsupersedes: ADR-0007\n---\n") == [
+        "adr/0007-t.md:1:1: ADR-0007 cannot supersede itself"]
+
+
+def test_a_bad_kind_block_reports_only_its_own_errors():
+    found = errors("---\ntitle: T\nstatus: accepted\nrules:\n  - {id: r, layers: {layers: [a, b], containers: [x.*]}}\n---\n")
+    assert found == ["adr/0007-t.md:5:51: rule r: module prefix 'x.*': use a dotted module name such as 'app.domain' (no wildcards)"]
+
+
+def test_hostile_strings_in_kind_blocks_stay_data():
+    text = ('---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    require-owner: {paths: "a\\"b\\\\c\\nd\\r%"}\n'
+            '    message: "x\\") :- file(X). evil(\\""\n---\n')
+    [spec] = load_one(text).rules()
+    assert [r.head.pred for r in spec.rules] == ["adr_0007__owned_r", "violation"]
+    assert spec.rules[1].head.args[2].value == 'x") :- file(X). evil("'
+    assert spec.rules[1].body[0].atom.args[1].value == 'a"b\\c\nd\r%'
