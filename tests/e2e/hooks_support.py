@@ -56,9 +56,11 @@ rules:
 ---
 """
 
+# hook-budget: generous, because tests run on a loaded 2-core machine (20 hooks at once in the
+# concurrency test); the budget itself is tested with an impossible 1 ms in test_hooks_budget.
 BASE_FILES = {
     "pyproject.toml": '[project]\nname = "shop"\nversion = "0"\ndependencies = ["httpx"]\n\n'
-                      '[tool.govern]\nroots = ["."]\n',
+                      '[tool.govern]\nroots = ["."]\nhook-budget = 120.0\n',
     "app/__init__.py": "",
     "app/api/__init__.py": "",
     "app/api/orders.py": "import app.billing.charge\n",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.conftest import git
 from tests.e2e.hooks_support import BASE_FILES, audit_entries, commit, push, server
 
-PYPROJECT = BASE_FILES["pyproject.toml"]
+PYPROJECT = BASE_FILES["pyproject.toml"].replace("hook-budget = 120.0\n", "")
 
 
 def test_budget_exceeded_rejects_with_a_clear_message(tmp_path):
