@@ -74,7 +74,7 @@ for example:
 * Bad, because …
 """
 
-_CONFIG = '\n[tool.govern]\nadr-dir = "{adr_dir}"\n'
+_CONFIG = "\n[tool.govern]\nadr-dir = {adr_dir}\n"  # adr_dir as a TOML (= JSON) string
 
 
 def init(root: Path, adr_dir: str, today: date) -> list[str]:
@@ -86,13 +86,14 @@ def init(root: Path, adr_dir: str, today: date) -> list[str]:
         (directory / FIRST_ADR).write_text(_FIRST.format(today=today.isoformat(), adr_dir=adr_dir), encoding="utf-8")
         done.append(f"created {adr_dir}/{FIRST_ADR}")
     pyproject = root / "pyproject.toml"
+    section = _CONFIG.format(adr_dir=json.dumps(adr_dir, ensure_ascii=False))
     if not pyproject.exists():
-        pyproject.write_text(_CONFIG.lstrip("\n").format(adr_dir=adr_dir), encoding="utf-8")
+        pyproject.write_text(section.lstrip("\n"), encoding="utf-8")
         done.append("created pyproject.toml with [tool.govern]")
     elif not _has_section(pyproject):
         text = pyproject.read_text(encoding="utf-8")
         sep = "" if text.endswith("\n") or not text else "\n"
-        pyproject.write_text(text + sep + _CONFIG.format(adr_dir=adr_dir), encoding="utf-8")
+        pyproject.write_text(text + sep + section, encoding="utf-8")
         done.append("added [tool.govern] to pyproject.toml")
     return done
 
