@@ -101,7 +101,7 @@ def compile_(
             raise UsageError(f"no ADR or rule {target!r}")
     blocks = []
     for spec in specs:
-        label = "exemptions" if spec.kind == "exempt" else f"rule {spec.id}"
+        label = f"exemptions of rule {spec.rules[0].origin.rule}" if spec.kind == "exempt" else f"rule {spec.id}"
         lines = [f"% {spec.adr} {label} ({spec.path}:{spec.line})"] + [format_rule(r) for r in spec.rules]
         blocks.append("\n".join(lines))
     typer.echo("\n\n".join(blocks) if blocks else f"% {target or 'no ADR'} has no rules")

@@ -48,9 +48,9 @@ class AdrSource:
     blocks: tuple[tuple[str, int], ...]  # (text, file line of its first line)
 
 
-def exemptions_id(adr_id: str) -> str:
-    """Id of the RuleSpec holding an ADR's exempt/3 clauses (not a valid user rule id)."""
-    return f"{adr_id}:exemptions"
+def exemptions_id(adr_id: str, rule_id: str) -> str:
+    """Id of the RuleSpec holding an ADR's exempt/3 clauses for one rule (never a valid user rule id)."""
+    return f"{adr_id}:exempt:{rule_id}"
 
 
 def compile_adrs(sources: list[AdrSource]) -> tuple[dict[str, tuple[RuleSpec, ...]], list[Diagnostic]]:
@@ -62,7 +62,18 @@ def compile_adrs(sources: list[AdrSource]) -> tuple[dict[str, tuple[RuleSpec, ..
         compiled, problems = _compile_adr(source, known)
         specs[source.id] = compiled
         diagnostics += problems
-    return specs, sorted(diagnostics)
+    return _exemption_scopes(specs), sorted(diagnostics)
+
+
+def _exemption_scopes(specs: dict[str, tuple[RuleSpec, ...]]) -> dict[str, tuple[RuleSpec, ...]]:
+    """An exemption of a change rule is evaluated with the change rules (whatever it reads)."""
+    change = {s.id for group in specs.values() for s in group if s.scope == "change"}
+
+    def fix(spec: RuleSpec) -> RuleSpec:
+        exempted = spec.rules[0].origin.rule if spec.kind == "exempt" else None
+        return replace(spec, scope="change") if exempted in change else spec
+
+    return {adr: tuple(fix(s) for s in group) for adr, group in specs.items()}
 
 
 def _duplicate_ids(sources: list[AdrSource]) -> list[Diagnostic]:
@@ -143,7 +154,7 @@ def _compile_blocks(source: AdrSource, known: frozenset[str], kind_private: dict
 
 
 def _group(source: AdrSource, declared: dict[str, RuleEntry], rules: list[Rule]) -> tuple[list[RuleSpec], list[Diagnostic]]:
-    """Violation clauses go to their rule, exempt clauses to the ADR's exemptions, each with the helpers it uses."""
+    """Violation clauses go to their rule, exempt clauses to one spec per exempted rule; each with the helpers it uses."""
     helpers = [r for r in rules if r.head.pred not in ("violation", "exempt")]
     specs, problems, used = [], [], set()
     for rule_id, entry in declared.items():
@@ -154,11 +165,12 @@ def _group(source: AdrSource, declared: dict[str, RuleEntry], rules: list[Rule])
         needed = _needed(own, helpers)
         used |= set(map(id, needed))
         specs.append(_block_spec(source, rule_id, "datalog", entry, _in_order(rules, own + needed)))
-    exempts = [r for r in rules if r.head.pred == "exempt"]
-    if exempts:
+    for exempted in dict.fromkeys(r.origin.rule for r in rules if r.head.pred == "exempt"):
+        exempts = [r for r in rules if r.head.pred == "exempt" and r.origin.rule == exempted]
         needed = _needed(exempts, helpers)
         used |= set(map(id, needed))
-        specs.append(_block_spec(source, exemptions_id(source.id), "exempt", None, _in_order(rules, exempts + needed)))
+        spec_id = exemptions_id(source.id, exempted)
+        specs.append(_block_spec(source, spec_id, "exempt", None, _in_order(rules, exempts + needed)))
     for rule in helpers:
         if id(rule) not in used and not problems:
             name = rule.head.pred.split("__", 1)[-1]

@@ -9,7 +9,10 @@ from govern.datalog.model import Rule
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A front-matter rule (or an ADR's exemptions) and the Datalog rules it compiled to.
+    """A front-matter rule (or an ADR's exemptions of one rule) and the Datalog rules it compiled to.
+
+    Exemptions: kind "exempt", id `<ADR id>:exempt:<exempted rule id>`, the
+    scope of the exempted rule ("change" also when the clauses read change facts).
 
     `text` is the rule-language text the rule compiled to (for `datalog` rules: the
     clauses of the ADR's blocks that belong to it); `rules` are the checked,

@@ -78,7 +78,7 @@ def test_declared_datalog_rule_without_clauses():
 def test_exempt_may_name_a_rule_of_another_adr_and_gets_its_own_spec():
     other = ("adr/0002-o.md", "---\ntitle: O\nstatus: accepted\nrules:\n  - id: o\n    require-owner: {paths: x}\n---\n")
     adrs = load('violation("r", F, "m") :- file(F).\nexempt("o", "x/a.py", "legacy") :- file("x/a.py").', other)
-    spec = adrs.rule("ADR-0007:exemptions")
+    spec = adrs.rule("ADR-0007:exempt:o")
     assert spec.kind == "exempt" and spec.line == 10
     assert [r.origin.rule for r in spec.rules] == ["o"]
 
@@ -115,4 +115,12 @@ def test_each_spec_carries_only_the_helpers_it_uses():
     adrs = load('violation("r", F, "m") :- a(F).\na(F) :- b(F).\nb(F) :- file(F).\n'
                 'exempt("o", F, "why") :- c(F).\nc(F) :- glob(F, "x/**").', other)
     assert [r.head.pred for r in adrs.rule("r").rules] == ["violation", "adr_0007__a", "adr_0007__b"]
-    assert [r.head.pred for r in adrs.rule("ADR-0007:exemptions").rules] == ["exempt", "adr_0007__c"]
+    assert [r.head.pred for r in adrs.rule("ADR-0007:exempt:o").rules] == ["exempt", "adr_0007__c"]
+
+
+def test_exemptions_are_grouped_per_rule_and_follow_its_scope():
+    other = ("adr/0002-o.md", "---\ntitle: O\nstatus: accepted\nrules:\n  - id: o\n    protect: {paths: x}\n"
+             "  - id: t\n    require-owner: {paths: x}\n---\n")
+    adrs = load('violation("r", F, "m") :- file(F).\nexempt("o", "x", "ok") :- file("x").\nexempt("t", "x", "ok") :- file("x").', other)
+    assert [(s.id, s.kind, s.scope) for s in adrs.get("ADR-0007").rules] == [
+        ("r", "datalog", "tree"), ("ADR-0007:exempt:o", "exempt", "change"), ("ADR-0007:exempt:t", "exempt", "tree")]
