@@ -171,11 +171,15 @@ def _group(source: AdrSource, declared: dict[str, RuleEntry], rules: list[Rule])
         used |= set(map(id, needed))
         spec_id = exemptions_id(source.id, exempted)
         specs.append(_block_spec(source, spec_id, "exempt", None, _in_order(rules, exempts + needed)))
-    for rule in helpers:
-        if id(rule) not in used and not problems:
-            name = rule.head.pred.split("__", 1)[-1]
-            problems.append(Diagnostic(source.path, rule.origin.line, 1, f"{name} is not used by any violation or exempt rule of this ADR"))
+    if not problems:
+        problems += _unused(source, helpers, used)
     return specs, problems
+
+
+def _unused(source: AdrSource, helpers: list[Rule], used: set[int]) -> list[Diagnostic]:
+    """A helper clause no output depends on is reported, never dropped silently."""
+    return [Diagnostic(source.path, r.origin.line, 1, f"{r.head.pred.split('__', 1)[-1]} is not used by any violation or exempt rule of this ADR")
+            for r in helpers if id(r) not in used]
 
 
 def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
@@ -183,7 +187,8 @@ def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
     wanted = {b.atom.pred for r in seeds for b in r.body if isinstance(b, Literal)}
     needed: list[Rule] = []
     while True:
-        more = [h for h in helpers if h.head.pred in wanted and h not in needed]
+        taken = set(map(id, needed))  # identity, not equality: a clause written twice is two clauses
+        more = [h for h in helpers if h.head.pred in wanted and id(h) not in taken]
         if not more:
             return needed
         needed += more
