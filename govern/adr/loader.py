@@ -7,7 +7,7 @@ silently: it fails the whole load.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from govern.adr.document import NotClosed, split
@@ -44,12 +44,8 @@ def load_adrs(files: list[tuple[str, bytes, str]]) -> AdrSet:
     diagnostics += problems
     if diagnostics:
         raise AdrError(diagnostics)
-    adrs = [_with_rules(h.adr, specs[h.adr.id]) for h in headers]
+    adrs = [replace(h.adr, rules=specs[h.adr.id]) for h in headers]
     return AdrSet(tuple(sorted(adrs, key=lambda a: a.id)))
-
-
-def _with_rules(adr: Adr, rules) -> Adr:
-    return Adr(**{**adr.__dict__, "rules": rules})
 
 
 def _cross_checks(headers: list[_Header]) -> list[Diagnostic]:
