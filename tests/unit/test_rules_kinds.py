@@ -131,6 +131,8 @@ def test_helpers_are_unique_per_rule():
         ('independent:\n      modules: [a, "b c"]', 7, 20, "module prefix 'b c'"),
         ('forbid-dependency:\n      packages: ["bad name"]', 7, 18, "distribution 'bad name'"),
         ('protect:\n      paths: x\n      actors: [robot]', 8, 16, "actor 'robot'"),
+        ('layers:\n      layers: [app, [app.api, b]]', 7, 22, "module prefix 'app.api' overlaps 'app'"),
+        ('independent:\n      modules: [a, b, a]', 7, 23, "module prefix 'a' overlaps 'a'"),
     ],
 )
 def test_kind_errors_are_located_at_the_value(block, line, col, fragment):

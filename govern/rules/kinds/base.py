@@ -107,6 +107,14 @@ def module_prefix(kind: KindInput, path: tuple, value: Any) -> str | None:
     return None
 
 
+def check_disjoint(kind: KindInput, named: list[tuple[tuple, str]]) -> None:
+    """Module prefixes of one rule must not overlap: a module in two of them would be compared with itself."""
+    for i, (path, name) in enumerate(named):
+        for _, other in named[:i]:
+            if name == other or name.startswith(other + ".") or other.startswith(name + "."):
+                kind.error(path, f"module prefix {name!r} overlaps {other!r}")
+
+
 def dist_pattern(kind: KindInput, path: tuple, value: Any) -> tuple[str, bool] | None:
     """A distribution name (→ PEP 503 normalised constant) or a glob (→ dist_match)."""
     is_glob = isinstance(value, str) and any(c in value for c in "*?[")
