@@ -167,3 +167,13 @@ def test_hostile_strings_in_kind_blocks_stay_data():
     assert [r.head.pred for r in spec.rules] == ["adr_0007__owned_r", "violation"]
     assert spec.rules[1].head.args[2].value == 'x") :- file(X). evil("'
     assert spec.rules[1].body[0].atom.args[1].value == 'a"b\\c\nd\r%'
+
+
+def test_load_adr_tree_from_a_real_commit(make_repo):
+    from facts.tree import CommitTree
+
+    files = {"adr/0001-a.md": "---\ntitle: A\nstatus: accepted\n" + RULE + "---\n", "adr/README.md": "# index\n"}
+    repo = make_repo(files)
+    adrs = load_adr_tree(CommitTree(repo, "HEAD"), "adr")
+    assert [(a.id, a.path, a.blob) for a in adrs] == [("ADR-0001", "adr/0001-a.md", blob_id(files["adr/0001-a.md"].encode()))]
+    assert [s.id for s in adrs.rules()] == ["r"]
