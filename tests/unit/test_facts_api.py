@@ -117,3 +117,15 @@ def test_unchanged_blob_shared_by_paths_scanned_once(tmp_path):
     facts = extract(tree, FactsConfig(), Wanted(frozenset({"imports"})), cache=cache)
     assert [f.args for f in facts] == [("a", "os"), ("b", "os")]
     assert cache.stats.misses == 1
+
+
+def test_sort_facts_matches_dataclass_order_even_with_odd_values():
+    from facts.api import sort_facts
+    from facts.model import Fact, Source
+
+    src = Source("x", "p", 1, "b")
+    facts = [Fact("r", ("a\0b",), src), Fact("r", ("a",), src), Fact("r", ("a", "b"), src), Fact("r", ("a",), src),
+             Fact("q", ("z",), Source("x", "p", 10, "")), Fact("q", ("z",), Source("x", "p", 9, ""))]
+    assert sort_facts(facts) == sorted(set(facts))
+    ints = [Fact("n", (10,), src), Fact("n", (9,), src)]
+    assert sort_facts(ints) == sorted(ints)
