@@ -155,7 +155,8 @@ def _commit(root: Path) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "genrepo", "GIT_AUTHOR_EMAIL": "genrepo@example.com",
            "GIT_COMMITTER_NAME": "genrepo", "GIT_COMMITTER_EMAIL": "genrepo@example.com",
            "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00"}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"]):
+    # Packed at the end, like a cloned repository (loose objects would make reads slower).
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "generated"], ["repack", "-adq"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True)
 
 

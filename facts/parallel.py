@@ -11,7 +11,9 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-PARALLEL_MIN_BYTES = 8_000_000  # the import scanner reads ~20 MB/s: below this a pool costs more than it saves
+# Measured (benchmarks/README.md): with the import scanner, a pool of 2 did not pay
+# on 25 MB of sources on a shared 2-core box; it is kept for bigger cold runs.
+PARALLEL_MIN_BYTES = 32_000_000
 
 
 def cores() -> int:
@@ -21,10 +23,14 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def scan_all(extractor: str, items: list[tuple[str, bytes]], workers: int | None = None) -> list:
-    """[REGISTRY[extractor].scan(variant, data) for each item], in order, maybe in parallel."""
+def scan_all(extractor: str, items: list[tuple[str, bytes]], workers: int | None = None,
+             min_bytes: int | None = None) -> list:
+    """[REGISTRY[extractor].scan(variant, data) for each item], in order; in `workers`
+    processes (None: every core) when the items hold at least `min_bytes` (None:
+    PARALLEL_MIN_BYTES)."""
     workers = cores() if workers is None else workers
-    if workers < 2 or sum(len(d) for _, d in items) < PARALLEL_MIN_BYTES:
+    threshold = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
+    if workers < 2 or sum(len(d) for _, d in items) < threshold:
         return _scan_chunk(extractor, items)
     size = max(1, len(items) // (workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]

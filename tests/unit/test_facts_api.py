@@ -104,11 +104,11 @@ def test_concurrent_cache_writers(make_repo):
     assert cache.stats.misses == 0
 
 
-def test_parallel_scan_matches_serial(make_repo):
-    files = {f"pkg/m{i}.py": (f"import pkg.m{i + 1}\n" + "x = [1, 2, 3]\n" * 800) for i in range(300)}
-    tree = MemoryTree({p: d.encode() for p, d in files.items()})
-    wanted = Wanted(frozenset({"imports"}))
-    assert extract(tree, FactsConfig(), wanted, workers=2) == extract(tree, FactsConfig(), wanted, workers=1)
+def test_parallel_scan_matches_serial():
+    from facts.parallel import scan_all
+
+    items = [("py", f"import pkg.m{i + 1}\nfrom . import (a,\n b)\n".encode()) for i in range(300)] + [("py", b"import (")]
+    assert scan_all("python", items, workers=2, min_bytes=0) == scan_all("python", items, workers=1)
 
 
 def test_unchanged_blob_shared_by_paths_scanned_once(tmp_path):
