@@ -13,6 +13,7 @@ workers), and the time of lint-imports --no-cache with the ratio.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import shutil
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,13 +44,16 @@ def timed(repo: Path, wanted: Wanted, cache_dir: Path, workers: int | None) -> t
     facts = extract(tree, FactsConfig(), wanted, Cache(cache_dir), workers)
     elapsed = time.perf_counter() - started
     tree.close()
+    gc.collect()  # free this run's cycles before the next one: peak memory is per run
     return elapsed, facts
 
 
 def best(run, times: int = 3) -> tuple[float, list]:
     """The fastest of `times` runs (the machine may be shared: the minimum is the least noisy)."""
-    results = [run() for _ in range(times)]
-    return min(r[0] for r in results), results[0][1]
+    elapsed, facts = run()
+    for _ in range(times - 1):
+        elapsed = min(elapsed, run()[0])
+    return elapsed, facts
 
 
 def lint_imports(repo: Path, times: int = 3) -> float | None:
@@ -81,6 +86,11 @@ def report(repo: Path) -> None:
         warm, again = best(lambda: timed(repo, GRAPH, warm_dir, None))
         assert again == facts
         everything, all_facts = best(lambda: timed(repo, Wanted(TREE_RELATIONS), next(fresh), None))
+        del again
+        tracemalloc.start()  # one more cold run, untimed: its peak Python heap
+        timed(repo, GRAPH, next(fresh), 1)
+        heap = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
     lint = lint_imports(repo)
     imports = sum(1 for f in facts if f.relation == "imports")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -90,7 +100,8 @@ def report(repo: Path) -> None:
     print(f"graph cold (pool of {cores()} forced): {pooled:.3f} s  ({py_files / pooled:,.0f} files/s)")
     print(f"graph warm (cache):      {warm:.3f} s  ({py_files / warm:,.0f} files/s)")
     print(f"all tree relations cold: {everything:.3f} s  ({len(all_facts):,} facts)")
-    print(f"peak memory: {peak:.0f} MB (this process), {workers_peak:.0f} MB (largest child)")
+    print(f"peak memory: {heap:.0f} MB Python heap of one cold run (tracemalloc); "
+          f"max RSS {peak:.0f} MB (whole benchmark process), {workers_peak:.0f} MB (largest child)")
     if lint is not None:
         print(f"lint-imports --no-cache: {lint:.3f} s  ratio cold/lint-imports: {cold / lint:.2f}  warm/lint-imports: {warm / lint:.2f}")
 

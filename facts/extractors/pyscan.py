@@ -100,11 +100,12 @@ def scan_imports(data: bytes) -> Found | None:
 
 
 def _keyword_positions(text: str) -> list[int]:
+    # str.find is much faster than a regular expression with a look-behind here.
     out, pos = [], text.find("import")
     while pos >= 0:
         before = text[pos - 1] if pos else " "
-        after = text[pos + 6] if pos + 6 < len(text) else " "
-        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+        after = text[pos + 6: pos + 7] or " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
             out.append(pos)
         pos = text.find("import", pos + 6)
     return out
