@@ -1,0 +1,192 @@
+"""Static analysis shared by the evaluators and the prover.
+
+Which predicates are derived, stratification (negation must point to a lower
+stratum), a join order for rule bodies, and matching atoms against tuples.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Rule, Value, Var
+
+Env = dict[str, Value]
+
+
+class NotStratifiable(ValueError):
+    """A predicate depends on itself through `not`; the program has no stratified meaning."""
+
+
+def derived(rules: Iterable[Rule]) -> set[str]:
+    """Predicates defined by some rule head."""
+    return {r.head.pred for r in rules}
+
+
+def body_preds(rules: Iterable[Rule]) -> set[str]:
+    return {b.atom.pred for r in rules for b in r.body if isinstance(b, Literal)}
+
+
+def base_preds(rules: Sequence[Rule]) -> set[str]:
+    """Predicates the rules read but never derive: they come from facts."""
+    return body_preds(rules) - derived(rules)
+
+
+def rule_vars(rule: Rule) -> set[str]:
+    names = set(rule.head.variables())
+    for item in rule.body:
+        names |= item_vars(item)
+    return names
+
+
+def item_vars(item: BodyItem) -> set[str]:
+    if isinstance(item, Literal):
+        return item.atom.variables()
+    return {t.name for t in (item.left, item.right) if isinstance(t, Var)}
+
+
+def strata(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """Rules grouped by stratum, lowest first (rule order kept inside a stratum).
+
+    Classic fixpoint: a head is at least the stratum of each positive body
+    predicate and above each negated one; a level beyond the number of
+    predicates means a cycle through negation.
+    """
+    heads = derived(rules)
+    level = {p: 0 for p in heads}
+    limit = len(heads)
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            for item in rule.body:
+                if isinstance(item, Literal) and item.atom.pred in heads:
+                    need = level[item.atom.pred] + (1 if item.negated else 0)
+                    if need > level[rule.head.pred]:
+                        if need > limit:
+                            raise NotStratifiable(f"{rule.head.pred} depends on itself through negation")
+                        level[rule.head.pred] = need
+                        changed = True
+    groups: dict[int, list[Rule]] = {}
+    for rule in rules:
+        groups.setdefault(level[rule.head.pred], []).append(rule)
+    return [groups[k] for k in sorted(groups)]
+
+
+def needed_rules(rules: Sequence[Rule], goals: Iterable[str]) -> list[Rule]:
+    """The rules the goals depend on (transitively), in their original order."""
+    by_head: dict[str, list[Rule]] = {}
+    for rule in rules:
+        by_head.setdefault(rule.head.pred, []).append(rule)
+    todo, seen = [g for g in goals if g in by_head], set()
+    while todo:
+        pred = todo.pop()
+        if pred in seen:
+            continue
+        seen.add(pred)
+        todo.extend(p for r in by_head[pred] for p in body_preds([r]) if p in by_head)
+    return [r for r in rules if r.head.pred in seen]
+
+
+def recursive_preds(rules: Sequence[Rule]) -> dict[str, set[str]]:
+    """For each derived predicate, the predicates in its recursive component (itself
+    included only when it really recurses)."""
+    edges: dict[str, set[str]] = {}
+    for rule in rules:
+        edges.setdefault(rule.head.pred, set()).update(body_preds([rule]))
+    reach = {p: _reachable(p, edges) for p in edges}
+    return {p: {q for q in reach[p] if p in reach.get(q, ())} for p in edges}
+
+
+def _reachable(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        pred = todo.pop()
+        if pred not in seen:
+            seen.add(pred)
+            todo.extend(edges.get(pred, ()))
+    return seen
+
+
+def plan(
+    body: Sequence[BodyItem], bound: Iterable[str] = (), first: Iterable[str] = (), binds: bool = False
+) -> list[BodyItem]:
+    """A join order: positive literals of the `first` predicates in written order, then
+    positive literals greedily by how many arguments are already bound; comparisons and
+    negations as soon as all their variables are bound (safety guarantees that happens).
+    With `binds`, an equality with one known side counts as binding the other (pyDatalog's
+    `==` unifies)."""
+    known = set(bound)
+    leading = set(first)
+    order: list[BodyItem] = [
+        b for b in body if isinstance(b, Literal) and not b.negated and b.atom.pred in leading
+    ]
+    todo = [b for b in body if b not in order]
+    for item in order:
+        known |= item_vars(item)
+    while todo:
+        ready = [b for b in todo if _is_filter(b) and (item_vars(b) <= known or binds and _binds(b, known))]
+        if ready:
+            pick = ready[0]
+        else:
+            positives = [b for b in todo if not _is_filter(b)]
+            if not positives:  # unsafe rule: keep the rest as written, the evaluator will reject it
+                pick = todo[0]
+            else:
+                pick = max(positives, key=lambda b: (_bound_count(b.atom, known), -todo.index(b)))
+        todo.remove(pick)
+        order.append(pick)
+        known |= item_vars(pick)
+    return order
+
+
+def _binds(item: BodyItem, known: set[str]) -> bool:
+    if not isinstance(item, Comparison) or item.op != "=":
+        return False
+    return any(isinstance(t, Const) or t.name in known for t in (item.left, item.right))
+
+
+def _is_filter(item: BodyItem) -> bool:
+    return isinstance(item, Comparison) or item.negated
+
+
+def _bound_count(atom: Atom, known: set[str]) -> int:
+    return sum(1 for a in atom.args if isinstance(a, Const) or a.name in known)
+
+
+def value_of(term, env: Mapping[str, Value]) -> Value:
+    return term.value if isinstance(term, Const) else env[term.name]
+
+
+def ground(atom: Atom, env: Mapping[str, Value]) -> tuple[Value, ...]:
+    """The tuple of an atom whose variables are all bound in env."""
+    return tuple(value_of(t, env) for t in atom.args)
+
+
+def bound_positions(atom: Atom, env: Mapping[str, Value]) -> dict[int, Value]:
+    """Argument positions whose value is known (constants and bound variables)."""
+    out = {}
+    for i, term in enumerate(atom.args):
+        if isinstance(term, Const):
+            out[i] = term.value
+        elif term.name in env:
+            out[i] = env[term.name]
+    return out
+
+
+def match(atom: Atom, row: Sequence[Value], env: Env) -> Env | None:
+    """Extend env so that atom equals row, or None when they cannot match."""
+    if len(row) != len(atom.args):
+        return None
+    out = env
+    for term, value in zip(atom.args, row):
+        if isinstance(term, Const):
+            if term.value != value:
+                return None
+        elif term.name in out:
+            if out[term.name] != value:
+                return None
+        else:
+            if out is env:
+                out = dict(env)
+            out[term.name] = value
+    return out

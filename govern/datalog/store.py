@@ -1,0 +1,102 @@
+"""FactStore: the facts of one evaluation, by relation, with sources and lazy indexes.
+
+A fact is a (relation, args) pair; when several extractors report the same
+fact, the smallest `Source` (dataclass order) is kept so proofs are stable.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Sequence
+
+from facts.model import Fact, Source
+from govern.datalog.model import Value, tuple_key
+
+Row = tuple[Value, ...]
+# Facts that govern computes itself (e.g. `reaches`) have no file behind them.
+COMPUTED = Source("govern", "", 0, "")
+
+
+class FactStore:
+    """Facts grouped by relation: tuples, the smallest source of each, indexes on demand."""
+
+    def __init__(self, facts: Iterable[Fact] = ()) -> None:
+        self._rows: dict[str, set[Row]] = {}
+        self._sources: dict[tuple[str, Row], Source] = {}
+        # (relation, bound positions) -> {values at those positions: [rows]}
+        self._indexes: dict[tuple[str, tuple[int, ...]], dict[Row, list[Row]]] = {}
+        for fact in facts:
+            self.add(fact.relation, fact.args, fact.source)
+
+    def add(self, relation: str, args: Sequence[Value], source: Source = COMPUTED) -> None:
+        """Add one fact; keeps the smallest source when the fact is already known."""
+        row = tuple(args)
+        key = (relation, row)
+        known = self._sources.get(key)
+        if known is None:
+            self._rows.setdefault(relation, set()).add(row)
+            self._sources[key] = source
+            self._drop_indexes(relation)
+        elif source < known:
+            self._sources[key] = source
+
+    def add_rows(self, relation: str, rows: Iterable[Row], source: Source = COMPUTED) -> None:
+        """Add many computed facts of one relation (e.g. materialised `reaches`)."""
+        for row in rows:
+            self.add(relation, row, source)
+
+    def relations(self) -> list[str]:
+        return sorted(self._rows)
+
+    def rows(self, relation: str) -> set[Row]:
+        """All tuples of a relation (do not mutate)."""
+        return self._rows.get(relation, set())
+
+    def contains(self, relation: str, args: Sequence[Value]) -> bool:
+        return (relation, tuple(args)) in self._sources
+
+    def source(self, relation: str, args: Sequence[Value]) -> Source | None:
+        """The smallest source of a fact, or None when the fact is not in the store."""
+        return self._sources.get((relation, tuple(args)))
+
+    def fact(self, relation: str, args: Sequence[Value]) -> Fact:
+        """The fact with its smallest source (KeyError when absent)."""
+        row = tuple(args)
+        return Fact(relation, row, self._sources[(relation, row)])
+
+    def lookup(self, relation: str, bound: Mapping[int, Value]) -> list[Row]:
+        """Tuples whose argument at each bound position equals the given value, in value order."""
+        positions = tuple(sorted(bound))
+        index = self._index(relation, positions)
+        return index.get(tuple(bound[p] for p in positions), [])
+
+    def as_mapping(self, relations: Iterable[str] | None = None) -> dict[str, set[Row]]:
+        """relation -> tuples, for engines (all relations, or the given ones)."""
+        names = self.relations() if relations is None else relations
+        return {name: set(self.rows(name)) for name in names}
+
+    def facts(self) -> list[Fact]:
+        """Every fact with its source, sorted (relation, then args in value order)."""
+        return [
+            Fact(rel, row, self._sources[(rel, row)])
+            for rel in self.relations()
+            for row in sorted(self._rows[rel], key=tuple_key)
+        ]
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def _index(self, relation: str, positions: tuple[int, ...]) -> dict[Row, list[Row]]:
+        key = (relation, positions)
+        index = self._indexes.get(key)
+        if index is None:
+            index = {}
+            # Sorted so lookups return rows in value order: proofs pick the same fact every run.
+            for row in sorted(self.rows(relation), key=tuple_key):
+                index.setdefault(tuple(row[p] for p in positions), []).append(row)
+            self._indexes[key] = index
+        return index
+
+    def _drop_indexes(self, relation: str) -> None:
+        if self._indexes:
+            for key in [k for k in self._indexes if k[0] == relation]:
+                del self._indexes[key]
