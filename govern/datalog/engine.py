@@ -20,9 +20,11 @@ class Engine(Protocol):
     name: str
 
     def evaluate(
-        self, rules: Sequence[Rule], facts: Mapping[str, set[Row]], goals: Sequence[str]
+        self, rules: Sequence[Rule], facts: Mapping[str, set[Row]], goals: Sequence[str],
+        timings: dict | None = None,
     ) -> dict[str, list[Row]]:
-        """Answers (tuples in value order) for each goal predicate."""
+        """Answers (tuples in value order) for each goal predicate; `timings`, when
+        given, receives the seconds spent loading (`load`) and evaluating (`query`)."""
         ...
 
 
@@ -33,9 +35,9 @@ class _ModuleEngine:
         self.name = name
         self._module = module
 
-    def evaluate(self, rules, facts, goals):
+    def evaluate(self, rules, facts, goals, timings=None):
         backend = importlib.import_module(self._module)
-        return backend.evaluate(list(rules), facts, list(goals))
+        return backend.evaluate(list(rules), facts, list(goals), timings)
 
 
 # name -> module implementing evaluate(rules, facts, goals)

@@ -13,6 +13,7 @@ between evaluations and the database is freed with the thread.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping, Sequence
 
 from pyDatalog import pyParser
@@ -28,8 +29,10 @@ Row = tuple[Value, ...]
 _OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-def evaluate(rules: Sequence[Rule], facts: Mapping[str, set[Row]], goals: Sequence[str]) -> dict[str, list[Row]]:
-    """Answers for the goal predicates, in value order."""
+def evaluate(
+    rules: Sequence[Rule], facts: Mapping[str, set[Row]], goals: Sequence[str], timings: dict | None = None
+) -> dict[str, list[Row]]:
+    """Answers for the goal predicates, in value order (`timings` gets load/query seconds)."""
     strata(rules)  # refuse recursion through negation before pyDatalog sees it
     outcome: dict = {}
     worker = threading.Thread(target=_run, args=(rules, facts, goals, outcome), name="govern-pydatalog")
@@ -37,18 +40,22 @@ def evaluate(rules: Sequence[Rule], facts: Mapping[str, set[Row]], goals: Sequen
     worker.join()
     if "error" in outcome:
         raise outcome["error"]
+    if timings is not None:
+        timings.update(outcome["timings"])
     return outcome["answers"]
 
 
 def _run(rules, facts, goals, outcome) -> None:
     try:
         Logic()  # a fresh, empty logic for this thread
-        outcome["answers"] = _evaluate(rules, facts, goals)
+        outcome["timings"] = {}
+        outcome["answers"] = _evaluate(rules, facts, goals, outcome["timings"])
     except BaseException as err:  # re-raised in the caller's thread
         outcome["error"] = err
 
 
-def _evaluate(rules, facts, goals) -> dict[str, list[Row]]:
+def _evaluate(rules, facts, goals, timings: dict) -> dict[str, list[Row]]:
+    started = time.perf_counter()
     read = {b.atom.pred for r in rules for b in r.body if isinstance(b, Literal)}
     arities = _arities(rules, facts)
     merge = Merge(rules)
@@ -63,10 +70,12 @@ def _evaluate(rules, facts, goals) -> dict[str, list[Row]]:
     recursive = recursive_preds(rules)
     for rule in rules:
         _add_rule(tabled_form(rule, recursive[rule.head.pred]), names, codec, recursive[rule.head.pred])
+    loaded = time.perf_counter()
     found: dict[str, set[Row]] = {}
     for pred, arity in sorted(_arities(rules, facts).items()):
         if pred in goals or pred.startswith("~"):
             found[pred] = _ask(names[pred], arity, codec)
+    timings.update(load=loaded - started, query=time.perf_counter() - loaded)
     return {g: sorted(merge.answers(g, found, arities.get(g, set())), key=tuple_key) for g in goals}
 
 

@@ -37,3 +37,22 @@ def item(text: str):
 def rule(head: str, *body: str, adr: str = "ADR-0001", rule_id: str = "r1", line: int = 1) -> Rule:
     text = f"{head} :- {', '.join(body)}." if body else f"{head}."
     return Rule(atom(head), tuple(item(b) for b in body), Origin(adr, rule_id, "adr/0001-x.md", line, text))
+
+
+def program(text: str, adr: str = "ADR-0001") -> list[Rule]:
+    """Rules from rule-language text, through the project's parser."""
+    from govern.rules.parser import parse_program
+
+    return parse_program(text, "adr/0001-x.md", 1, adr=adr)
+
+
+def store_of(facts: dict[str, list[tuple]]):
+    """A FactStore whose facts come from file `<relation>.py`, line = position + 1."""
+    from facts.model import Fact, Source
+    from govern.datalog.store import FactStore
+
+    return FactStore(
+        Fact(rel, tuple(row), Source("test", f"{rel}.py", i + 1, "b0"))
+        for rel, rows in facts.items()
+        for i, row in enumerate(rows)
+    )

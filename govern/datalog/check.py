@@ -1,0 +1,142 @@
+"""An independent proof checker: re-validates a proof from the rules and facts alone.
+
+No engine is involved. Every node's id must equal its content hash; a rule
+node must name a rule that exists and whose bindings instantiate the head to
+the conclusion and the body, literal by literal, to the children; facts must
+be in the store with that source; absences must really be absent (derived
+predicates are re-evaluated by the naive evaluator); comparisons must hold;
+`reaches` nodes must be a real import chain; no conclusion may depend on itself.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from govern.datalog import naive, reaches
+from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, compare
+from govern.datalog.naive import Model
+from govern.datalog.program import base_preds, derived, needed_rules, rule_vars
+from govern.datalog.proof import Proof, atom_values, content_id
+from govern.datalog.store import FactStore
+
+
+def check_proof(proof: Proof, rules: Sequence[Rule], store: FactStore) -> list[str]:
+    """Problems found in the proof (empty: the proof is valid)."""
+    return Checker(rules, store).check(proof)
+
+
+class Checker:
+    """Checks many proofs against the same rules and facts (derived predicates evaluated once)."""
+
+    def __init__(self, rules: Sequence[Rule], store: FactStore) -> None:
+        self.rules = list(rules)
+        self.store = store
+        self.derived = derived(self.rules)
+        self._model: Model | None = None
+        self.kinds: dict[str, Callable[[Proof], list[str]]] = {
+            "rule": self._rule, "fact": self._fact, "absence": self._absence,
+            "comparison": self._comparison, "reaches": self._reaches,
+        }
+
+    def check(self, proof: Proof) -> list[str]:
+        errors: list[str] = []
+        self._walk(proof, (), errors)
+        return errors
+
+    def _walk(self, node: Proof, ancestors: tuple, errors: list[str]) -> None:
+        where = f"{node.kind} node {node.id[:12]}"
+        if node.id != content_id(node):
+            errors.append(f"{where}: id does not match its content")
+        check = self.kinds.get(node.kind)
+        if check is None:
+            errors.append(f"{where}: unknown kind")
+            return
+        errors.extend(f"{where}: {e}" for e in check(node))
+        if node.kind == "rule" and node.conclusion in ancestors:
+            errors.append(f"{where}: {node.conclusion} depends on itself (not well-founded)")
+            return
+        below = ancestors + ((node.conclusion,) if node.kind == "rule" else ())
+        for child in node.children:
+            self._walk(child, below, errors)
+
+    def _rule(self, node: Proof) -> list[str]:
+        candidates = [r for r in self.rules if r.origin == node.origin and str(r) == node.clause]
+        if not candidates:
+            return [f"no rule {node.clause!r} from {node.origin}"]
+        rule = candidates[0]
+        env = dict(node.bindings)
+        if set(env) != rule_vars(rule):
+            return [f"bindings {sorted(env)} do not bind the variables {sorted(rule_vars(rule))}"]
+        if _instantiate(rule.head, env) != node.conclusion:
+            return [f"head instance {_instantiate(rule.head, env)} is not the conclusion {node.conclusion}"]
+        if len(node.children) != len(rule.body):
+            return [f"{len(node.children)} children for {len(rule.body)} body literals"]
+        return [e for item, child in zip(rule.body, node.children) for e in self._premise(item, child, env)]
+
+    def _premise(self, item, child: Proof, env: dict) -> list[str]:
+        if isinstance(item, Comparison):
+            want = Comparison(item.op, _term(item.left, env), _term(item.right, env))
+            return [] if child.kind == "comparison" and child.comparison == want else [f"premise {want} not matched"]
+        atom = _instantiate(item.atom, env)
+        kind = "absence" if item.negated else self._kind_of(atom.pred)
+        if child.kind != kind or child.conclusion != atom:
+            return [f"premise {'not ' if item.negated else ''}{atom} not matched by {child.kind} {child.conclusion}"]
+        return []
+
+    def _kind_of(self, pred: str) -> str:
+        if pred in self.derived:
+            return "rule"
+        return "reaches" if pred == reaches.REACHES else "fact"
+
+    def _fact(self, node: Proof) -> list[str]:
+        if node.conclusion is None or node.children:
+            return ["malformed fact"]
+        source = self.store.source(node.conclusion.pred, atom_values(node.conclusion))
+        if source is None:
+            return [f"{node.conclusion} is not a fact"]
+        return [] if source == node.source else [f"{node.conclusion} has source {source}, not {node.source}"]
+
+    def _absence(self, node: Proof) -> list[str]:
+        if node.conclusion is None or node.children:
+            return ["malformed absence"]
+        pred, row = node.conclusion.pred, atom_values(node.conclusion)
+        if pred in self.derived:
+            present = row in self._derived_model(pred).rows(pred)
+        elif pred == reaches.REACHES:
+            present = bool(reaches.chain(self.store, *row))
+        else:
+            present = self.store.contains(pred, row)
+        return [f"{node.conclusion} holds, so its absence is false"] if present else []
+
+    def _comparison(self, node: Proof) -> list[str]:
+        c = node.comparison
+        if c is None or not isinstance(c.left, Const) or not isinstance(c.right, Const):
+            return ["malformed comparison"]
+        return [] if compare(c.op, c.left.value, c.right.value) else [f"{c} is false"]
+
+    def _reaches(self, node: Proof) -> list[str]:
+        if node.conclusion is None or not node.children:
+            return ["malformed reaches"]
+        src, dst = atom_values(node.conclusion)
+        at = src
+        for child in node.children:
+            if child.kind != "fact" or child.conclusion is None or child.conclusion.pred != reaches.IMPORTS:
+                return ["chain step is not an imports fact"]
+            a, b = atom_values(child.conclusion)
+            if a != at:
+                return [f"chain breaks at {a} (expected {at})"]
+            at = b
+        return [] if at == dst else [f"chain ends at {at}, not {dst}"]
+
+    def _derived_model(self, pred: str) -> Model:
+        if self._model is None:
+            facts = self.store.as_mapping(base_preds(self.rules) & set(self.store.relations()))
+            self._model = naive.solve(needed_rules(self.rules, self.derived), facts)
+        return self._model
+
+
+def _term(term, env: dict) -> Const:
+    return term if isinstance(term, Const) else Const(env[term.name])
+
+
+def _instantiate(atom: Atom, env: dict) -> Atom:
+    return Atom(atom.pred, tuple(_term(t, env) for t in atom.args))

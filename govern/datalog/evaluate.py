@@ -1,0 +1,73 @@
+"""The one call the judge makes: rules + facts -> answers + proofs, with timings.
+
+Phases: relevance (which facts can matter), reaches (native graph search),
+load + query (the engine, fed only relevant facts), proofs (built by govern
+from the full store, independent of the engine that ran).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from govern.datalog import reaches
+from govern.datalog.engine import choose_engine, get_engine
+from govern.datalog.model import Rule, Value
+from govern.datalog.program import needed_rules
+from govern.datalog.proof import Proof, ground_atom
+from govern.datalog.prover import Prover
+from govern.datalog.relevance import relevant
+from govern.datalog.store import FactStore
+
+Row = tuple[Value, ...]
+
+
+@dataclass
+class Result:
+    engine: str  # the backend that ran ("pydatalog", "clingo" or "naive")
+    answers: dict[str, list[Row]]  # goal -> tuples in value order
+    proofs: dict[tuple[str, Row], Proof]  # (goal, tuple) -> proof
+    stats: dict[str, float] = field(default_factory=dict)  # seconds per phase, plus fact counts
+
+
+def evaluate_with_proofs(
+    rules: Sequence[Rule],
+    store: FactStore,
+    engine_name: str = "auto",
+    goals: Sequence[str] = ("violation", "exempt"),
+    threshold: int = 2000,
+) -> Result:
+    """Evaluate the rules on the store's facts and prove every answer.
+
+    `store` gains the materialised `reaches` tuples. `engine_name` is a backend
+    name or "auto" (clingo above `threshold` relevant facts).
+    """
+    stats: dict[str, float] = {}
+    clock = time.perf_counter()
+    rules = needed_rules(list(rules), goals)
+    relevance = relevant(rules)
+    restrictions = relevance.restrictions(store)
+    clock = _lap(stats, "relevance", clock)
+    stats["reaches_tuples"] = reaches.materialize(rules, store, restrictions)
+    clock = _lap(stats, "reaches", clock)
+    facts = relevance.filter(store, restrictions)
+    stats["relevant_facts"] = sum(len(rows) for rows in facts.values())
+    clock = _lap(stats, "relevance", clock)
+    engine = choose_engine(engine_name, int(stats["relevant_facts"]), threshold)
+    timings: dict[str, float] = {}
+    answers = get_engine(engine).evaluate(rules, facts, list(goals), timings)
+    stats["load"] = timings.get("load", 0.0)
+    stats["query"] = timings.get("query", 0.0)
+    clock = time.perf_counter()
+    prover = Prover(rules, store)
+    proofs = {
+        (goal, row): prover.prove(ground_atom(goal, row)) for goal in goals for row in answers.get(goal, [])
+    }
+    _lap(stats, "proofs", clock)
+    return Result(engine, answers, proofs, stats)
+
+
+def _lap(stats: dict[str, float], phase: str, since: float) -> float:
+    now = time.perf_counter()
+    stats[phase] = stats.get(phase, 0.0) + (now - since)
+    return now

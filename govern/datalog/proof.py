@@ -1,0 +1,130 @@
+"""Proof trees: first-class, content-addressed, checkable data.
+
+Kinds of node:
+
+* ``rule`` — a rule instance: the conclusion, the rule's Origin (ADR, rule id,
+  file:line, text), the exact clause, the variable bindings, and one child per
+  body literal in the clause's order;
+* ``fact`` — a base fact with its Source (extractor, file:line, blob);
+* ``absence`` — for ``not p(…)``: the ground atom is not in the facts and not derivable;
+* ``comparison`` — a checked comparison with its values;
+* ``reaches`` — ``reaches(S, D)`` whose children are the ``imports`` facts of the chain.
+
+A node's id is the sha256 of the canonical JSON of the node without its id,
+children replaced by their ids; identical sub-proofs share an id.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from facts.model import Source
+from govern.datalog.model import Atom, Comparison, Const, Origin, Value
+
+KINDS = ("rule", "fact", "absence", "comparison", "reaches")
+
+
+@dataclass(frozen=True)
+class Proof:
+    kind: str
+    conclusion: Atom | None = None
+    children: tuple["Proof", ...] = ()
+    origin: Origin | None = None
+    clause: str = ""
+    bindings: tuple[tuple[str, Value], ...] = ()
+    source: Source | None = None
+    comparison: Comparison | None = None
+    # Content hash; computed when not given (from_json keeps the stored one so checks can compare).
+    id: str = field(default="", compare=True)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_id(self))
+
+    def to_json(self) -> dict[str, Any]:
+        """The node and its children as JSON-ready data (ints and strings only)."""
+        data = _content(self)
+        data["children"] = [child.to_json() for child in self.children]
+        data["id"] = self.id
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Proof":
+        """Inverse of to_json (the stored ids are kept, not recomputed)."""
+        rule = data.get("rule")
+        comparison = data.get("comparison")
+        source = data.get("source")
+        return cls(
+            kind=data["kind"],
+            conclusion=_atom_from(data["conclusion"]) if "conclusion" in data else None,
+            children=tuple(cls.from_json(c) for c in data.get("children", [])),
+            origin=Origin(rule["adr"], rule["rule"], rule["path"], rule["line"], rule["text"]) if rule else None,
+            clause=rule["clause"] if rule else "",
+            bindings=tuple(sorted(data.get("bindings", {}).items())),
+            source=Source(source["extractor"], source["path"], source["line"], source["blob"]) if source else None,
+            comparison=(
+                Comparison(comparison["op"], Const(comparison["left"]), Const(comparison["right"]))
+                if comparison else None
+            ),
+            id=data.get("id", ""),
+        )
+
+    def dumps(self) -> str:
+        """Canonical JSON text: sorted keys, UTF-8, no whitespace."""
+        return canonical(self.to_json())
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_id(node: Proof) -> str:
+    """sha256 of the node's canonical JSON without its id, children by id."""
+    data = _content(node)
+    data["children"] = [child.id for child in node.children]
+    return hashlib.sha256(canonical(data).encode("utf-8")).hexdigest()
+
+
+def ground_atom(pred: str, values: Sequence[Value]) -> Atom:
+    return Atom(pred, tuple(Const(v) for v in values))
+
+
+def atom_values(atom: Atom) -> tuple[Value, ...]:
+    """The values of a ground atom."""
+    return tuple(a.value for a in atom.args)  # type: ignore[union-attr]
+
+
+def _content(node: Proof) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": node.kind}
+    if node.conclusion is not None:
+        data["conclusion"] = {"pred": node.conclusion.pred, "args": list(atom_values(node.conclusion))}
+    if node.origin is not None:
+        o = node.origin
+        data["rule"] = {"adr": o.adr, "rule": o.rule, "path": o.path, "line": o.line, "text": o.text,
+                        "clause": node.clause}
+    if node.bindings:
+        data["bindings"] = dict(node.bindings)
+    if node.source is not None:
+        s = node.source
+        data["source"] = {"extractor": s.extractor, "path": s.path, "line": s.line, "blob": s.blob}
+    if node.comparison is not None:
+        c = node.comparison
+        data["comparison"] = {"op": c.op, "left": c.left.value, "right": c.right.value}  # type: ignore[union-attr]
+    return data
+
+
+def _atom_from(data: dict[str, Any]) -> Atom:
+    return ground_atom(data["pred"], data["args"])
+
+
+def prove(goal_atom: Atom, rules, store) -> Proof:
+    """A well-founded proof of a ground atom the rules derive from the store's facts.
+
+    Convenience for one goal; build a `govern.datalog.prover.Prover` to prove many
+    (it evaluates the private predicates once).
+    """
+    from govern.datalog.prover import Prover  # prover builds Proof nodes: import at call time
+
+    return Prover(rules, store).prove(goal_atom)

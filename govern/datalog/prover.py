@@ -1,0 +1,146 @@
+"""Build proofs top-down, from facts alone (no engine involved).
+
+For a goal, try the rules whose head matches, join the body against the
+indexed facts with the head's bindings, and recurse into derived premises.
+Derived (private) predicates are first evaluated by the naive evaluator, which
+records each tuple's rank; a premise must have a lower rank than its
+conclusion, so proofs are well-founded. Among the first few body solutions the
+one with the lowest highest-premise rank is taken (a short proof, cheaply).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+
+from govern.datalog import naive, reaches
+from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, compare, tuple_key
+from govern.datalog.naive import Model
+from govern.datalog.program import (
+    Env, base_preds, body_preds, bound_positions, derived, ground, match, needed_rules, plan, rule_vars, value_of,
+)
+from govern.datalog.proof import Proof, atom_values, ground_atom
+from govern.datalog.store import FactStore
+
+# How many body solutions to compare when looking for the shortest proof.
+CANDIDATES = 16
+
+
+class NotProvable(ValueError):
+    """The atom does not follow from the rules and facts."""
+
+
+class Prover:
+    def __init__(self, rules: Sequence[Rule], store: FactStore) -> None:
+        self.rules = list(rules)
+        self.store = store
+        self.derived = derived(self.rules)
+        self._memo: dict[tuple[str, tuple], Proof] = {}
+        # Derived predicates that occur in some body: their tuples and ranks come from the naive evaluator.
+        private = needed_rules(self.rules, body_preds(self.rules) & self.derived)
+        facts = store.as_mapping(base_preds(private) & set(store.relations()))
+        self.model: Model = naive.solve(private, facts)
+        self._evaluated = derived(private)
+
+    def prove(self, goal: Atom) -> Proof:
+        """A proof of the ground atom `goal` (NotProvable when it does not hold)."""
+        return self._atom(goal.pred, atom_values(goal))
+
+    def _atom(self, pred: str, row: tuple) -> Proof:
+        key = (pred, row)
+        if key in self._memo:
+            return self._memo[key]
+        if pred in self.derived:
+            proof = self._derived(pred, row)
+        elif pred == reaches.REACHES:
+            chain = reaches.chain(self.store, row[0], row[1])
+            if not chain:
+                raise NotProvable(f"no import chain {row[0]} -> {row[1]}")
+            kids = tuple(Proof("fact", ground_atom(f.relation, f.args), source=f.source) for f in chain)
+            proof = Proof("reaches", ground_atom(pred, row), children=kids)
+        else:
+            source = self.store.source(pred, row)
+            if source is None:
+                raise NotProvable(f"{ground_atom(pred, row)} is not a fact")
+            proof = Proof("fact", ground_atom(pred, row), source=source)
+        self._memo[key] = proof
+        return proof
+
+    def _derived(self, pred: str, row: tuple) -> Proof:
+        rank = self.model.rank(pred, row) if pred in self._evaluated else math.inf
+        best = None
+        for rule in self.rules:
+            if rule.head.pred != pred:
+                continue
+            env = match(rule.head, row, {})
+            if env is None:
+                continue
+            for i, solution in enumerate(self._solutions(plan(rule.body, env), env, rank)):
+                height = max([self._rank(b, solution) for b in rule.body] + [-1])
+                if best is None or height < best[0]:
+                    best = (height, rule, solution)
+                if i + 1 >= CANDIDATES:
+                    break
+            if best is not None and best[0] < 1:
+                break  # only facts below: cannot do better
+        if best is None:
+            raise NotProvable(f"{ground_atom(pred, row)} is not derivable")
+        _, rule, env = best
+        return self._rule_node(rule, env, row)
+
+    def _rule_node(self, rule: Rule, env: Env, row: tuple) -> Proof:
+        children = tuple(self._premise(item, env) for item in rule.body)
+        names = sorted(rule_vars(rule))
+        return Proof(
+            "rule", ground_atom(rule.head.pred, row), children=children, origin=rule.origin,
+            clause=str(rule), bindings=tuple((n, env[n]) for n in names),
+        )
+
+    def _premise(self, item, env: Env) -> Proof:
+        if isinstance(item, Comparison):
+            left, right = value_of(item.left, env), value_of(item.right, env)
+            return Proof("comparison", comparison=Comparison(item.op, Const(left), Const(right)))
+        row = ground(item.atom, env)
+        if item.negated:
+            return Proof("absence", ground_atom(item.atom.pred, row))
+        return self._atom(item.atom.pred, row)
+
+    def _rank(self, item, env: Env) -> int:
+        if isinstance(item, Literal) and not item.negated and item.atom.pred in self._evaluated:
+            return self.model.rank(item.atom.pred, ground(item.atom, env))
+        return 0
+
+    def _solutions(self, order: list, env: Env, rank: float, k: int = 0) -> Iterator[Env]:
+        """Body solutions whose derived premises have rank below `rank`."""
+        if k == len(order):
+            yield env
+            return
+        item = order[k]
+        if isinstance(item, Comparison):
+            if compare(item.op, value_of(item.left, env), value_of(item.right, env)):
+                yield from self._solutions(order, env, rank, k + 1)
+            return
+        if item.negated:
+            if not self._holds(item.atom.pred, ground(item.atom, env)):
+                yield from self._solutions(order, env, rank, k + 1)
+            return
+        for candidate in self._candidates(item.atom, env):
+            extended = match(item.atom, candidate, env)
+            if extended is None:
+                continue
+            if item.atom.pred in self._evaluated and self.model.rank(item.atom.pred, candidate) >= rank:
+                continue
+            yield from self._solutions(order, extended, rank, k + 1)
+
+    def _candidates(self, atom: Atom, env: Env):
+        bound = bound_positions(atom, env)
+        if atom.pred in self._evaluated:
+            table = self.model.tables.get(atom.pred)
+            return sorted(table.lookup(bound), key=tuple_key) if table else []
+        return self.store.lookup(atom.pred, bound)
+
+    def _holds(self, pred: str, row: tuple) -> bool:
+        if pred in self._evaluated:
+            return row in self.model.rows(pred)
+        if pred == reaches.REACHES and pred not in self.derived:
+            return bool(reaches.chain(self.store, row[0], row[1]))
+        return self.store.contains(pred, row)

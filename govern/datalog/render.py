@@ -1,0 +1,77 @@
+"""A short text rendering of a proof tree, for the CLI.
+
+    violation("no-orm", "app/api/x.py", "…")  ADR-0007 no-orm  adr/0007-x.md:14
+    │ M = "app.api.x", F = "app/api/x.py"
+    ├─ module("app.api.x", "app/api/x.py")  app/api/x.py
+    ├─ reaches app.api.x (app/api/x.py:3) → app.db (app/db.py:7) → sqlalchemy
+    ├─ not exempt("no-orm", "app/api/x.py", _): not in the facts, not derivable
+    └─ "a" < "b"
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from govern.datalog.model import format_value
+from govern.datalog.proof import Proof, atom_values
+
+
+def render_tree(proof: Proof, max_depth: int = 6) -> str:
+    """The proof as indented lines (deeper nodes elided with '…')."""
+    lines = [_label(proof)]
+    if proof.kind == "rule" and proof.bindings:
+        lines.append("│ " + ", ".join(f"{n} = {format_value(v)}" for n, v in proof.bindings))
+    _children(proof, "", max_depth - 1, lines)
+    return "\n".join(lines)
+
+
+def _children(node: Proof, prefix: str, depth: int, lines: list[str]) -> None:
+    if node.kind == "reaches":
+        return  # the chain is on the node's own line
+    for i, child in enumerate(node.children):
+        last = i == len(node.children) - 1
+        lines.append(prefix + ("└─ " if last else "├─ ") + _label(child))
+        below = prefix + ("   " if last else "│  ")
+        if child.kind == "rule" and child.bindings:
+            lines.append(below + "│ " + ", ".join(f"{n} = {format_value(v)}" for n, v in child.bindings))
+        if child.children and child.kind != "reaches":
+            if depth <= 0:
+                lines.append(below + "└─ …")
+            else:
+                _children(child, below, depth - 1, lines)
+
+
+def _rule(node: Proof) -> str:
+    o = node.origin
+    where = f"  {o.adr} {o.rule}  {o.path}:{o.line}" if o else ""
+    return f"{node.conclusion}{where}"
+
+
+def _fact(node: Proof) -> str:
+    return f"{node.conclusion}  {node.source.location() if node.source else ''}".rstrip()
+
+
+def _absence(node: Proof) -> str:
+    return f"not {node.conclusion}: not in the facts, not derivable"
+
+
+def _comparison(node: Proof) -> str:
+    return str(node.comparison)
+
+
+def _reaches(node: Proof) -> str:
+    """reaches a.b (a/b.py:3) → c.d (c/d.py:7) → e"""
+    steps = []
+    for child in node.children:
+        src, _ = atom_values(child.conclusion)
+        steps.append(f"{src} ({child.source.location()})" if child.source else str(src))
+    steps.append(str(atom_values(node.conclusion)[1]))
+    return "reaches " + " → ".join(steps)
+
+
+LABELS: dict[str, Callable[[Proof], str]] = {
+    "rule": _rule, "fact": _fact, "absence": _absence, "comparison": _comparison, "reaches": _reaches,
+}
+
+
+def _label(node: Proof) -> str:
+    return LABELS.get(node.kind, lambda n: n.kind)(node)
