@@ -42,7 +42,7 @@ def _children(node: Proof, prefix: str, depth: int, lines: list[str]) -> None:
 
 def _rule(node: Proof) -> str:
     o = node.origin
-    where = f"  {o.adr} {o.rule}  {o.path}:{o.line}" if o else ""
+    where = f"  {' '.join(x for x in (o.adr, o.rule) if x)}  {o.path}:{o.line}" if o else ""
     return f"{node.conclusion}{where}"
 
 
