@@ -47,7 +47,22 @@ def _sorted(entries) -> list[Entry]:
     return sorted(e for e in entries if e.mode in REGULAR)
 
 
-class _GitObjects:
+class _Snapshot:
+    """entries() listed once per tree object: one command asks several times (config,
+    ADRs, extraction) and must see one snapshot (a working tree can change meanwhile)."""
+
+    _listed: list[Entry] | None = None
+
+    def entries(self) -> list[Entry]:
+        if self._listed is None:
+            self._listed = self._list()
+        return list(self._listed)
+
+    def _list(self) -> list[Entry]:
+        raise NotImplementedError
+
+
+class _GitObjects(_Snapshot):
     """Shared by the git-backed trees: a lazily started cat-file reader."""
 
     def __init__(self, repo: str | os.PathLike) -> None:
@@ -75,7 +90,7 @@ class CommitTree(_GitObjects):
         self.rev = rev
         self.tree = resolve(repo, rev, "tree")  # rejects unknown revisions, peels tags
 
-    def entries(self) -> list[Entry]:
+    def _list(self) -> list[Entry]:
         out = run_git(self.repo, "ls-tree", "-r", "-z", "-l", "--full-tree", self.tree)
         result = []
         for record in out.split(b"\0"):
@@ -91,7 +106,7 @@ class CommitTree(_GitObjects):
 class IndexTree(_GitObjects):
     """The staged tree (`git ls-files -s`): what the next commit would hold."""
 
-    def entries(self) -> list[Entry]:
+    def _list(self) -> list[Entry]:
         out = run_git(self.repo, "ls-files", "-s", "-z")
         staged = []
         for record in out.split(b"\0"):
@@ -114,7 +129,7 @@ def _sizes(repo: str, blobs: list[str]) -> dict[str, int]:
     return {oid.decode(): int(size) for oid, size in (line.split() for line in out.splitlines())}
 
 
-class WorkTree:
+class WorkTree(_Snapshot):
     """Tracked plus untracked-but-not-ignored files on disk.
 
     Blob ids are computed as `git hash-object --no-filters` would (no clean/LFS
@@ -128,7 +143,7 @@ class WorkTree:
         self._algo = "sha256" if algo == "sha256" else "sha1"
         self._paths: dict[str, str] = {}
 
-    def entries(self) -> list[Entry]:
+    def _list(self) -> list[Entry]:
         out = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
         result = []
         for raw in dict.fromkeys(out.split(b"\0")):
