@@ -18,6 +18,7 @@ from facts.tree import Entry, Tree
 DIAGNOSTICS = frozenset({"parse_error", "skipped"})
 # Derived relations and the extracted ones they are computed from.
 IMPLIED = {"under": frozenset({"module", "imports"}), "dist_match": frozenset({"declares"})}
+BATCH_BYTES = 64_000_000  # blobs read and scanned at once (above PARALLEL_MIN_BYTES)
 TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "owner", "glob", "under", "dist_match"}) | DIAGNOSTICS
 
 __all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
@@ -133,6 +134,7 @@ class _Runner:
         self.tree, self.config, self.cache, self.workers = tree, config, cache, workers
         self.entries = tree.entries()
         self.by_path = {e.path: e for e in self.entries}
+        self.sizes = {e.blob: e.size for e in self.entries}
         self.context = Context(config, self.entries, self._scan_path)
         self.scans: dict[tuple[str, str], object] = {}  # (extractor key/variant, blob) -> raw
         self.skipped: dict[str, Fact] = {}
@@ -164,12 +166,22 @@ class _Runner:
                 missing.append(key)
             else:
                 self.scans[key] = cached
-        if not missing:
-            return
-        data = self.tree.read_many(sorted({blob for _, blob in missing}))
-        variants = [key.rpartition("/")[2] for key, _ in missing]
-        raws = scan_all(extractor.name, [(v, data[blob]) for v, (_, blob) in zip(variants, missing)], self.workers)
-        for key, raw in zip(missing, raws):
-            self.scans[key] = raw
-            if self.cache is not None:
-                self.cache.put(*key, raw)
+        for batch in self._batches(missing):
+            data = self.tree.read_many(sorted({blob for _, blob in batch}))
+            items = [(key.rpartition("/")[2], data[blob]) for key, blob in batch]
+            for key, raw in zip(batch, scan_all(extractor.name, items, self.workers)):
+                self.scans[key] = raw
+                if self.cache is not None:
+                    self.cache.put(*key, raw)
+
+    def _batches(self, keys: list[tuple[str, str]]):
+        """Slices of `keys` holding at most BATCH_BYTES of blobs: memory stays bounded."""
+        batch, size = [], 0
+        for key in keys:
+            batch.append(key)
+            size += self.sizes.get(key[1], 0)
+            if size >= BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch

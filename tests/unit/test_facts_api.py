@@ -129,3 +129,13 @@ def test_sort_facts_matches_dataclass_order_even_with_odd_values():
     assert sort_facts(facts) == sorted(set(facts))
     ints = [Fact("n", (10,), src), Fact("n", (9,), src)]
     assert sort_facts(ints) == sorted(ints)
+
+
+def test_batches_give_the_same_facts(monkeypatch, make_repo):
+    import facts.api
+
+    repo = make_repo({f"m{i}.py": f"import os\nimport m{i + 1}\n" for i in range(50)})
+    wanted = Wanted(frozenset({"imports"}))
+    whole = extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted)
+    monkeypatch.setattr(facts.api, "BATCH_BYTES", 64)
+    assert extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted) == whole and len(whole) == 100
