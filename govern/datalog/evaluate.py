@@ -48,7 +48,7 @@ def evaluate_with_proofs(
     relevance = relevant(rules)
     restrictions = relevance.restrictions(store)
     clock = _lap(stats, "relevance", clock)
-    stats["reaches_tuples"] = reaches.materialize(rules, store, restrictions)
+    stats["reaches_tuples"] = reaches.materialize(rules, store)
     clock = _lap(stats, "reaches", clock)
     facts = relevance.filter(store, restrictions)
     stats["relevant_facts"] = sum(len(rows) for rows in facts.values())

@@ -3,11 +3,14 @@
 For each rule literal `reaches(S, D)` we restrict S and D with the rule's other
 literals (govern.datalog.restrict) and compute only those tuples:
 
-* **Projection.** When D occurs nowhere else in the rule except in restricting
-  helper literals (`under(D, "p")`, `glob(D, "p")`, `dist_match(D, "p")` with a
-  constant pattern), the rule's answers do not depend on *which* D is reached, so
-  one witness per source is enough: the nearest target (ties broken by value
-  order). One multi-source reverse BFS from the target set, O(edges).
+* **Projection.** When D is not in the head and occurs elsewhere only in
+  positive literals over facts or over helper predicates that do not depend on
+  `reaches` (`under(D, "p")`, `layer(D, High, _, C)`), the rule cannot tell
+  apart two targets with the same values of those literals' other variables
+  (their *class*, e.g. the layer High of D). So one witness per source and
+  class is enough: the nearest target of that class (ties broken by value
+  order). One multi-source reverse BFS per class, O(edges) each. The engine
+  then sees fewer `reaches` tuples than hold; the answers are the same.
 * **All pairs** otherwise: strongly connected components, then for each
   component the set of reachable targets as a bitset, in reverse topological
   order — O(edges × targets / 64).
@@ -22,32 +25,34 @@ from collections.abc import Sequence
 from facts.model import Fact
 from govern.datalog.graph import Graph
 from govern.datalog.model import Const, Literal, Rule, Value, Var
-from govern.datalog.program import base_preds, derived, item_vars
-from govern.datalog.restrict import Allowed, allowed_values
+from govern.datalog import naive
+from govern.datalog.program import base_preds, body_preds, derived, item_vars, needed_rules
+from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
 
 REACHES, IMPORTS = "reaches", "imports"
-HELPERS = ("under", "glob", "dist_match")
+# Above this many target classes, one BFS per class costs more than all pairs.
+MAX_CLASSES = 64
 
 
-def materialize(rules: Sequence[Rule], store: FactStore, restrictions: list[Allowed] | None = None) -> int:
-    """Add to `store` the `reaches` tuples the rules can use; returns how many were added.
-
-    `restrictions` (one dict per rule, from Relevance.restrictions) saves recomputing them.
-    """
-    if REACHES in derived(rules) or not any(_uses(rule) for rule in rules):
+def materialize(rules: Sequence[Rule], store: FactStore) -> int:
+    """Add to `store` the `reaches` tuples the rules can use; returns how many were added."""
+    users = [rule for rule in rules if _uses(rule)]
+    if REACHES in derived(rules) or not users:
         return 0
-    base = base_preds(rules)
-    if restrictions is None:
-        restrictions = [allowed_values(rule, store, base) for rule in rules]
+    view = Layered(_helpers(rules, store), store)
+    known = base_preds(rules) | set(view.first.relations())
     graph = Graph(store.rows(IMPORTS))
     rows: set[tuple[Value, Value]] = set()
-    for rule, allowed in zip(rules, restrictions):
+    for rule in users:
+        allowed = allowed_values(rule, view, known)
         for use in _uses(rule):
             sources = _side(use.atom.args[0], allowed)
             targets = _side(use.atom.args[1], allowed)
-            if _projectable(rule, use):
-                rows |= graph.nearest(sources, targets)
+            classes = _classes(rule, use, view, known, targets)
+            if classes is not None and len(classes) <= MAX_CLASSES:
+                for members in classes.values():
+                    rows |= graph.nearest(sources, members)
             else:
                 rows |= graph.pairs(sources, targets)
     before = len(store)
@@ -57,6 +62,46 @@ def materialize(rules: Sequence[Rule], store: FactStore, restrictions: list[Allo
 
 def _uses(rule: Rule) -> list[Literal]:
     return [b for b in rule.body if isinstance(b, Literal) and b.atom.pred == REACHES]
+
+
+def _helpers(rules: Sequence[Rule], store: FactStore) -> FactStore:
+    """Derived predicates that do not depend on `reaches` (layer membership and the like),
+    evaluated now so they can restrict sources and targets."""
+    needs_reaches = {p for p in derived(rules) if REACHES in _depends(rules, p)}
+    wanted = {b.atom.pred for r in rules if _uses(r) for b in r.body if isinstance(b, Literal)}
+    wanted &= derived(rules) - needs_reaches
+    helper_rules = needed_rules(rules, wanted)
+    facts = store.as_mapping(base_preds(helper_rules) & set(store.relations()))
+    model = naive.solve(helper_rules, facts)
+    out = FactStore()
+    for pred in sorted(derived(helper_rules)):
+        out.add_rows(pred, model.rows(pred))
+    return out
+
+
+def _depends(rules: Sequence[Rule], pred: str) -> set[str]:
+    return body_preds(needed_rules(rules, [pred]))
+
+
+def _classes(rule: Rule, use: Literal, view, known: set[str], targets: set[Value] | None) -> dict | None:
+    """Targets grouped by what the rest of the rule can tell apart, or None when the rule
+    needs the exact target (see the module docstring: one witness per source and class)."""
+    src, dst = use.atom.args
+    if use.negated or not isinstance(dst, Var) or dst == src or dst.name in rule.head.variables():
+        return None
+    others = [item for item in rule.body if item is not use and dst.name in item_vars(item)]
+    if not all(
+        isinstance(i, Literal) and not i.negated and i.atom.pred in known and i.atom.pred != REACHES for i in others
+    ):
+        return None
+    if not others:
+        return {(): targets}
+    names = sorted(set().union(*(i.atom.variables() for i in others)) - {dst.name})
+    classes: dict[tuple, set[Value]] = {}
+    for env in solutions([i.atom for i in others], view, {}):
+        if targets is None or env[dst.name] in targets:
+            classes.setdefault(tuple(env[n] for n in names), set()).add(env[dst.name])
+    return classes
 
 
 def chain(store: FactStore, src: Value, dst: Value) -> list[Fact]:
@@ -93,20 +138,3 @@ def _side(term, allowed) -> set[Value] | None:
     if isinstance(term, Const):
         return {term.value}
     return allowed.get(term.name)
-
-
-def _projectable(rule: Rule, use: Literal) -> bool:
-    """Is one witness Dst per Src enough for this rule? (see module docstring)"""
-    src, dst = use.atom.args
-    if use.negated or not isinstance(dst, Var) or dst == src or dst.name in rule.head.variables():
-        return False
-    for item in rule.body:
-        if item is use or dst.name not in item_vars(item):
-            continue
-        helper = (
-            isinstance(item, Literal) and not item.negated and item.atom.pred in HELPERS
-            and item.atom.args[0] == dst and all(isinstance(a, Const) for a in item.atom.args[1:])
-        )
-        if not helper:
-            return False
-    return True

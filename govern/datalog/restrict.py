@@ -10,15 +10,16 @@ that can match. A variable with no restriction is absent from the result.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from govern.datalog.model import Atom, Const, Literal, Rule, Value, Var
+from govern.datalog.program import bound_positions, match
 from govern.datalog.store import FactStore
 
 Allowed = dict[str, set[Value]]
 
 
-def allowed_values(rule: Rule, store: FactStore, base: set[str], skip: Iterable[str] = ("reaches",)) -> Allowed:
+def allowed_values(rule: Rule, store, base: set[str], skip: Iterable[str] = ("reaches",)) -> Allowed:
     """Candidate values per variable of `rule` (only the variables that are restricted)."""
     skipped = set(skip)
     literals = [
@@ -73,3 +74,32 @@ def _narrow(allowed: Allowed, atom: Atom, rows: list[tuple]) -> None:
         if isinstance(term, Var):
             values = {r[i] for r in rows}
             allowed[term.name] = allowed[term.name] & values if term.name in allowed else values
+
+
+class Layered:
+    """Read-only view over several stores: a relation is read from the first store holding it."""
+
+    def __init__(self, first: FactStore, *rest: FactStore) -> None:
+        self.first = first
+        self.stores = (first, *rest)
+
+    def _store(self, relation: str) -> FactStore:
+        return next((s for s in self.stores if s.rows(relation)), self.stores[-1])
+
+    def rows(self, relation: str) -> set[tuple]:
+        return self._store(relation).rows(relation)
+
+    def lookup(self, relation: str, bound) -> list[tuple]:
+        return self._store(relation).lookup(relation, bound)
+
+
+def solutions(atoms: list[Atom], store, env: dict) -> Iterator[dict]:
+    """Every extension of env matching all atoms against the store (nested index lookups)."""
+    if not atoms:
+        yield env
+        return
+    atom, rest = atoms[0], atoms[1:]
+    for row in store.lookup(atom.pred, bound_positions(atom, env)):
+        extended = match(atom, row, env)
+        if extended is not None:
+            yield from solutions(rest, store, extended)
