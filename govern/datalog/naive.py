@@ -91,14 +91,16 @@ def evaluate(
 
 
 def _fire(rule: Rule, order: list, model: Model, heads: set[str], delta) -> Iterator[Row]:
-    """Head tuples of one rule; in later rounds one recursive literal reads only the delta."""
+    """Head tuples of one rule; in later rounds one recursive literal reads only the delta
+    (and goes first, so the delta is scanned once and the rest uses indexes)."""
     if delta is None:
         for env in joins(order, model, {}, None):
             yield ground(rule.head, env)
         return
-    for i, item in enumerate(order):
+    for item in rule.body:
         if isinstance(item, Literal) and not item.negated and item.atom.pred in heads:
-            for env in joins(order, model, {}, (i, delta.get(item.atom.pred, set()))):
+            rest = plan([b for b in rule.body if b is not item], item.atom.variables())
+            for env in joins([item, *rest], model, {}, (0, delta.get(item.atom.pred, set()))):
                 yield ground(rule.head, env)
 
 

@@ -44,31 +44,45 @@ def item_vars(item: BodyItem) -> set[str]:
 
 
 def strata(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """Rules grouped by stratum, lowest first (rule order kept inside a stratum).
+    """Rules grouped by stratum, dependencies first (rule order kept inside a stratum).
 
-    Classic fixpoint: a head is at least the stratum of each positive body
-    predicate and above each negated one; a level beyond the number of
-    predicates means a cycle through negation.
+    One stratum per recursive component (strongly connected set of predicates),
+    in topological order, so only truly recursive rules iterate. A `not` inside
+    a component has no stratified meaning and is refused.
     """
-    heads = derived(rules)
-    level = {p: 0 for p in heads}
-    limit = len(heads)
-    changed = True
-    while changed:
-        changed = False
-        for rule in rules:
-            for item in rule.body:
-                if isinstance(item, Literal) and item.atom.pred in heads:
-                    need = level[item.atom.pred] + (1 if item.negated else 0)
-                    if need > level[rule.head.pred]:
-                        if need > limit:
-                            raise NotStratifiable(f"{rule.head.pred} depends on itself through negation")
-                        level[rule.head.pred] = need
-                        changed = True
-    groups: dict[int, list[Rule]] = {}
+    recursive = recursive_preds(rules)
+    component = {p: frozenset(recursive[p] | {p}) for p in recursive}
     for rule in rules:
-        groups.setdefault(level[rule.head.pred], []).append(rule)
+        for item in rule.body:
+            if isinstance(item, Literal) and item.negated and item.atom.pred in component[rule.head.pred]:
+                raise NotStratifiable(f"{rule.head.pred} depends on itself through negation")
+    depends: dict[frozenset, set[frozenset]] = {c: set() for c in component.values()}
+    for rule in rules:
+        for pred in body_preds([rule]):
+            if pred in component and component[pred] != component[rule.head.pred]:
+                depends[component[rule.head.pred]].add(component[pred])
+    level: dict[frozenset, int] = {}
+    for comp in sorted(depends, key=sorted):
+        _level(comp, depends, level)
+    groups: dict[tuple, list[Rule]] = {}
+    for rule in rules:
+        comp = component[rule.head.pred]
+        groups.setdefault((level[comp], tuple(sorted(comp))), []).append(rule)
     return [groups[k] for k in sorted(groups)]
+
+
+def _level(comp: frozenset, depends: dict, level: dict) -> int:
+    """1 + the deepest dependency (iterative: programs may chain many helper predicates)."""
+    stack = [comp]
+    while stack:
+        top = stack[-1]
+        todo = [d for d in depends[top] if d not in level]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        level[top] = 1 + max((level[d] for d in depends[top]), default=-1)
+    return level[comp]
 
 
 def needed_rules(rules: Sequence[Rule], goals: Iterable[str]) -> list[Rule]:

@@ -18,8 +18,8 @@ from govern.datalog.proof import Proof, atom_values
 def render_tree(proof: Proof, max_depth: int = 6) -> str:
     """The proof as indented lines (deeper nodes elided with '…')."""
     lines = [_label(proof)]
-    if proof.kind == "rule" and proof.bindings:
-        lines.append("│ " + ", ".join(f"{n} = {format_value(v)}" for n, v in proof.bindings))
+    if proof.kind == "rule" and _shown(proof):
+        lines.append("│ " + _shown(proof))
     _children(proof, "", max_depth - 1, lines)
     return "\n".join(lines)
 
@@ -31,13 +31,18 @@ def _children(node: Proof, prefix: str, depth: int, lines: list[str]) -> None:
         last = i == len(node.children) - 1
         lines.append(prefix + ("└─ " if last else "├─ ") + _label(child))
         below = prefix + ("   " if last else "│  ")
-        if child.kind == "rule" and child.bindings:
-            lines.append(below + "│ " + ", ".join(f"{n} = {format_value(v)}" for n, v in child.bindings))
+        if child.kind == "rule" and _shown(child):
+            lines.append(below + "│ " + _shown(child))
         if child.children and child.kind != "reaches":
             if depth <= 0:
                 lines.append(below + "└─ …")
             else:
                 _children(child, below, depth - 1, lines)
+
+
+def _shown(node: Proof) -> str:
+    """The bindings worth reading (anonymous `_` variables are left out)."""
+    return ", ".join(f"{n} = {format_value(v)}" for n, v in node.bindings if not n.startswith("_"))
 
 
 def _rule(node: Proof) -> str:
