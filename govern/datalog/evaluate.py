@@ -36,12 +36,16 @@ def evaluate_with_proofs(
     engine_name: str = "auto",
     goals: Sequence[str] = ("violation", "exempt"),
     threshold: int = 2000,
+    *,
+    engine: str | None = None,
 ) -> Result:
     """Evaluate the rules on the store's facts and prove every answer.
 
-    `store` gains the materialised `reaches` tuples. `engine_name` is a backend
-    name or "auto" (clingo above `threshold` relevant facts).
+    `store` gains the materialised `reaches` tuples. `engine_name` (or the keyword
+    `engine`, same meaning) is a backend name or "auto" (clingo above `threshold`
+    relevant facts).
     """
+    engine_name = engine or engine_name
     stats: dict[str, float] = {}
     clock = time.perf_counter()
     rules = needed_rules(list(rules), goals)
@@ -53,9 +57,9 @@ def evaluate_with_proofs(
     facts = relevance.filter(store, restrictions)
     stats["relevant_facts"] = sum(len(rows) for rows in facts.values())
     clock = _lap(stats, "relevance", clock)
-    engine = choose_engine(engine_name, int(stats["relevant_facts"]), threshold)
+    chosen = choose_engine(engine_name, int(stats["relevant_facts"]), threshold)
     timings: dict[str, float] = {}
-    answers = get_engine(engine).evaluate(rules, facts, list(goals), timings)
+    answers = get_engine(chosen).evaluate(rules, facts, list(goals), timings)
     stats["load"] = timings.get("load", 0.0)
     stats["query"] = timings.get("query", 0.0)
     clock = time.perf_counter()
@@ -64,7 +68,7 @@ def evaluate_with_proofs(
         (goal, row): prover.prove(ground_atom(goal, row)) for goal in goals for row in answers.get(goal, [])
     }
     _lap(stats, "proofs", clock)
-    return Result(engine, answers, proofs, stats)
+    return Result(chosen, answers, proofs, stats)
 
 
 def _lap(stats: dict[str, float], phase: str, since: float) -> float:

@@ -128,3 +128,8 @@ def prove(goal_atom: Atom, rules, store) -> Proof:
     from govern.datalog.prover import Prover  # prover builds Proof nodes: import at call time
 
     return Prover(rules, store).prove(goal_atom)
+
+
+# Re-exported for callers that render what they load (render.py imports this module,
+# so the import sits below the definitions it needs).
+from govern.datalog.render import render_tree  # noqa: E402,F401

@@ -10,9 +10,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from govern.datalog.model import format_value
-from govern.datalog.proof import Proof, atom_values
+from govern.datalog.model import Atom, format_value
+
+if TYPE_CHECKING:  # proof.py re-exports render_tree, so no runtime import back
+    from govern.datalog.proof import Proof
 
 
 def render_tree(proof: Proof, max_depth: int = 6) -> str:
@@ -76,6 +79,10 @@ def _reaches(node: Proof) -> str:
 LABELS: dict[str, Callable[[Proof], str]] = {
     "rule": _rule, "fact": _fact, "absence": _absence, "comparison": _comparison, "reaches": _reaches,
 }
+
+
+def atom_values(atom: Atom) -> tuple:
+    return tuple(a.value for a in atom.args)  # type: ignore[union-attr]
 
 
 def _label(node: Proof) -> str:
