@@ -11,6 +11,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 govern="${GOVERN:-govern}"
+if ! command -v "$govern" >/dev/null 2>&1; then
+    echo "example: '$govern' not found; install govern first (pip install -e .) or set GOVERN=/path/to/govern" >&2
+    exit 2
+fi
 work="$(mktemp -d)"
 trap 'rm -rf -- "$work"' EXIT
 

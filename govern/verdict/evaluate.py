@@ -13,9 +13,9 @@ from facts.model import Fact
 from facts.tree import Tree
 from govern.config import Config
 from govern.datalog.model import Rule
+from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.relevance import relevant
 from govern.datalog.store import FactStore
-from govern.datalog.evaluate import evaluate_with_proofs
 from govern.verdict.inputs import facts_config
 
 GOALS = ("violation", "exempt")
@@ -53,7 +53,7 @@ def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config:
              extra: Sequence[Fact], engine: str, use_cache: bool = True) -> Evaluation:
     """Extract and evaluate; `engine` is auto/pydatalog/clingo (auto uses the config threshold)."""
     store, stats = extract_facts(repo, tree, rules, config, extra, use_cache)
-    result = evaluate_with_proofs(list(rules), store, engine=engine, threshold=config.engine_threshold)
+    result = evaluate_with_proofs(list(rules), store, engine, GOALS, config.engine_threshold)
     answers = {goal: {} for goal in GOALS}
     for (pred, row), proof in result.proofs.items():
         if pred in answers:

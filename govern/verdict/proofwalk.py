@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from govern.datalog.model import format_value
+
 
 @dataclass(frozen=True)
 class FactLeaf:
@@ -41,16 +43,18 @@ def subject_location(proof: Mapping[str, Any], subject: str) -> str:
 
 
 def _walk(node: Any) -> Iterator[FactLeaf]:
-    if isinstance(node, Mapping):
-        source = node.get("source")
-        if isinstance(source, Mapping) and source.get("path") and "premises" not in node:
-            yield FactLeaf(_text(node), str(source["path"]), int(source.get("line") or 0))
-        for child in node.get("premises") or ():
-            yield from _walk(child)
+    if not isinstance(node, Mapping):
+        return
+    source = node.get("source")
+    if node.get("kind") == "fact" and isinstance(source, Mapping) and source.get("path"):
+        yield FactLeaf(_text(node.get("conclusion")), str(source["path"]), int(source.get("line") or 0))
+    for child in node.get("children") or ():
+        yield from _walk(child)
 
 
-def _text(node: Mapping[str, Any]) -> str:
-    for key in ("fact", "conclusion", "atom"):
-        if isinstance(node.get(key), str):
-            return node[key]
-    return ""
+def _text(conclusion: Any) -> str:
+    """`pred("a", 1)` from a proof node's conclusion ({"pred", "args"})."""
+    if not isinstance(conclusion, Mapping):
+        return ""
+    args = conclusion.get("args") or []
+    return f"{conclusion.get('pred')}({', '.join(format_value(a) for a in args)})"

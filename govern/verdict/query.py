@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from govern.datalog.engine import choose_engine, get_engine
+from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.model import Atom, Comparison, Literal, Origin, Rule, Var, format_value, tuple_key
-from govern.datalog.reaches import materialize
 from govern.errors import AdrError, Diagnostic
 from govern.rules import active, parse_query
 from govern.verdict.evaluate import extract_facts
@@ -41,10 +40,9 @@ def run_query(request: JudgeRequest, text: str) -> Answers:
     query = Rule(Atom(GOAL, tuple(Var(n) for n in names)), body, Origin("", "", WHERE, 1, text))
     program = [*rules, query]
     store, _ = extract_facts(request.repo, request.target, program, config, adr_facts(adrs), request.cache)
-    materialize(program, store)
-    engine = choose_engine(request.engine or config.engine, len(store), config.engine_threshold)
-    result = get_engine(engine).evaluate(program, store.as_mapping(), [GOAL])
-    return Answers(names, tuple(sorted(set(result.get(GOAL, [])), key=tuple_key)))
+    engine = request.engine or config.engine
+    result = evaluate_with_proofs(program, store, engine, (GOAL,), config.engine_threshold)
+    return Answers(names, tuple(sorted(set(result.answers.get(GOAL, [])), key=tuple_key)))
 
 
 def format_answers(answers: Answers, fmt: str) -> str:

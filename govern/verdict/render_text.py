@@ -13,7 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from govern.datalog.proof import Proof, render_tree
+from govern.datalog.proof import Proof
+from govern.datalog.render import render_tree
 from govern.verdict.model import BLOCK, Finding, Verdict
 
 WIDTH = 100

@@ -14,9 +14,9 @@ from facts.api import change_facts
 from facts.gitio import CatFile, GitFailure
 from facts.tree import CommitTree
 from govern.adr import load_adrs
-from govern.datalog.check import check_proof
+from govern.datalog.check import Checker
 from govern.datalog.model import Rule
-from govern.datalog.proof import Proof
+from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 from govern.errors import GovernError
 from govern.verdict.evaluate import extract_facts
@@ -24,14 +24,24 @@ from govern.verdict.inputs import adr_facts, facts_config, read_config
 
 
 def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store: FactStore) -> list[str]:
-    """Every problem with every proof of the verdict (empty: all proofs hold)."""
+    """Every problem with every proof of the verdict (empty: all proofs hold).
+
+    A proof must be valid (govern.datalog.check) and prove what its finding claims:
+    violation(rule, subject, message), or for an exemption exempt(rule, subject, reason).
+    """
+    checker = Checker(list(rules), store)
     problems = []
-    for what, finding, proof in _proofs(verdict_json):
+    for what, finding, proof, claim in _proofs(verdict_json):
         where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
         try:
-            found = check_proof(Proof.from_json(proof), list(rules), store)
-        except (KeyError, TypeError, ValueError) as err:
+            node = Proof.from_json(proof)
+            found = checker.check(node)
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
             found = [f"malformed proof: {type(err).__name__}: {err}"]
+        else:
+            if (node.conclusion is None or node.conclusion.pred != claim[0]
+                    or list(atom_values(node.conclusion)) != list(claim[1])):
+                found.append(f"it proves {node.conclusion}, not {ground_atom(claim[0], claim[1])}")
         problems += [f"{where} failed verification: {p}" for p in found]
     return problems
 
@@ -68,9 +78,11 @@ def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list
     return rules, store
 
 
-def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any]]:
-    for finding in verdict_json.get("violations", []):
-        yield "violation", finding, finding.get("proof")
-    for finding in verdict_json.get("exemptions", []):
-        yield "exemption", finding, finding.get("proof")
-        yield "exempted violation", finding, finding.get("violation_proof")
+def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any, tuple]]:
+    """(what, finding, proof JSON, (predicate, args) the proof must conclude)."""
+    for f in verdict_json.get("violations", []):
+        yield "violation", f, f.get("proof"), ("violation", (f.get("rule"), f.get("subject"), f.get("message")))
+    for f in verdict_json.get("exemptions", []):
+        yield "exemption", f, f.get("proof"), ("exempt", (f.get("rule"), f.get("subject"), f.get("reason")))
+        yield ("exempted violation", f, f.get("violation_proof"),
+               ("violation", (f.get("rule"), f.get("subject"), f.get("message"))))

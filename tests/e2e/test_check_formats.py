@@ -3,20 +3,21 @@ against the OASIS SARIF 2.1.0 schema), and -o FILE."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
 
 import jsonschema
 
-from tests.e2e.check_support import EXAMPLE, SCHEMA, check_json, example_repo, govern
+from tests.e2e.check_support import EXAMPLE, GOVERN, SCHEMA, check_json, example_repo, govern
 
 ANSI = re.compile(r"\x1b\[")
 
 
 def test_example_run_script_blocks_as_expected(tmp_path):
     result = subprocess.run([str(EXAMPLE.parent / "run-example.sh")], capture_output=True, text=True,
-                            env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+                            env={**os.environ, "TMPDIR": str(tmp_path), "GOVERN": GOVERN})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "blocked as expected" in result.stdout
     assert "stripe-only-in-billing" in result.stdout

@@ -11,9 +11,9 @@ from tests.e2e.check_support import check_json, example_repo, govern
 def _fact_leaf(node):
     """The first base-fact node of a proof (JSON) that has a source line."""
     source = node.get("source")
-    if isinstance(source, dict) and source.get("line") and "premises" not in node:
+    if node.get("kind") == "fact" and isinstance(source, dict) and source.get("line"):
         return node
-    for child in node.get("premises") or ():
+    for child in node.get("children") or ():
         found = _fact_leaf(child)
         if found:
             return found
