@@ -22,7 +22,7 @@ from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 
 # How many body solutions to compare when looking for the shortest proof.
-CANDIDATES = 16
+CANDIDATES = 8
 
 
 class NotProvable(ValueError):
@@ -35,6 +35,7 @@ class Prover:
         self.store = store
         self.derived = derived(self.rules)
         self._memo: dict[tuple[str, tuple], Proof] = {}
+        self._plans: dict[tuple[int, frozenset], list] = {}
         # Derived predicates that occur in some body: their tuples and ranks come from the naive evaluator.
         private = needed_rules(self.rules, body_preds(self.rules) & self.derived)
         facts = store.as_mapping(base_preds(private) & set(store.relations()))
@@ -55,7 +56,7 @@ class Prover:
             chain = reaches.chain(self.store, row[0], row[1])
             if not chain:
                 raise NotProvable(f"no import chain {row[0]} -> {row[1]}")
-            kids = tuple(Proof("fact", ground_atom(f.relation, f.args), source=f.source) for f in chain)
+            kids = tuple(self._atom(f.relation, f.args) for f in chain)
             proof = Proof("reaches", ground_atom(pred, row), children=kids)
         else:
             source = self.store.source(pred, row)
@@ -74,7 +75,7 @@ class Prover:
             env = match(rule.head, row, {})
             if env is None:
                 continue
-            for i, solution in enumerate(self._solutions(plan(rule.body, env), env, rank)):
+            for i, solution in enumerate(self._solutions(self._plan(rule, env), env, rank)):
                 height = max([self._rank(b, solution) for b in rule.body] + [-1])
                 if best is None or height < best[0]:
                     best = (height, rule, solution)
@@ -86,6 +87,12 @@ class Prover:
             raise NotProvable(f"{ground_atom(pred, row)} is not derivable")
         _, rule, env = best
         return self._rule_node(rule, env, row)
+
+    def _plan(self, rule: Rule, env: Env) -> list:
+        key = (id(rule), frozenset(env))
+        if key not in self._plans:
+            self._plans[key] = plan(rule.body, env)
+        return self._plans[key]
 
     def _rule_node(self, rule: Rule, env: Env, row: tuple) -> Proof:
         children = tuple(self._premise(item, env) for item in rule.body)

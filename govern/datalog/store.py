@@ -65,8 +65,8 @@ class FactStore:
 
     def lookup(self, relation: str, bound: Mapping[int, Value]) -> list[Row]:
         """Tuples whose argument at each bound position equals the given value, in value order."""
-        positions = tuple(sorted(bound))
-        index = self._index(relation, positions)
+        positions = tuple(bound) if len(bound) < 2 else tuple(sorted(bound))
+        index = self.index(relation, positions)
         return index.get(tuple(bound[p] for p in positions), [])
 
     def as_mapping(self, relations: Iterable[str] | None = None) -> dict[str, set[Row]]:
@@ -79,19 +79,20 @@ class FactStore:
         return [
             Fact(rel, row, self._sources[(rel, row)])
             for rel in self.relations()
-            for row in sorted(self._rows[rel], key=tuple_key)
+            for row in sort_rows(self._rows[rel])
         ]
 
     def __len__(self) -> int:
         return len(self._sources)
 
-    def _index(self, relation: str, positions: tuple[int, ...]) -> dict[Row, list[Row]]:
+    def index(self, relation: str, positions: tuple[int, ...]) -> dict[Row, list[Row]]:
+        """{values at `positions`: rows in value order}, built on first use (do not mutate)."""
         key = (relation, positions)
         index = self._indexes.get(key)
         if index is None:
             index = {}
             # Sorted so lookups return rows in value order: proofs pick the same fact every run.
-            for row in sorted(self.rows(relation), key=tuple_key):
+            for row in sort_rows(self.rows(relation)):
                 index.setdefault(tuple(row[p] for p in positions), []).append(row)
             self._indexes[key] = index
         return index
@@ -100,3 +101,12 @@ class FactStore:
         if self._indexes:
             for key in [k for k in self._indexes if k[0] == relation]:
                 del self._indexes[key]
+
+
+def sort_rows(rows: Iterable[Row]) -> list[Row]:
+    """Rows in value order. Plain tuple comparison already is value order when it does not
+    raise (it only ever compares values of one type); mixed int/str columns need the key."""
+    try:
+        return sorted(rows)
+    except TypeError:
+        return sorted(rows, key=tuple_key)

@@ -134,3 +134,36 @@ def test_layered_answers_match_the_full_closure():
     assert got == get_engine("naive").evaluate(rules, full.as_mapping(), ["violation"])
     assert got["violation"] == [("layers", "app/low/a.py", "up"), ("layers", "app/low/b.py", "up"),
                                 ("layers", "app/mid/c.py", "up")]
+
+
+def _distance(edges, src, dst):
+    succ = {}
+    for a, b in edges:
+        succ.setdefault(a, []).append(b)
+    frontier, seen, depth = [src], set(), 0
+    while frontier:
+        depth += 1
+        nxt = [b for a in frontier for b in succ.get(a, [])]
+        if dst in nxt:
+            return depth
+        frontier = [n for n in nxt if n not in seen]
+        seen |= set(nxt)
+    return None
+
+
+def test_chains_are_shortest_valid_and_deterministic_on_random_graphs():
+    rng = random.Random(3)
+    for _ in range(30):
+        nodes = [f"m{i}" for i in range(10)]
+        edges = sorted({(rng.choice(nodes), rng.choice(nodes)) for _ in range(18)})
+        store = store_of({"imports": edges})
+        shuffled = store_of({"imports": list(reversed(edges))})
+        for src in nodes:
+            for dst in nodes:
+                found = reaches.chain(store, src, dst)
+                want = _distance(edges, src, dst)
+                assert len(found) == (want or 0), (src, dst, edges)
+                if found:
+                    assert found[0].args[0] == src and found[-1].args[1] == dst
+                    assert all(a.args[1] == b.args[0] for a, b in zip(found, found[1:]))
+                assert [f.args for f in found] == [f.args for f in reaches.chain(shuffled, src, dst)]
