@@ -34,7 +34,10 @@ def scan_all(extractor: str, items: list[tuple[str, bytes]], workers: int | None
         return _scan_chunk(extractor, items)
     size = max(1, len(items) // (workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    # forkserver, not fork: forking a process that runs other threads (a test
+    # runner, a server) can leave a worker waiting forever on a lock it copied.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         return [raw for chunk in pool.map(_scan_chunk, [extractor] * len(chunks), chunks) for raw in chunk]
 
