@@ -35,7 +35,8 @@ def evaluate(
     """Answers for the goal predicates, in value order (`timings` gets load/query seconds)."""
     strata(rules)  # refuse recursion through negation before pyDatalog sees it
     outcome: dict = {}
-    worker = threading.Thread(target=_run, args=(rules, facts, goals, outcome), name="govern-pydatalog")
+    # daemon: should pyDatalog ever loop, it cannot keep the process alive after the caller gives up.
+    worker = threading.Thread(target=_run, args=(rules, facts, goals, outcome), name="govern-pydatalog", daemon=True)
     worker.start()
     worker.join()
     if "error" in outcome:

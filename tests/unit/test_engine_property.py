@@ -64,3 +64,23 @@ def test_engines_agree_with_naive(program):
     expected = get_engine("naive").evaluate(rules, facts, goals)
     for name in ("pydatalog", "clingo"):
         assert get_engine(name).evaluate(rules, facts, goals) == expected, name
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(programs())
+def test_every_answer_has_a_proof_that_checks(program):
+    from facts.model import Fact, Source
+    from govern.datalog.check import Checker
+    from govern.datalog.proof import Proof, ground_atom
+    from govern.datalog.prover import Prover
+    from govern.datalog.store import FactStore
+
+    rules, facts, goals = program
+    store = FactStore(Fact(rel, row, Source("t", f"{rel}.py", 1)) for rel, rows in facts.items() for row in rows)
+    answers = get_engine("naive").evaluate(rules, facts, goals)
+    prover, checker = Prover(rules, store), Checker(rules, store)
+    for goal in goals:
+        for row in answers[goal]:
+            proof = prover.prove(ground_atom(goal, row))
+            assert checker.check(proof) == []
+            assert Proof.from_json(proof.to_json()) == proof
