@@ -12,6 +12,7 @@ from facts.cache import Cache
 from facts.config import FactsConfig
 from facts.gitio import GitFailure
 from facts.model import Fact
+from facts.order import sort_facts
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern.cli.app import app
 from govern.config import Config, parse_config
@@ -54,7 +55,7 @@ def _facts(rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fac
     found = extract(tree, facts_config(config), wanted, Cache.for_repo("."))
     if rev and relations & CHANGE_RELATIONS:
         found += change_facts(".", rev, facts_config(config), dict(os.environ))
-    return sorted(found)
+    return sort_facts(found)
 
 
 def _config(tree: Tree) -> Config:

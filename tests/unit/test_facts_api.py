@@ -120,7 +120,7 @@ def test_unchanged_blob_shared_by_paths_scanned_once(tmp_path):
 
 
 def test_sort_facts_matches_dataclass_order_even_with_odd_values():
-    from facts.api import sort_facts
+    from facts.order import sort_facts
     from facts.model import Fact, Source
 
     src = Source("x", "p", 1, "b")
