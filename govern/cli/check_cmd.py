@@ -1,6 +1,7 @@
 """`govern check` (judge the working tree, the index or a revision) and `govern query`."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -40,7 +41,8 @@ def check(
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     top = open_repo(repo)
     request = judge_request(top, rev=rev, staged=staged, new_since=new_since, engine=engine, adr_dir=adr_dir)
-    judgement = judge_in_full(request)
+    with _progress("govern: judging…"):
+        judgement = judge_in_full(request)
     verdict = judgement.verdict
     if verify:
         problems = verify_proofs(verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
@@ -74,6 +76,15 @@ def query(
     answers = run_query(request, goal)
     typer.echo(format_answers(answers, fmt), nl=False)
     raise typer.Exit(EXIT_OK if answers.rows else EXIT_VIOLATIONS)
+
+
+def _progress(message: str):
+    """A spinner on stderr while judging, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _emit(text: str, output: Path | None) -> None:
