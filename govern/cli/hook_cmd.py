@@ -26,6 +26,8 @@ def install_cmd(
         typer.echo(f"set {setting}")
     if not report.written and not report.configured:
         typer.echo(f"already installed in {report.hooks_dir}")
+    if report.warmed:
+        typer.echo(report.warmed)
 
 
 @hook_app.command("pre-receive")

@@ -28,6 +28,7 @@ class InstallReport:
     hooks_dir: Path
     written: list[str] = field(default_factory=list)
     configured: list[str] = field(default_factory=list)
+    warmed: str = ""  # what warm_cache() said
 
 
 def govern_command() -> list[str]:
@@ -59,7 +60,33 @@ def install(repo: Path, force: bool = False) -> InstallReport:
     for key, value, multi in SETTINGS:
         if _configure(repo, key, value, multi):
             report.configured.append(f"{key}={value}")
+    report.warmed = warm_cache(repo)
     return report
+
+
+def warm_cache(repo: Path) -> str:
+    """Extract the default branch's facts into <git dir>/govern/cache once, now.
+
+    The first push would otherwise parse every file of a big repository inside the hook's
+    time budget. Only extraction is done (no judging); a problem is reported, never fatal.
+    """
+    from facts.tree import CommitTree
+    from govern.errors import GovernError
+    from govern.hook.refs import default_branch
+    from govern.verdict.evaluate import extract_facts
+    from govern.verdict.inputs import read_adrs, read_config
+
+    default = default_branch(repo)
+    if default is None:
+        return ""
+    tree = CommitTree(repo, default[1])
+    try:
+        config = read_config(tree)
+        rules = [rule for spec in read_adrs(tree, config.adr_dir).rules() for rule in spec.rules]
+        store, _ = extract_facts(repo, tree, rules, config, [])
+    except GovernError as err:
+        return f"facts cache not warmed ({default[0]}: {str(err).splitlines()[0]})"
+    return f"warmed the facts cache with {default[0]} ({len(store)} facts)"
 
 
 def _write_hook(path: Path, text: str, force: bool) -> bool:
