@@ -39,7 +39,8 @@ def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | 
     try:
         target = IndexTree(repo) if staged else WorkTree(repo)
     except GitFailure as err:
-        raise UsageError(f"cannot read the {'index' if staged else 'working tree'}: {err}") from None
+        raise UsageError(f"cannot read the {'index' if staged else 'working tree'} (a bare repository? "
+                         f"use --rev REV): {err}") from None
     return JudgeRequest(repo, target, None, base=base, engine=engine, adr_dir=adr_dir)
 
 
