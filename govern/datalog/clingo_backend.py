@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import clingo
 
 from govern.datalog.codec import Codec, predicate_ids
+from govern.datalog.decouple import constant_columns, decouple
 from govern.datalog.model import Comparison, Const, Literal, Rule, Value, tuple_key
 from govern.datalog.program import strata
 
@@ -33,6 +34,8 @@ def evaluate(
     facts = {p: rows for p, rows in facts.items() if p in read or p in goals}
     codec = Codec.of(rules, facts)
     names = predicate_ids(rules, facts)
+    constant = constant_columns(rules, facts)
+    rules = [decouple(rule, constant) for rule in rules]
     for i, goal in enumerate(goals):
         names.setdefault(goal, f"g{i}")  # a goal nothing defines: shown, never derived
     text = program_text(rules, facts, goals, codec, names)
