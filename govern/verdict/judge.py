@@ -52,7 +52,6 @@ class Judgement:
 
     verdict: Verdict
     evaluation: Evaluation
-    adrs: AdrSet
 
 
 def judge(request: JudgeRequest) -> Verdict:
@@ -86,7 +85,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=_rule_infos(adrs, status, specs),
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
     )
-    return Judgement(verdict, run, adrs)
+    return Judgement(verdict, run)
 
 
 def _in_scope(spec: RuleSpec, scope: str) -> bool:
