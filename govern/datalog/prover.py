@@ -75,18 +75,31 @@ class Prover:
             env = match(rule.head, row, {})
             if env is None:
                 continue
+            floor = self._floor(rule)
             for i, solution in enumerate(self._solutions(self._plan(rule, env), env, rank)):
                 height = max([self._rank(b, solution) for b in rule.body] + [-1])
                 if best is None or height < best[0]:
                     best = (height, rule, solution)
-                if i + 1 >= CANDIDATES:
+                if i + 1 >= CANDIDATES or height <= floor:
                     break
-            if best is not None and best[0] < 1:
-                break  # only facts below: cannot do better
+            if best is not None and best[0] <= 0:
+                break  # only facts below: no other rule can do better
         if best is None:
             raise NotProvable(f"{ground_atom(pred, row)} is not derivable")
         _, rule, env = best
         return self._rule_node(rule, env, row)
+
+    def _floor(self, rule: Rule) -> int:
+        """The lowest height any instance of the rule can have (no need to search below it)."""
+        key = (id(rule), None)
+        if key not in self._plans:
+            ranks = [
+                min((self.model.rank(b.atom.pred, r) for r in self.model.rows(b.atom.pred)), default=0)
+                for b in rule.body
+                if isinstance(b, Literal) and not b.negated and b.atom.pred in self._evaluated
+            ]
+            self._plans[key] = max(ranks + [-1])
+        return self._plans[key]
 
     def _plan(self, rule: Rule, env: Env) -> list:
         key = (id(rule), frozenset(env))
