@@ -4,24 +4,27 @@
   branch (what the bare repository's HEAD names); for the very first push into an empty
   repository from the pushed tip itself (bootstrap: there is nothing older to trust).
 * The new tip's tree is judged with the old tip (default branch) as base, so violations the
-  base already had are legacy: reported, not blocking. Scope "all" with the tip's own change
-  facts, so that one evaluation also yields the tip's note.
+  base already had are legacy: reported, not blocking (taken from the base's own note when it
+  was judged under the same rules, see govern.hook.legacy). Scope "all" with the tip's own
+  change facts, so that one evaluation also yields the tip's note.
 * Every other new commit is judged for change rules (`protect`, change datalog) with its own
   change facts and the server's pusher. A built-in check governs changes under the ADR dir.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
+from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.rules_check import rules_load_findings
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.notes.codec import note_body
 from govern.notes.git_plumbing import try_git
+from govern.verdict.inputs import read_adrs
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.model import Finding, Verdict
 
@@ -64,16 +67,13 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
         result.base_rev = result.rules_rev = peel_commit(repo, update.old, update.ref)
     result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [])
     rules_tree = CommitTree(repo, result.rules_rev)
-    base_tree = CommitTree(repo, result.base_rev) if result.base_rev else None
     config = config_at(repo, result.rules_rev)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
-        at_tip = commit == tip
-        verdict = judge(JudgeRequest(
-            repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
-            change_rev=commit if commit in result.commits else None,
-            base=base_tree if at_tip else None, scope="all" if at_tip else "change", env=env,
-        ))
-        if at_tip:
+        request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
+                               change_rev=commit if commit in result.commits else None,
+                               scope="all" if commit == tip else "change", env=env)
+        verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
+        if commit == tip:
             result.tip_verdict = verdict
         result.blocking += [(commit, f) for f in verdict.blocking]
         if commit in result.commits:
@@ -83,3 +83,16 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     return result
+
+
+def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: Config) -> Verdict:
+    """The tip against its base: legacy taken from the base's note when usable, else evaluated."""
+    if base_rev is None:
+        return judge(request)
+    note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
+    if note is not None:
+        change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
+        verdict = with_legacy(judge(request), note, base_rev, change_rules)
+        if verdict is not None:
+            return verdict
+    return judge(replace(request, base=CommitTree(repo, base_rev)))

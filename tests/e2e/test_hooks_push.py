@@ -104,3 +104,24 @@ def test_invalid_adr_is_rejected_with_its_location(tmp_path):
     done = push(work)
     assert done.returncode != 0
     assert "[rules-load]" in done.stderr and "adr/0004-broken.md:" in done.stderr
+
+
+def test_legacy_read_from_the_old_tips_note_gives_the_same_note(tmp_path):
+    """The second push takes the old tip's legacy violations from its note; the result must be
+    byte-identical to judging the base again (`govern record` judges it again: no new notes commit)."""
+    bare, work = server(tmp_path, install=False)
+    commit(work, {"app/api/refunds.py": "import stripe\n"}, "legacy")
+    assert push(work).returncode == 0
+    assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    for i in range(2):  # the first push has no note on its old tip, the second one has
+        tip = commit(work, {f"app/api/clean_{i}.py": "x = 1\n"}, f"clean {i}")
+        done = push(work)
+        assert done.returncode == 0 and "1 legacy" in done.stderr, done.stderr
+        notes_before = git(bare, "rev-parse", "refs/notes/govern")
+        assert govern("record", tip, cwd=bare).returncode == 0
+        assert git(bare, "rev-parse", "refs/notes/govern") == notes_before
+        assert json.loads(note(bare, tip))["base"] is not None
+    commit(work, {"app/api/more.py": "import stripe\n"}, "a new violation")
+    done = push(work)
+    assert done.returncode != 0 and "app/api/more.py:1" in done.stderr
+    assert "app/api/refunds.py" not in done.stderr.split("see more")[0]

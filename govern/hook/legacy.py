@@ -1,0 +1,59 @@
+"""Legacy violations of the old tip, read from its verdict note instead of judging it again.
+
+A push is judged against its base (the old tip) so that violations the base already had do
+not block. Re-evaluating the base costs as much as judging the push itself, yet the old tip
+was judged already, by the push that brought it, and its note holds exactly those
+violations. The note is trusted for this only when it was judged under the same conditions:
+same govern version, same ADR files (path and blob), same `pyproject.toml` blob, and (checked
+after judging) the same rules applying. Otherwise the base is evaluated as usual.
+
+Change rules judge a commit, not a tree: their findings are always new.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from facts.tree import Tree
+from govern import __version__
+from govern.notes.git_plumbing import resolve
+from govern.notes.store import read_note
+from govern.verdict.model import Verdict
+
+PYPROJECT = "pyproject.toml"
+
+
+def usable_note(repo: Path, base_rev: str, rules_tree: Tree, adr_dir: str) -> dict | None:
+    """The old tip's note if it was judged with the ADRs and configuration in force now."""
+    raw = read_note(repo, base_rev)
+    try:
+        note = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if not isinstance(note, dict) or note.get("commit") != base_rev or note.get("govern") != __version__:
+        return None
+    prefix = adr_dir.strip("/") + "/"
+    adr_files = {(e.path, e.blob) for e in rules_tree.entries()
+                 if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")}
+    if {(a.get("path"), a.get("blob")) for a in note.get("adrs", [])} != adr_files:
+        return None
+    source = note.get("base") or base_rev  # the commit the note's own rules and config came from
+    if resolve(repo, f"{source}:{PYPROJECT}") != resolve(repo, f"{base_rev}:{PYPROJECT}"):
+        return None
+    return note
+
+
+def with_legacy(verdict: Verdict, note: dict, base_rev: str, change_rules: set[str]) -> Verdict | None:
+    """`verdict` (judged without a base) with `new` set against the note; None if the rules differ."""
+    if [r.to_json() for r in sorted(verdict.rules, key=lambda r: (r.adr, r.id))] != note.get("rules"):
+        return None
+    change = change_rules
+    legacy = {(f["rule"], f["subject"]) for f in note.get("violations", []) + note.get("exemptions", [])
+              if f["rule"] not in change}
+
+    def relabel(findings):
+        return tuple(replace(f, new=f.rule in change or (f.rule, f.subject) not in legacy) for f in findings)
+
+    return replace(verdict, base=base_rev, violations=relabel(verdict.violations),
+                   exemptions=relabel(verdict.exemptions))
