@@ -116,12 +116,19 @@ class Prover:
         )
 
     def _premise(self, item, env: Env) -> Proof:
+        # Leaves are shared between proofs (same node, same id): built and hashed once.
         if isinstance(item, Comparison):
-            left, right = value_of(item.left, env), value_of(item.right, env)
-            return Proof("comparison", comparison=Comparison(item.op, Const(left), Const(right)))
+            key = ("~comparison", (item.op, value_of(item.left, env), value_of(item.right, env)))
+            if key not in self._memo:
+                op, left, right = key[1]
+                self._memo[key] = Proof("comparison", comparison=Comparison(op, Const(left), Const(right)))
+            return self._memo[key]
         row = ground(item.atom, env)
         if item.negated:
-            return Proof("absence", ground_atom(item.atom.pred, row))
+            key = ("~absence", (item.atom.pred, row))
+            if key not in self._memo:
+                self._memo[key] = Proof("absence", ground_atom(item.atom.pred, row))
+            return self._memo[key]
         return self._atom(item.atom.pred, row)
 
     def _rank(self, item, env: Env) -> int:
