@@ -4,8 +4,10 @@ A budget of 1 ms cannot be met by any real push, so the hook must reject with a 
 message (this asserts the behaviour, not a timing)."""
 from __future__ import annotations
 
+import json
+
 from tests.conftest import git
-from tests.e2e.hooks_support import BASE_FILES, audit_entries, commit, push, server
+from tests.e2e.hooks_support import BASE_FILES, audit_entries, commit, note, push, server
 
 PYPROJECT = BASE_FILES["pyproject.toml"].replace("hook-budget = 120.0\n", "")
 
@@ -25,9 +27,10 @@ def test_budget_exceeded_rejects_with_a_clear_message(tmp_path):
 def test_fail_open_allows_with_a_warning_and_audits_it(tmp_path):
     bare, work = server(tmp_path, {**BASE_FILES,
                                    "pyproject.toml": PYPROJECT + "hook-budget = 0.001\nfail-open = true\n"})
-    commit(work, {"app/api/health.py": "x = 1\n"})
+    new = commit(work, {"app/api/health.py": "x = 1\n"})
     done = push(work)
     assert done.returncode == 0, done.stderr
+    assert json.loads(note(bare, new))["commit"] == new  # post-receive judged it (no handover file)
     assert "WARNING: time budget of 0.001 s exceeded" in done.stderr and "fail-open = true" in done.stderr
     decisions = [(e["hook"], e["decision"], e.get("failed_open")) for e in audit_entries(bare)]
     assert ("pre-receive", "allow", True) in decisions

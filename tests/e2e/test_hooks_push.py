@@ -36,6 +36,10 @@ def test_forbidden_import_is_rejected_naming_the_rule(tmp_path):
     [entry] = audit_entries(bare)
     assert entry["decision"] == "reject" and entry["new"] == bad
     assert entry["blocking"][0]["rule"] == "stripe-only-in-billing"
+    text = govern("audit", cwd=tmp_path, env={"GIT_DIR": str(bare)}).stdout  # GIT_DIR is respected
+    assert f"REJECT  refs/heads/main  {old[:12]}..{bad[:12]}" in text
+    assert "blocked by stripe-only-in-billing (app/api/refunds.py:2)" in text
+    assert govern("audit", "--since", "2999-01-01", cwd=bare).stdout == ""
 
 
 def test_legacy_violation_does_not_block_a_clean_push(tmp_path):
