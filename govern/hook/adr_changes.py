@@ -1,7 +1,9 @@
-"""The built-in rule that governs the rules: who may change the ADR directory.
+"""The built-in rule that governs the rules: who may change the ADRs and what trusts them.
 
-An ADR change is a change to what every later push is judged by, so by default
-(`adr-changes = "human-or-signed"`) a commit touching `adr-dir` is accepted only when
+Governed files: everything under `adr-dir`, the allowed-signers file (it decides whose
+signature approves), and `pyproject.toml` when its `[tool.govern]` table changes (it could set
+`adr-changes = "anyone"` or move `adr-dir`). Each is a change to what later pushes are judged
+by, so by default (`adr-changes = "human-or-signed"`) a commit touching one is accepted only when
 * it carries a signature verified against the governed allowed-signers file
   (a `signed_by` fact), or
 * it is a human's: its actor class is `human` (no agent/bot trailer or pattern) and the
@@ -12,17 +14,20 @@ signature is the way for an agent's ADR change to land.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
 from facts.api import change_facts
 from facts.tree import Tree
 from govern.config import Config
+from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config
 from govern.verdict.model import Finding
 
 RULE_ID = "adr-changes"
-TITLE = "built-in: changes to the ADRs are governed"
+TITLE = "built-in: changes to the ADRs, allowed signers and [tool.govern] are governed"
+PYPROJECT = "pyproject.toml"
 
 
 def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[str, str],
@@ -35,7 +40,9 @@ def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[st
         return []
     facts = change_facts(repo, commit, facts_config(config), env, signers=signers)
     prefix = config.adr_dir.rstrip("/") + "/"
-    paths = sorted({str(f.args[0]) for f in facts if f.relation == "changed" and str(f.args[0]).startswith(prefix)})
+    changed = {str(f.args[0]) for f in facts if f.relation == "changed"}
+    paths = sorted(p for p in changed if p.startswith(prefix) or p == config.allowed_signers
+                   or (p == PYPROJECT and _config_changed(repo, commit)))
     if not paths:
         return []
     values = {relation: sorted(str(f.args[0]) for f in facts if f.relation == relation)
@@ -45,7 +52,8 @@ def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[st
     who = ", ".join(values["actor"]) or "unknown actor"
     pusher = f", pushed by {values['pusher'][0]}" if values["pusher"] else ""
     message = (
-        f"only a human or a commit signed by an allowed signer may change {prefix} "
+        f"only a human or a commit signed by an allowed signer may change {prefix}, "
+        f"{config.allowed_signers} or [tool.govern] "
         f"(commit {commit[:12]}: {who}, unsigned{pusher}); "
         f"sign the commit with a key in {config.allowed_signers}, or have a human push it"
     )
@@ -60,3 +68,16 @@ def _human(actors: list[str], pushers: list[str], config: Config) -> bool:
         return False
     patterns = [*config.agent_patterns, *config.bot_patterns]
     return not any(re.search(p, user) for p in patterns for user in pushers)
+
+
+def _config_changed(repo: Path, commit: str) -> bool:
+    """Whether `commit` changes the [tool.govern] table (other pyproject edits are not governed)."""
+    return _govern_table(repo, f"{commit}^1") != _govern_table(repo, commit)
+
+
+def _govern_table(repo: Path, rev: str) -> object:
+    data = try_git(repo, "cat-file", "blob", f"{rev}:{PYPROJECT}")
+    try:
+        return tomllib.loads(data.decode("utf-8")).get("tool", {}).get("govern") if data else None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "unparseable"  # a broken pyproject.toml counts as a change of the table

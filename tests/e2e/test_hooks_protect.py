@@ -83,3 +83,22 @@ def test_human_can_change_adrs(tmp_path):
     commit(work, {"adr/0004-new.md": "---\ntitle: Another decision\nstatus: proposed\n---\n"}, "propose an ADR")
     done = push(work)
     assert done.returncode == 0, done.stderr
+
+
+def test_agent_cannot_add_a_signer_or_loosen_the_config(tmp_path, alice_key):
+    """The allowed-signers file and [tool.govern] decide what later pushes may do: governed too."""
+    bare, work = _server_with_signers(tmp_path, alice_key)
+    signers = (work / ".govern/allowed_signers").read_text()
+    commit(work, {".govern/allowed_signers": signers + "mallory ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB\n"},
+           f"add a key\n\n{AGENT_TRAILER}")
+    done = push(work)
+    assert done.returncode != 0 and "[adr-changes]" in done.stderr and ".govern/allowed_signers" in done.stderr
+    git(work, "reset", "-q", "--hard", "HEAD~1")
+    pyproject = BASE_FILES["pyproject.toml"]
+    commit(work, {"pyproject.toml": pyproject + 'adr-changes = "anyone"\n'}, f"loosen\n\n{AGENT_TRAILER}")
+    done = push(work)
+    assert done.returncode != 0 and "pyproject.toml" in done.stderr
+    git(work, "reset", "-q", "--hard", "HEAD~1")
+    commit(work, {"pyproject.toml": pyproject.replace('["httpx"]', '["httpx", "rich"]')}, f"dep\n\n{AGENT_TRAILER}")
+    done = push(work)  # an ordinary dependency edit by an agent is fine
+    assert done.returncode == 0, done.stderr
