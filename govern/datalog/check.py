@@ -32,6 +32,9 @@ class Checker:
         self.store = store
         self.derived = derived(self.rules)
         self._model: Model | None = None
+        self._by_clause: dict[tuple, Rule] = {}
+        for rule in reversed(self.rules):  # the first rule wins on (impossible) duplicates
+            self._by_clause[(rule.origin, str(rule))] = rule
         self.kinds: dict[str, Callable[[Proof], list[str]]] = {
             "rule": self._rule, "fact": self._fact, "absence": self._absence,
             "comparison": self._comparison, "reaches": self._reaches,
@@ -59,10 +62,9 @@ class Checker:
             self._walk(child, below, errors)
 
     def _rule(self, node: Proof) -> list[str]:
-        candidates = [r for r in self.rules if r.origin == node.origin and str(r) == node.clause]
-        if not candidates:
+        rule = self._by_clause.get((node.origin, node.clause))
+        if rule is None:
             return [f"no rule {node.clause!r} from {node.origin}"]
-        rule = candidates[0]
         env = dict(node.bindings)
         if set(env) != rule_vars(rule):
             return [f"bindings {sorted(env)} do not bind the variables {sorted(rule_vars(rule))}"]
