@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from govern.datalog import naive, reaches
-from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, compare
+from govern.datalog.model import Atom, Comparison, Const, Rule, compare
 from govern.datalog.naive import Model
 from govern.datalog.program import base_preds, derived, needed_rules, rule_vars
 from govern.datalog.proof import Proof, atom_values, content_id

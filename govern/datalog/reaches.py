@@ -19,7 +19,6 @@ literals (govern.datalog.restrict) and compute only those tuples:
 """
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
 
 from facts.model import Fact
