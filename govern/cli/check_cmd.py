@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional
 
@@ -87,14 +88,20 @@ def _progress(message: str):
     return Console(stderr=True).status(message)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    data = text.encode("utf-8")  # UTF-8 whatever the locale: the bytes are the contract
+def _emit(chunks: Iterable[str], output: Path | None) -> None:
+    """Write the pieces as UTF-8 whatever the locale (the bytes are the contract)."""
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write(chunks, sys.stdout.buffer)
         return
     try:
-        output.write_bytes(data)
+        with open(output, "wb") as out:
+            _write(chunks, out)
     except OSError as err:
         raise UsageError(f"cannot write {output}: {err.strerror}") from None
+
+
+def _write(chunks: Iterable[str], out) -> None:
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    out.flush()

@@ -55,7 +55,8 @@ def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config:
     store, stats = extract_facts(repo, tree, rules, config, extra, use_cache)
     result = evaluate_with_proofs(list(rules), store, engine, GOALS, config.engine_threshold)
     answers = {goal: {} for goal in GOALS}
-    for (pred, row), proof in result.proofs.items():
+    while result.proofs:  # popped as converted: proof objects and their JSON never all coexist
+        (pred, row), proof = result.proofs.popitem()
         if pred in answers:
             answers[pred][tuple(row)] = proof.to_json()
     stats.update(result.stats)

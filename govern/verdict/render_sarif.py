@@ -7,12 +7,13 @@ Validated against the OASIS schema in tests (tests/data/sarif-schema-2.1.0.json)
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 from govern.verdict.model import BLOCK, EXEMPT, AdrInfo, Finding, RuleInfo, Verdict
 from govern.verdict.proofwalk import fact_leaves
-from govern.verdict.render_json import canonical_json
+from govern.verdict.render_json import canonical_json, iter_canonical
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {BLOCK: "error", "warn": "warning"}
@@ -21,6 +22,12 @@ LEVELS = {BLOCK: "error", "warn": "warning"}
 def render_sarif(verdict: Verdict) -> str:
     """The verdict as a SARIF 2.1.0 log (canonical JSON text)."""
     return canonical_json(sarif_log(verdict))
+
+
+def sarif_chunks(verdict: Verdict) -> Iterator[str]:
+    """render_sarif(verdict) in pieces (each result separately: log → runs → run → results)."""
+    yield from iter_canonical(sarif_log(verdict), 4)
+    yield "\n"
 
 
 def sarif_log(verdict: Verdict) -> dict[str, Any]:

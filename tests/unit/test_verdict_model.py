@@ -72,3 +72,14 @@ def test_split_location():
     assert split_location("app/x.py:12") == ("app/x.py", 12)
     assert split_location("app/x.py") == ("app/x.py", 0)
     assert split_location("weird:name.py") == ("weird:name.py", 0)
+
+
+def test_streamed_json_and_sarif_are_the_same_bytes():
+    from govern.verdict.render_json import json_chunks
+    from govern.verdict.render_sarif import render_sarif, sarif_chunks
+
+    v = verdict([finding(subject="app/z.py"), finding(subject="app/→.py")],
+                [finding(subject="app/a.py", reason="ok", violation_proof={"k": [1, "x"]})], base="d" * 40)
+    assert "".join(json_chunks(v)) == render_json(v)
+    assert "".join(sarif_chunks(v)) == render_sarif(v)
+    assert "".join(json_chunks(verdict())) == render_json(verdict())  # empty lists
