@@ -56,7 +56,8 @@ def short_proof(proof: Mapping) -> list[str]:
         return [f"built-in check {proof['builtin']} on " + ", ".join(facts)] if facts else []
     lines = proof_lines(proof)
     if len(lines) > MAX_PROOF_LINES:
-        lines = lines[:MAX_PROOF_LINES] + [f"… {len(lines) - MAX_PROOF_LINES} more lines"]
+        rest = len(lines) - MAX_PROOF_LINES
+        lines = lines[:MAX_PROOF_LINES] + [f"… {rest} more line{'s' if rest != 1 else ''}"]
     return lines
 
 
