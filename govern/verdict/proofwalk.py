@@ -14,7 +14,8 @@ from govern.datalog.model import format_value
 class FactLeaf:
     """A base fact of a proof and where it was read (line 0: the whole file)."""
 
-    text: str
+    pred: str
+    args: tuple
     path: str
     line: int
 
@@ -22,21 +23,21 @@ class FactLeaf:
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
+    @property
+    def text(self) -> str:
+        """`pred("a", 1)`."""
+        return f"{self.pred}({', '.join(format_value(a) for a in self.args)})"
+
 
 def fact_leaves(proof: Mapping[str, Any]) -> list[FactLeaf]:
     """Every base fact with a file behind it, depth-first in premise order, without repeats."""
-    seen: set[FactLeaf] = set()
-    out = []
-    for leaf in _walk(proof):
-        if leaf not in seen:
-            seen.add(leaf)
-            out.append(leaf)
-    return out
+    return list(dict.fromkeys(_walk(proof)))
 
 
 def subject_location(proof: Mapping[str, Any], subject: str) -> str:
     """`file:line` of the proof's first fact read from the subject file, else the subject."""
-    for leaf in fact_leaves(proof):
+    # Lazy walk: the importing line is usually among the first leaves of a big proof.
+    for leaf in _walk(proof):
         if leaf.path == subject and leaf.line:
             return leaf.location
     return subject
@@ -47,14 +48,8 @@ def _walk(node: Any) -> Iterator[FactLeaf]:
         return
     source = node.get("source")
     if node.get("kind") == "fact" and isinstance(source, Mapping) and source.get("path"):
-        yield FactLeaf(_text(node.get("conclusion")), str(source["path"]), int(source.get("line") or 0))
+        conclusion = node.get("conclusion") or {}
+        yield FactLeaf(str(conclusion.get("pred", "")), tuple(conclusion.get("args") or ()),
+                       str(source["path"]), int(source.get("line") or 0))
     for child in node.get("children") or ():
         yield from _walk(child)
-
-
-def _text(conclusion: Any) -> str:
-    """`pred("a", 1)` from a proof node's conclusion ({"pred", "args"})."""
-    if not isinstance(conclusion, Mapping):
-        return ""
-    args = conclusion.get("args") or []
-    return f"{conclusion.get('pred')}({', '.join(format_value(a) for a in args)})"
