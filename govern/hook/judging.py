@@ -8,7 +8,8 @@
   was judged under the same rules, see govern.hook.legacy). Scope "all" with the tip's own
   change facts, so that one evaluation also yields the tip's note.
 * Every other new commit is judged for change rules (`protect`, change datalog) with its own
-  change facts and the server's pusher. A built-in check governs changes under the ADR dir.
+  change facts and the server's pusher. Built-in checks govern who may change the rules
+  (govern.hook.adr_changes) and keep them loadable (govern.hook.rules_check).
 """
 from __future__ import annotations
 
@@ -58,15 +59,8 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
     result = RefJudgment(update)
     if update.deleted:
         return result
-    result.tip = tip = peel_commit(repo, update.new, update.ref)
-    default = default_branch(repo)
-    if update.created:
-        result.base_rev = default[1] if default else None
-        result.rules_rev = result.base_rev or tip  # bootstrap: the first push brings the rules
-    else:
-        result.base_rev = result.rules_rev = peel_commit(repo, update.old, update.ref)
-    result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [])
-    rules_tree = CommitTree(repo, result.rules_rev)
+    _locate(repo, result)
+    tip, rules_tree = result.tip, CommitTree(repo, result.rules_rev)
     config = config_at(repo, result.rules_rev)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
@@ -83,6 +77,19 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     return result
+
+
+def _locate(repo: Path, result: RefJudgment) -> None:
+    """Fill in the tip, the commits whose rules and violations apply, and the new commits."""
+    update = result.update
+    result.tip = tip = peel_commit(repo, update.new, update.ref)
+    default = default_branch(repo)
+    if update.created:
+        result.base_rev = default[1] if default else None
+        result.rules_rev = result.base_rev or tip  # bootstrap: the first push brings the rules
+    else:
+        result.base_rev = result.rules_rev = peel_commit(repo, update.old, update.ref)
+    result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [])
 
 
 def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: Config) -> Verdict:
