@@ -103,8 +103,14 @@ class CatFile:
 
 
 def _close(proc: subprocess.Popen) -> None:
+    # Runs from close() or from the garbage collector, at any point of the program.
+    # Never wait for git to see end-of-input: a process forked meanwhile (a worker
+    # pool) holds a copy of our end of the pipe, so git may never see it, and a
+    # wait here deadlocks the whole program. Kill, then reap.
     if proc.stdin:
         proc.stdin.close()
+    if proc.poll() is None:
+        proc.kill()
     proc.wait()
     if proc.stdout:
         proc.stdout.close()

@@ -160,3 +160,24 @@ def test_all_relations_on_hostile_tree_never_crash(hostile_repo):
     modules = {f.args[0] for f in facts if f.relation == "module"}
     assert "latin1" in modules and "pkg" in modules  # names with spaces/newlines are no module
     assert ("latin1", "os") in {f.args for f in facts if f.relation == "imports"}
+
+
+def test_closing_a_reader_never_waits_on_a_forked_copy_of_its_pipe(make_repo):
+    # A process forked after the reader started (a worker pool) holds our end of
+    # git's stdin: git never sees end-of-input, and a close that waited for it
+    # deadlocked the whole test suite once (from a garbage-collector finalizer).
+    import multiprocessing
+    import time
+
+    repo = make_repo({"a.txt": "a"})
+    reader = CatFile(repo)
+    reader.read_many([CommitTree(repo, "HEAD").entries()[0].blob])
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(20,))
+    child.start()
+    try:
+        started = time.monotonic()
+        reader.close()
+        assert time.monotonic() - started < 10
+    finally:
+        child.terminate()
+        child.join()
