@@ -181,3 +181,16 @@ def test_closing_a_reader_never_waits_on_a_forked_copy_of_its_pipe(make_repo):
     finally:
         child.terminate()
         child.join()
+
+
+def test_deleted_files_tags_and_executables(make_repo):
+    repo = make_repo({"gone.py": "x\n", "run.sh": "#!/bin/sh\n", "keep.py": "y\n"})
+    (repo / "run.sh").chmod(0o755)
+    git(repo, "add", "run.sh")
+    git(repo, "commit", "-q", "-m", "exec")
+    git(repo, "tag", "-a", "-m", "release", "v1")
+    (repo / "gone.py").unlink()
+    assert [e.path for e in WorkTree(repo).entries()] == ["keep.py", "run.sh"]
+    modes = {e.path: e.mode for e in CommitTree(repo, "v1").entries()}  # annotated tag: peeled to its tree
+    assert modes == {"gone.py": "100644", "keep.py": "100644", "run.sh": "100755"}
+    assert {e.path: e.mode for e in WorkTree(repo).entries()}["run.sh"] == "100755"
