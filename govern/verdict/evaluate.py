@@ -1,4 +1,4 @@
-"""Evaluate rules on one tree: extract only what the rules read, then answers with proofs."""
+"""Evaluate rules on one tree: extract only what the rules read, then answers (with proofs)."""
 from __future__ import annotations
 
 import os
@@ -12,8 +12,11 @@ from facts.cache import Cache
 from facts.model import Fact
 from facts.tree import Tree
 from govern.config import Config
-from govern.datalog.model import Rule
+from govern.datalog import reaches
+from govern.datalog.engine import choose_engine, get_engine
 from govern.datalog.evaluate import evaluate_with_proofs
+from govern.datalog.model import Rule
+from govern.datalog.program import needed_rules
 from govern.datalog.relevance import relevant
 from govern.datalog.store import FactStore
 from govern.verdict.inputs import facts_config
@@ -47,6 +50,21 @@ def extract_facts(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], co
     if cache is not None:
         stats["cache_hits"], stats["cache_misses"] = cache.stats.hits, cache.stats.misses
     return store, stats
+
+
+def answers_only(rules: Sequence[Rule], store: FactStore, engine: str, goals: Sequence[str],
+                 threshold: int) -> dict[str, list[tuple]]:
+    """The goals' tuples without proofs: evaluate_with_proofs minus its prover, for the
+    `--new-since` base (only which (rule, subject) pairs it violates matters) and queries
+    (proving 23,000 `imports` answers took 3 s at 2,000 modules)."""
+    rules = needed_rules(list(rules), goals)
+    relevance = relevant(rules)
+    restrictions = relevance.restrictions(store)
+    reaches.materialize(rules, store)
+    facts = relevance.filter(store, restrictions)
+    chosen = choose_engine(engine, sum(len(rows) for rows in facts.values()), threshold)
+    answers = get_engine(chosen).evaluate(rules, facts, list(goals))
+    return {goal: answers.get(goal, []) for goal in goals}
 
 
 def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,

@@ -19,7 +19,7 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError
 from govern.rules import active
-from govern.verdict.evaluate import Evaluation, evaluate
+from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings
 from govern.verdict.inputs import adr_facts, facts_config, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
@@ -75,9 +75,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache)
     legacy = None
     if request.base is not None:
-        tree_specs = {k: s for k, s in specs.items() if s.scope == "tree"}
-        base_run = evaluate(request.repo, request.base, _rules(tree_specs), config, adr_facts(adrs), engine, request.cache)
-        legacy = {answer[:2] for answer in base_run.violations}
+        legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
@@ -86,6 +84,14 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
     )
     return Judgement(verdict, run)
+
+
+def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:
+    """(rule, subject) pairs the base violates under the same tree rules (no proofs needed)."""
+    rules = _rules({k: s for k, s in specs.items() if s.scope == "tree"})
+    store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
+    rows = answers_only(rules, store, engine, ("violation",), config.engine_threshold)["violation"]
+    return {(row[0], row[1]) for row in rows}
 
 
 def _in_scope(spec: RuleSpec, scope: str) -> bool:

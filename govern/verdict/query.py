@@ -9,14 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from govern.datalog import reaches
-from govern.datalog.engine import choose_engine, get_engine
 from govern.datalog.model import Atom, Comparison, Literal, Origin, Rule, Var, format_value, tuple_key
-from govern.datalog.program import needed_rules
-from govern.datalog.relevance import relevant
 from govern.errors import AdrError, Diagnostic
 from govern.rules import active, parse_query
-from govern.verdict.evaluate import extract_facts
+from govern.verdict.evaluate import answers_only, extract_facts
 from govern.verdict.inputs import adr_facts, judging_date, read_adrs, read_config
 from govern.verdict.judge import JudgeRequest
 from govern.vocabulary import OUTPUTS, VOCABULARY
@@ -43,20 +39,8 @@ def run_query(request: JudgeRequest, text: str) -> Answers:
     query = Rule(Atom(GOAL, tuple(Var(n) for n in names)), body, Origin("", "", WHERE, 1, text))
     program = [*rules, query]
     store, _ = extract_facts(request.repo, request.target, program, config, adr_facts(adrs), request.cache)
-    rows = _answers(program, store, request.engine or config.engine, config.engine_threshold)
+    rows = answers_only(program, store, request.engine or config.engine, (GOAL,), config.engine_threshold)[GOAL]
     return Answers(names, tuple(sorted(set(rows), key=tuple_key)))
-
-
-def _answers(rules: list[Rule], store, engine: str, threshold: int) -> list[tuple]:
-    """The goal's tuples, without proofs (evaluate_with_proofs minus its prover: a query prints
-    bindings only, and proving 23,000 `imports` answers took 3 s at 2,000 modules)."""
-    rules = needed_rules(rules, [GOAL])
-    relevance = relevant(rules)
-    restrictions = relevance.restrictions(store)
-    reaches.materialize(rules, store)
-    facts = relevance.filter(store, restrictions)
-    chosen = choose_engine(engine, sum(len(rows) for rows in facts.values()), threshold)
-    return get_engine(chosen).evaluate(rules, facts, [GOAL]).get(GOAL, [])
 
 
 def format_answers(answers: Answers, fmt: str) -> str:
