@@ -66,6 +66,8 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     adr_tree = request.adr_tree or request.target
     config = read_config(adr_tree)
     adrs = read_adrs(adr_tree, request.adr_dir or config.adr_dir)
+    if request.adr_dir and not len(adrs):  # asked for explicitly: a typo must not allow silently
+        raise UsageError(f"no ADR files (*.md) in {request.adr_dir!r}")
     on = judging_date(request.repo, request.commit, request.on)
     status = active(adrs, on)
     specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None and _in_scope(s, request.scope)}

@@ -35,6 +35,7 @@ def test_invalid_adr_is_reported_with_its_location(make_repo):
     (["--rev", "HEAD", "--staged"], "exclude each other"),
     (["--format", "xml"], "unknown format"),
     (["--engine", "prolog"], "unknown engine"),
+    (["--adr-dir", "decisions"], "no ADR files"),
 ])
 def test_bad_arguments(make_repo, args, needle):
     assert_usage_error(govern(make_repo(SMALL_APP), "check", *args), needle)
