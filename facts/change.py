@@ -62,11 +62,22 @@ def change_facts(repo: str | os.PathLike, rev: str, config: FactsConfig, env: Ma
 def classify(author: str, trailers: list[tuple[str, str]], config: FactsConfig) -> str:
     """agent if any agent mark matches the author or a trailer, bot for a bot author, else human."""
     subjects = [author] + [f"{key}: {value}" for key, value in trailers]
-    if any(re.search(p, s) for p in AGENT_PATTERNS + config.agent_patterns for s in subjects):
+    if any(p.search(s) for p in _compiled(AGENT_PATTERNS + config.agent_patterns) for s in subjects):
         return "agent"
-    if any(re.search(p, author) for p in BOT_PATTERNS + config.bot_patterns):
+    if any(p.search(author) for p in _compiled(BOT_PATTERNS + config.bot_patterns)):
         return "bot"
     return "human"
+
+
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern]:
+    """The patterns compiled; ValueError names a bad one (they come from [tool.govern])."""
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(re.compile(pattern))
+        except re.error as err:
+            raise ValueError(f"[tool.govern] invalid actor pattern {pattern!r}: {err}") from None
+    return out
 
 
 def pusher_facts(env: Mapping[str, str]) -> list[Fact]:

@@ -94,6 +94,8 @@ def test_actor_configured_patterns():
     config = FactsConfig(agent_patterns=(r"^Generated-by: internal-llm",), bot_patterns=(r"@ci\.example\.com>",))
     assert classify("Ada <a@x>", [("Generated-by", "internal-llm v2")], config) == "agent"
     assert classify("CI <builder@ci.example.com>", [], config) == "bot"
+    with pytest.raises(ValueError, match="invalid actor pattern"):
+        classify("Ada <a@x>", [], FactsConfig(agent_patterns=("(unclosed",)))
 
 
 def test_pusher_from_server_variables(make_repo):
