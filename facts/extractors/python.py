@@ -147,7 +147,7 @@ def _resolve(kind: str, level: int, module: str, alias: str, package: str, known
 
 EXTRACTOR = Extractor(
     name=NAME,
-    version=1,
+    version=2,  # 2: the import scanner (syntax errors outside imports are no longer reported)
     relations=frozenset({"module", "imports", "parse_error"}),
     data_relations=frozenset({"imports", "parse_error"}),
     wants=wants,
