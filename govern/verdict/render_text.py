@@ -18,6 +18,7 @@ from rich.style import Style
 from govern.datalog.proof import Proof
 from govern.datalog.render import render_tree
 from govern.verdict.model import BLOCK, Finding, Verdict
+from govern.verdict.render_json import canonical_json
 
 # (label, style) per kind of finding
 MARKS = {
@@ -53,7 +54,13 @@ def summary_line(verdict: Verdict) -> str:
 
 
 def proof_lines(proof: Mapping[str, Any]) -> list[str]:
-    """The proof (JSON) as a short tree, one line per node (control characters escaped)."""
+    """The proof (JSON) as a short tree, one line per node (control characters escaped).
+
+    A finding of a built-in check (e.g. the hook's ADR-change check) carries its own small
+    record instead of a Datalog proof: it is shown as compact JSON on one line.
+    """
+    if "kind" not in proof:
+        return [clean(canonical_json(proof).rstrip("\n"))]
     return [clean(line) for line in render_tree(Proof.from_json(proof)).splitlines()]
 
 

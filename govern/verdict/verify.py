@@ -33,6 +33,10 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
     problems = []
     for what, finding, proof, claim in _proofs(verdict_json):
         where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
+        if isinstance(proof, Mapping) and "builtin" in proof:
+            problems.append(f"{where} cannot be verified: it comes from the built-in check "
+                            f"{proof['builtin']!r}, not from a Datalog rule (re-run the check instead)")
+            continue
         try:
             node = Proof.from_json(proof)
             found = checker.check(node)

@@ -65,3 +65,15 @@ def test_hostile_strings_cannot_drive_the_terminal():
     assert "\x1b" not in out and "\r" not in out and "\x07" not in out
     assert "app/\\x1b[31mevil\\x0d.py" in out
     assert clean("a\nb\tc") == "a\\x0ab\tc"  # a message cannot fake a line of its own
+
+
+def test_builtin_check_findings_render_and_are_not_verified_as_proofs():
+    from govern.verdict.verify import verify_proofs
+
+    base = verdict("app/pay.py")
+    builtin = Finding("adr-changes", "govern", "ADR changes", "adr/0001-x.md", "adr/0001-x.md", "needs a human",
+                      "block", True, {"builtin": "adr-changes", "facts": ['actor("agent")']})
+    v = Verdict(**{**base.__dict__, "violations": (builtin,)})
+    assert '{"builtin":"adr-changes","facts":["actor(\\"agent\\")"]}' in render_text(v)
+    [problem] = verify_proofs(v.to_json(), [RULE], store())
+    assert "built-in check 'adr-changes'" in problem
