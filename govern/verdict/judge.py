@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from facts.api import change_facts
+from facts.derived import glob_facts
 from facts.gitio import resolve
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
+from govern.datalog.relevance import relevant
 from govern.errors import UsageError
 from govern.rules import active
 from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
@@ -109,7 +111,18 @@ def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) 
     # Change facts exist only for a commit being judged, and only matter to change rules.
     if request.change_rev is None or not any(s.scope == "change" for s in specs.values()):
         return []
-    return change_facts(request.repo, request.change_rev, facts_config(config), request.env)
+    # Signatures are verified against the allowed signers of the tree the rules come from
+    # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
+    facts = change_facts(request.repo, request.change_rev, facts_config(config), request.env,
+                         signers=request.adr_tree)
+    return facts + _changed_path_globs(facts, _rules(specs))
+
+
+def _changed_path_globs(facts: list, rules: list) -> list:
+    """glob facts for changed paths the target tree no longer holds (deletions, the old side
+    of a rename): without them `protect` could not see an agent deleting a protected file."""
+    gone = {f.args[0]: f.source.blob for f in facts if f.relation == "changed" and f.args[1] == "D"}
+    return glob_facts(gone, frozenset(relevant(rules).globs))
 
 
 def _base_id(base: Tree | None) -> str | None:
