@@ -23,7 +23,6 @@ from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.rules_check import rules_load_findings
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
-from govern.notes.codec import note_body
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import read_adrs
 from govern.verdict.judge import JudgeRequest, judge
@@ -41,7 +40,7 @@ class RefJudgment:
     commits: list[str] = field(default_factory=list)
     tip_verdict: Verdict | None = None
     blocking: list[tuple[str, Finding]] = field(default_factory=list)  # (commit, finding)
-    notes: dict[str, bytes] = field(default_factory=dict)
+    verdicts: dict[str, dict] = field(default_factory=dict)  # commit -> verdict JSON (the note to write)
 
     @property
     def allowed(self) -> bool:
@@ -71,7 +70,7 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
             result.tip_verdict = verdict
         result.blocking += [(commit, f) for f in verdict.blocking]
         if commit in result.commits:
-            result.notes[commit] = note_body(verdict)
+            result.verdicts[commit] = verdict.to_json()
     for commit in result.commits:
         result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, env, rules_tree)]
     before = result.rules_rev if result.rules_rev != tip else None

@@ -1,13 +1,18 @@
-"""The pre-receive → post-receive handover: the notes of an accepted ref update, judged once.
+"""The pre-receive → post-receive handover: the verdicts of an accepted ref update, judged once.
 
-pre-receive cannot write refs (quarantine), so it leaves the note bodies it computed in
-<git dir>/govern/pending/<sha256(ref, old, new)>.json; post-receive, keyed by the same line,
-writes them as notes and removes the file. Files left by pushes that git refused after
-pre-receive (another hook, a lost race) are swept after a day.
+pre-receive cannot write refs (quarantine), so it leaves the verdicts (JSON objects) it
+computed in <git dir>/govern/pending/<sha256(ref, old, new)>.pending; post-receive, keyed by
+the same line, writes them as notes and removes the file. Files left by pushes that git
+refused after pre-receive (another hook, a lost race) are swept after a day.
+
+The file is `marshal` data (plain dicts, lists, strings, numbers — never code): it is written
+and read by govern itself in the server's git dir, and unlike the canonical JSON of a note
+(indented, sorted: Python's slow encoder) it costs little inside the hook's time budget; the
+canonical encoding happens in post-receive, which has no budget.
 """
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import tempfile
 import time
@@ -22,36 +27,39 @@ def _folder(git_dir: Path) -> Path:
     return git_dir / "govern" / "pending"
 
 
-def save(git_dir: Path, update: RefUpdate, notes: dict[str, bytes]) -> None:
-    """Store {commit: note body} for `update` atomically (write a temp file, then rename)."""
+def save(git_dir: Path, update: RefUpdate, verdicts: dict[str, dict]) -> None:
+    """Store {commit: verdict JSON object} for `update` atomically (temp file, then rename)."""
     folder = _folder(git_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    data = {**update.as_dict(), "notes": {c: body.decode("utf-8") for c, body in sorted(notes.items())}}
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out, sort_keys=True, ensure_ascii=False)
-    os.replace(tmp, folder / f"{update.key()}.json")
+    with os.fdopen(fd, "wb") as out:
+        out.write(marshal.dumps({**update.as_dict(), "verdicts": verdicts}))
+    os.replace(tmp, _path(git_dir, update))
 
 
-def take(git_dir: Path, update: RefUpdate) -> dict[str, bytes] | None:
-    """The notes pre-receive left for `update` (and forget them), or None if there are none."""
-    path = _folder(git_dir) / f"{update.key()}.json"
+def take(git_dir: Path, update: RefUpdate) -> dict[str, dict] | None:
+    """The verdicts pre-receive left for `update`, or None if there are none (or not readable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = marshal.loads(_path(git_dir, update).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
         return None
-    if (data.get("ref"), data.get("old"), data.get("new")) != (update.ref, update.old, update.new):
+    if not isinstance(data, dict) or (data.get("ref"), data.get("old"), data.get("new")) != (
+            update.ref, update.old, update.new) or not isinstance(data.get("verdicts"), dict):
         return None
-    return {commit: body.encode("utf-8") for commit, body in data.get("notes", {}).items()}
+    return data["verdicts"]
 
 
 def forget(git_dir: Path, update: RefUpdate) -> None:
-    (_folder(git_dir) / f"{update.key()}.json").unlink(missing_ok=True)
+    _path(git_dir, update).unlink(missing_ok=True)
+
+
+def _path(git_dir: Path, update: RefUpdate) -> Path:
+    return _folder(git_dir) / f"{update.key()}.pending"
 
 
 def sweep(git_dir: Path, now: float | None = None) -> None:
     """Remove handover files older than a day (their push never reached post-receive)."""
     limit = (time.time() if now is None else now) - STALE_SECONDS
-    for path in _folder(git_dir).glob("*.json") if _folder(git_dir).is_dir() else ():
+    for path in _folder(git_dir).glob("*.pending") if _folder(git_dir).is_dir() else ():
         if path.stat().st_mtime < limit:
             path.unlink(missing_ok=True)

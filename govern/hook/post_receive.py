@@ -19,6 +19,7 @@ from govern.hook.judging import judge_update
 from govern.hook.messages import PREFIX
 from govern.hook.pre_receive import pusher
 from govern.hook.refs import RefUpdate, parse_updates
+from govern.notes.codec import encode
 from govern.notes.git_plumbing import git_dir
 from govern.notes.store import write_notes
 
@@ -34,10 +35,10 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
         if update.deleted:
             continue
         try:
-            notes = pending.take(gdir, update)
-            if notes is None:
-                notes = judge_update(repo, update, env).notes
-            write_notes(repo, notes)
+            verdicts = pending.take(gdir, update)
+            if verdicts is None:
+                verdicts = judge_update(repo, update, env).verdicts
+            write_notes(repo, {commit: encode(verdict) for commit, verdict in verdicts.items()})
             pending.forget(gdir, update)
         except Exception as error:  # noqa: BLE001 — reported and audited; the push stands
             _report(gdir, update, env, f"{type(error).__name__}: {error}", err)

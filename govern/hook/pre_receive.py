@@ -76,8 +76,8 @@ def _conclude(gdir: Path, judgments: list[RefJudgment], env: Mapping[str, str], 
         _say(err, [f"{PREFIX}push rejected: {len(rejected)} of {len(judgments)} ref update(s) blocked"])
         return 1
     for judgment in judgments:  # all accepted: post-receive writes these notes
-        if judgment.notes:
-            pending.save(gdir, judgment.update, judgment.notes)
+        if judgment.verdicts:
+            pending.save(gdir, judgment.update, judgment.verdicts)
     return 0
 
 

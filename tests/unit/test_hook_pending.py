@@ -7,27 +7,29 @@ from govern.hook import pending
 from govern.hook.refs import ZERO, RefUpdate
 
 UPDATE = RefUpdate(ZERO, "a" * 40, "refs/heads/main")
+VERDICT = {"verdict": "allow", "violations": [{"message": "Zürich → 東京", "new": True, "line": 3}], "base": None}
 
 
 def test_save_take_forget(tmp_path):
-    pending.save(tmp_path, UPDATE, {"a" * 40: '{"verdict": "allow"}\n'.encode()})
+    pending.save(tmp_path, UPDATE, {"a" * 40: VERDICT})
     assert pending.take(tmp_path, RefUpdate(ZERO, "b" * 40, "refs/heads/main")) is None
-    assert pending.take(tmp_path, UPDATE) == {"a" * 40: b'{"verdict": "allow"}\n'}
+    assert pending.take(tmp_path, UPDATE) == {"a" * 40: VERDICT}
     pending.forget(tmp_path, UPDATE)
     assert pending.take(tmp_path, UPDATE) is None
 
 
-def test_non_ascii_notes_survive_byte_exact(tmp_path):
-    body = '{"message": "Zürich → 東京"}\n'.encode()
-    pending.save(tmp_path, UPDATE, {"c" * 40: body})
-    assert pending.take(tmp_path, UPDATE)["c" * 40] == body
+def test_unreadable_file_is_ignored(tmp_path):
+    pending.save(tmp_path, UPDATE, {"a" * 40: VERDICT})
+    path = next((tmp_path / "govern" / "pending").glob("*.pending"))
+    path.write_bytes(b"\x00garbage")
+    assert pending.take(tmp_path, UPDATE) is None  # post-receive then judges again
 
 
 def test_sweep_removes_only_stale_files(tmp_path):
     pending.save(tmp_path, UPDATE, {})
     other = RefUpdate(ZERO, "d" * 40, "refs/heads/x")
     pending.save(tmp_path, other, {})
-    stale = tmp_path / "govern" / "pending" / f"{UPDATE.key()}.json"
+    stale = tmp_path / "govern" / "pending" / f"{UPDATE.key()}.pending"
     os.utime(stale, (0, 0))
     pending.sweep(tmp_path)
     assert not stale.exists() and pending.take(tmp_path, other) == {}
