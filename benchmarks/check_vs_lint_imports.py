@@ -1,6 +1,7 @@
 """`govern check` vs `lint-imports` on the same generated layered repositories.
 
     python benchmarks/check_vs_lint_imports.py [--modules 2000 10000] [--reps 5] [--engine auto]
+        [--upward N | --upward-rate R]     # genrepo's scenario (default: 3 upward imports)
 
 For each size, benchmarks/genrepo.py writes a git repository with an import-linter layers
 contract (.importlinter) and the equivalent ADR (a `layers` rule with `transitive: true`:
@@ -109,13 +110,16 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--engine", default="auto", choices=["auto", "pydatalog", "clingo"])
     parser.add_argument("--keep", help="generate the repositories under this directory and keep them")
+    genrepo.add_upward_arguments(parser)
     args = parser.parse_args()
+    print(f"scenario: {genrepo.scenario(args)}", flush=True)
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="govern-bench-"))
     try:
         for size in args.modules:
-            repo = workdir / f"repo{size}"
+            tag = f"rate{args.upward_rate}" if args.upward_rate is not None else f"up{args.upward}"
+            repo = workdir / f"repo{size}-{tag}"
             if not (repo / ".git").is_dir():
-                genrepo.generate(repo, size)
+                genrepo.generate(repo, size, **genrepo.upward_options(args))
             print("\n".join(report(size, measure(repo, args.reps, args.engine))), flush=True)
             print("\n".join(["  profile (in-process):", *profile(repo, args.engine)]), flush=True)
     finally:

@@ -1,6 +1,6 @@
 """Benchmark fact extraction against `lint-imports --no-cache` on the same tree.
 
-    python benchmarks/extract.py --modules 2000          # a generated repo (benchmarks/genrepo.py)
+    python benchmarks/extract.py --modules 2000 [--upward N | --upward-rate R]  # a generated repo (benchmarks/genrepo.py)
     python benchmarks/extract.py --path /some/repo      # any git repository (HEAD)
 
 Each figure is the fastest of three runs. Prints, for the module+imports graph (what lint-imports builds): cold extraction
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.genrepo import generate  # noqa: E402
+from benchmarks.genrepo import add_upward_arguments, generate, scenario, upward_options  # noqa: E402
 from facts.api import TREE_RELATIONS, Wanted, extract  # noqa: E402
 from facts.cache import Cache  # noqa: E402
 from facts.config import FactsConfig  # noqa: E402
@@ -113,13 +113,15 @@ def main() -> None:
     source.add_argument("--modules", type=int, help="generate a repo of this many modules")
     source.add_argument("--path", type=Path, help="an existing git repository")
     parser.add_argument("--seed", type=int, default=0)
+    add_upward_arguments(parser)
     args = parser.parse_args()
     if args.path:
         report(args.path.resolve())
         return
     scratch = Path(tempfile.mkdtemp(prefix="govern-bench-"))
     try:
-        report(generate(scratch / "repo", args.modules, args.seed))
+        print(f"scenario: {scenario(args)}")
+        report(generate(scratch / "repo", args.modules, args.seed, **upward_options(args)))
     finally:
         shutil.rmtree(scratch)
 

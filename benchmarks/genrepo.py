@@ -1,10 +1,16 @@
 """Generate a layered Python repository of N modules, committed in git.
 
-    python benchmarks/genrepo.py PATH --modules N [--seed S]
+    python benchmarks/genrepo.py PATH --modules N [--seed S] [--upward N | --upward-rate R]
 
 Layout: `src/pkg/<layer>/<subpackage>/m<k>.py` with layers pkg.api → pkg.service →
-pkg.domain → pkg.util (high → low). Each module has about six internal imports,
-mostly to lower layers (about 2 % go upward: real violations for both tools), two
+pkg.domain → pkg.util (high → low). Each module has about six internal imports to
+the same or lower layers. Layer-breaking (upward) imports come in two scenarios:
+`--upward N` (default 3, a governed repository): exactly N modules of the lower
+layers, which no module imports, each import one module of a higher layer, so only
+they violate the transitive contract; `--upward-rate R` (e.g. 0.02, heavy legacy
+debt): each internal import goes upward with probability R, and since the
+same-layer import graph is densely connected, most modules then reach a higher
+layer (R = 0.02 puts ~80 % of the modules in violation). Also two
 third-party imports declared in pyproject.toml, imports inside functions, in
 `if TYPE_CHECKING:` and in try/except, and docstrings that mention imports (not
 imports). Also written: an `.importlinter` layers contract (for lint-imports) and
@@ -24,7 +30,7 @@ SHARE = (0.2, 0.3, 0.3, 0.2)
 PER_PACKAGE = 25
 THIRD_PARTY = {"requests": "requests", "sqlalchemy": "SQLAlchemy", "pydantic": "pydantic", "numpy": "numpy",
                "attr": "attrs", "click": "click", "yaml": "PyYAML", "dateutil": "python-dateutil"}
-UPWARD = 0.02  # share of internal imports that break the layers
+UPWARD = 3  # default number of layer-breaking imports (--upward)
 
 ADR = """---
 title: Layers of pkg
@@ -70,23 +76,32 @@ def plan(modules: int) -> dict[str, list[str]]:
     return names
 
 
-def module_source(name: str, layer: int, names: dict[str, list[str]], rng: random.Random) -> str:
+def module_source(name: str, layer: int, names: dict[str, list[str]], rng: random.Random,
+                  rate: float = 0.0, upward: str | None = None, avoid: frozenset[str] = frozenset()) -> str:
+    """The text of module `name` (in layer index `layer`); `upward` is an extra layer-breaking import.
+
+    `avoid`: modules nothing may import (the sources of the planned upward imports).
+    """
     lines = [f'"""Module {name}.', "", "Example (not an import): import pkg.api.sub0.m0", '"""']
     lines += ["from __future__ import annotations", "", "from typing import TYPE_CHECKING"]
-    targets = _targets(name, layer, names, rng)
+    targets = _targets(name, layer, names, rng, rate) + ([upward] if upward else [])
     for i, target in enumerate(targets):
         lines.append(_import_line(name, target, i))
     third = rng.sample(sorted(THIRD_PARTY), 2)
     lines += [f"import {third[0]}", "try:", f"    import {third[1]}", "except ImportError:", f"    {third[1]} = None"]
-    lines += ["", "if TYPE_CHECKING:", f"    from {rng.choice(targets).rpartition('.')[0]} import {rng.choice(targets).rpartition('.')[2]}"]
+    # The package of one target and the leaf of another: a module that may not exist.
+    package, leaf = rng.choice(targets).rpartition(".")[0], rng.choice(targets).rpartition(".")[2]
+    if f"{package}.{leaf}" in avoid:
+        package, _, leaf = targets[0].rpartition(".")
+    lines += ["", "if TYPE_CHECKING:", f"    from {package} import {leaf}"]
     lines += _body(name, rng)
     return "\n".join(lines) + "\n"
 
 
-def _targets(name: str, layer: int, names: dict[str, list[str]], rng: random.Random) -> list[str]:
+def _targets(name: str, layer: int, names: dict[str, list[str]], rng: random.Random, rate: float) -> list[str]:
     out = []
     for _ in range(6):
-        if rng.random() < UPWARD and layer > 0:
+        if rng.random() < rate and layer > 0:
             pool = names[LAYERS[rng.randrange(layer)]]
         else:
             pool = names[LAYERS[rng.randrange(layer, len(LAYERS))]]
@@ -123,11 +138,31 @@ def _body(name: str, rng: random.Random) -> list[str]:
     return lines
 
 
-def generate(path: str | os.PathLike, modules: int, seed: int = 0) -> Path:
-    """Write and commit the repository at `path` (created; must not exist or be empty)."""
+def upward_plan(names: dict[str, list[str]], count: int, seed: int) -> dict[str, str]:
+    """{source module: higher-layer target} for `count` layer-breaking imports.
+
+    Sources are distinct modules of the lower layers; the caller keeps them out of every
+    import pool, so nothing reaches them and each upward import makes one violation,
+    as a governed repository's few tolerated legacy imports do.
+    """
+    rng = random.Random(f"upward-{seed}")
+    lower = [(depth, name) for depth in range(1, len(LAYERS)) for name in names[LAYERS[depth]][1:]]
+    chosen = sorted(rng.sample(lower, min(count, len(lower))))
+    return {name: rng.choice(names[LAYERS[rng.randrange(depth)]]) for depth, name in chosen}
+
+
+def generate(path: str | os.PathLike, modules: int, seed: int = 0, *,
+             upward: int = UPWARD, upward_rate: float | None = None) -> Path:
+    """Write and commit the repository at `path` (created; must not exist or be empty).
+
+    `upward_rate` (if given) replaces `upward`: each internal import then goes upward with
+    that probability (the heavy-legacy-debt scenario; 0.02 was the only one before).
+    """
     root = Path(path)
     rng = random.Random(seed)
     names = plan(modules)
+    extra = upward_plan(names, upward, seed) if upward_rate is None else {}
+    pools = {layer: [n for n in names[layer] if n not in extra] for layer in LAYERS}
     files: dict[str, str] = {
         "pyproject.toml": _pyproject(), ".importlinter": IMPORTLINTER, "adr/0001-layers.md": ADR,
         "src/pkg/__init__.py": "", ".gitignore": "__pycache__/\n.import_linter_cache/\n",
@@ -137,7 +172,8 @@ def generate(path: str | os.PathLike, modules: int, seed: int = 0) -> Path:
         for name in names[layer]:
             package = name.rpartition(".")[0]
             files.setdefault("src/" + package.replace(".", "/") + "/__init__.py", f'"""{package}."""\n')
-            files["src/" + name.replace(".", "/") + ".py"] = module_source(name, depth, names, rng)
+            files["src/" + name.replace(".", "/") + ".py"] = module_source(
+                name, depth, pools, rng, upward_rate or 0.0, extra.get(name), frozenset(extra))
     for rel, text in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -165,8 +201,30 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--modules", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
+    add_upward_arguments(parser)
     args = parser.parse_args()
-    print(generate(args.path, args.modules, args.seed))
+    print(generate(args.path, args.modules, args.seed, **upward_options(args)))
+
+
+def add_upward_arguments(parser: argparse.ArgumentParser) -> None:
+    """--upward N / --upward-rate R, shared by every benchmark script."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--upward", type=int, default=UPWARD,
+                       help=f"number of layer-breaking imports in the repo (default {UPWARD})")
+    group.add_argument("--upward-rate", type=float, default=None,
+                       help="share of imports going upward instead (0.02: heavy legacy debt, ~80%% of modules violate)")
+
+
+def upward_options(args: argparse.Namespace) -> dict:
+    """The generate() keywords for parsed --upward/--upward-rate."""
+    return {"upward": args.upward, "upward_rate": args.upward_rate}
+
+
+def scenario(args: argparse.Namespace) -> str:
+    """A one-line description of the upward-import scenario, for benchmark output."""
+    if args.upward_rate is not None:
+        return f"upward-rate {args.upward_rate} (heavy legacy debt)"
+    return f"upward {args.upward} (governed repository)"
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 """Latency of govern's pre-receive hook for a one-commit push that changes 3 files.
 
     python benchmarks/hook_latency.py                      # 2,000 and 10,000 modules
-    python benchmarks/hook_latency.py --modules 2000 --runs 3
+    python benchmarks/hook_latency.py --modules 2000 --runs 3 [--upward N | --upward-rate R]
 
-For each size: a generated repository (benchmarks/genrepo.py: layered, ~2 % legacy
-violations, an `.importlinter` contract and the equivalent ADR) is cloned into a bare
+For each size: a generated repository (benchmarks/genrepo.py: layered, by default 3 legacy
+layer-breaking imports, `--upward-rate 0.02` for heavy legacy debt; an `.importlinter` contract and the equivalent ADR) is cloned into a bare
 server with govern's hooks installed; `govern hook install` warms the facts cache, and one push is made before measuring; then each run commits
 a change to 3 modules and pushes it. Printed (medians over the runs, warm cache):
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.genrepo import generate  # noqa: E402
+from benchmarks.genrepo import add_upward_arguments, generate, scenario, upward_options  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GOVERN = BIN / "govern"
@@ -61,8 +61,8 @@ def change_three(work: Path, run: int) -> str:
     return git(work, "rev-parse", "HEAD").strip()
 
 
-def bench(modules: int, runs: int, scratch: Path) -> dict[str, float]:
-    work = generate(scratch / f"work{modules}", modules)
+def bench(modules: int, runs: int, scratch: Path, upward: dict) -> dict[str, float]:
+    work = generate(scratch / f"work{modules}", modules, **upward)
     # Measure, don't enforce: a budget large enough that no run is cut short.
     with (work / "pyproject.toml").open("a") as out:
         out.write("\n[tool.govern]\nhook-budget = 600.0\n")
@@ -102,12 +102,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--runs", type=int, default=5)
+    add_upward_arguments(parser)
     args = parser.parse_args()
+    print(f"scenario: {scenario(args)}")
     print(f"one-commit push changing 3 files, warm cache, median of {args.runs} runs, {os.cpu_count()} cores")
     print(f"{'modules':>8} {'.py files':>9} {'pre-receive':>12} {'judging':>9} {'git push':>9} {'lint-imports':>13}")
     with tempfile.TemporaryDirectory(prefix="govern-bench-") as scratch:
         for modules in args.modules:
-            r = bench(modules, args.runs, Path(scratch))
+            r = bench(modules, args.runs, Path(scratch), upward_options(args))
             print(f"{r['modules']:>8} {r['py_files']:>9} {r['pre_receive']:>11.2f}s {r['judging']:>8.2f}s "
                   f"{r['git_push']:>8.2f}s {r['lint_imports']:>12.2f}s", flush=True)
 
