@@ -43,11 +43,22 @@ class Proof:
         if not self.id:
             object.__setattr__(self, "id", content_id(self))
 
-    def to_json(self) -> dict[str, Any]:
-        """The node and its children as JSON-ready data (ints and strings only)."""
+    def to_json(self, memo: dict[int, tuple["Proof", dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """The node and its children as JSON-ready data (ints and strings only).
+
+        A sub-proof shared by several parents (the prover reuses nodes) is converted once:
+        pass the same `memo` to convert many proofs, and their shared sub-proofs become the
+        same dict (do not mutate the result). Keyed by object identity, not by the stored
+        id, so a tampered proof read by from_json is never merged with another node.
+        """
+        memo = {} if memo is None else memo
+        hit = memo.get(id(self))
+        if hit is not None:
+            return hit[1]
         data = _content(self)
-        data["children"] = [child.to_json() for child in self.children]
+        data["children"] = [child.to_json(memo) for child in self.children]
         data["id"] = self.id
+        memo[id(self)] = (self, data)  # the node is kept alive so its id() is not reused
         return data
 
     @classmethod

@@ -83,6 +83,30 @@ def test_json_round_trip_and_ids(setup):
     assert "." not in json.dumps(data["children"][3]["comparison"])  # no floats anywhere
 
 
+def test_to_json_memo_converts_shared_sub_proofs_once(setup):
+    rules, store = setup
+    from govern.datalog.prover import Prover
+
+    prover = Prover(rules, store)
+    goals = [["cycle", "a.py", "import cycle"], ["cycle", "b.py", "import cycle"]]
+    proofs = [prover.prove(ground_atom("violation", goal)) for goal in goals]
+    memo: dict = {}
+    shared = [p.to_json(memo) for p in proofs]
+    assert [json.dumps(d, sort_keys=True) for d in shared] == [json.dumps(p.to_json(), sort_keys=True) for p in proofs]
+    # The `dep` facts both cycles rest on are the same node: one dict, converted once.
+    ids = lambda d: [d["id"], *(i for c in d["children"] for i in ids(c))]  # noqa: E731
+    common = set(ids(shared[0])) & set(ids(shared[1]))
+    assert common
+    objects = {}
+    for d in shared:
+        stack = [d]
+        while stack:
+            node = stack.pop()
+            objects.setdefault(node["id"], set()).add(id(node))
+            stack += node["children"]
+    assert all(len(objects[i]) == 1 for i in common)
+
+
 def _tamper(data, path, value):
     node = data
     for key in path[:-1]:
