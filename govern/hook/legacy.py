@@ -11,32 +11,27 @@ Change rules judge a commit, not a tree: their findings are always new.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 from facts.tree import Tree
 from govern import __version__
+from govern.hook.note_summary import summary_of
 from govern.notes.git_plumbing import resolve
-from govern.notes.store import read_note
 from govern.verdict.model import Verdict
 
 PYPROJECT = "pyproject.toml"
 
 
 def usable_note(repo: Path, base_rev: str, rules_tree: Tree, adr_dir: str) -> dict | None:
-    """The old tip's note if it was judged with the ADRs and configuration in force now."""
-    raw = read_note(repo, base_rev)
-    try:
-        note = json.loads(raw) if raw else None
-    except ValueError:
-        return None
-    if not isinstance(note, dict) or note.get("commit") != base_rev or note.get("govern") != __version__:
+    """The summary of the old tip's note if it was judged with the ADRs and configuration in force now."""
+    note = summary_of(repo, base_rev)
+    if note is None or note.get("commit") != base_rev or note.get("govern") != __version__:
         return None
     prefix = adr_dir.strip("/") + "/"
     adr_files = {(e.path, e.blob) for e in rules_tree.entries()
                  if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")}
-    if {(a.get("path"), a.get("blob")) for a in note.get("adrs", [])} != adr_files:
+    if {(a.get("path"), a.get("blob")) for a in note.get("adrs") or []} != adr_files:
         return None
     source = note.get("base") or base_rev  # the commit the note's own rules and config came from
     if resolve(repo, f"{source}:{PYPROJECT}") != resolve(repo, f"{base_rev}:{PYPROJECT}"):
@@ -45,12 +40,11 @@ def usable_note(repo: Path, base_rev: str, rules_tree: Tree, adr_dir: str) -> di
 
 
 def with_legacy(verdict: Verdict, note: dict, base_rev: str, change_rules: set[str]) -> Verdict | None:
-    """`verdict` (judged without a base) with `new` set against the note; None if the rules differ."""
+    """`verdict` (judged without a base) with `new` set against the note's summary; None if the rules differ."""
     if [r.to_json() for r in sorted(verdict.rules, key=lambda r: (r.adr, r.id))] != note.get("rules"):
         return None
     change = change_rules
-    legacy = {(f["rule"], f["subject"]) for f in note.get("violations", []) + note.get("exemptions", [])
-              if f["rule"] not in change}
+    legacy = {(rule, subject) for rule, subject in note.get("pairs") or [] if rule not in change}
 
     def relabel(findings):
         return tuple(replace(f, new=f.rule in change or (f.rule, f.subject) not in legacy) for f in findings)

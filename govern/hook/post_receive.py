@@ -17,6 +17,7 @@ from govern.errors import GovernError
 from govern.hook import audit, pending
 from govern.hook.judging import judge_update
 from govern.hook.messages import PREFIX
+from govern.hook.note_summary import remember
 from govern.hook.pre_receive import pusher
 from govern.hook.refs import RefUpdate, parse_updates
 from govern.notes.codec import encode
@@ -38,7 +39,10 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
             verdicts = pending.take(gdir, update)
             if verdicts is None:
                 verdicts = judge_update(repo, update, env).verdicts
-            write_notes(repo, {commit: encode(verdict) for commit, verdict in verdicts.items()})
+            bodies = {commit: encode(verdict) for commit, verdict in verdicts.items()}
+            write_notes(repo, bodies)
+            for commit, body in bodies.items():
+                remember(repo, body, verdicts[commit])
             pending.forget(gdir, update)
         except Exception as error:  # noqa: BLE001 — reported and audited; the push stands
             _report(gdir, update, env, f"{type(error).__name__}: {error}", err)

@@ -125,6 +125,8 @@ def test_legacy_read_from_the_old_tips_note_gives_the_same_note(tmp_path):
         assert govern("record", tip, cwd=bare).returncode == 0
         assert git(bare, "rev-parse", "refs/notes/govern") == notes_before
         assert json.loads(note(bare, tip))["base"] is not None
+        blob = git(bare, "notes", "--ref=govern", "list", tip).strip()
+        assert (bare / "govern" / "summaries" / blob).is_file()  # the next push reads this, not the note
     commit(work, {"app/api/more.py": "import stripe\n"}, "a new violation")
     done = push(work)
     assert done.returncode != 0 and "app/api/more.py:1" in done.stderr

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from govern.hook.judging import RefJudgment
 from govern.hook.legacy import with_legacy
+from govern.hook.note_summary import summarize
 from govern.hook.messages import blocked_lines, summary_lines
 from govern.hook.refs import RefUpdate
 from govern.verdict.model import Finding, RuleInfo, Verdict
@@ -43,9 +44,9 @@ def test_summary_line_reports_legacy():
 
 def test_with_legacy_marks_only_tree_rule_findings_seen_in_the_note():
     verdict = _verdict(_finding("stripe", "a.py"), _finding("stripe", "b.py"), _finding("guard", "a.py"))
-    note = {"rules": [r.to_json() for r in verdict.rules],
-            "violations": [_finding("stripe", "a.py").to_json(), _finding("guard", "a.py").to_json()],
-            "exemptions": []}
+    note = summarize({"rules": [r.to_json() for r in verdict.rules],
+                      "violations": [_finding("stripe", "a.py").to_json(), _finding("guard", "a.py").to_json()],
+                      "exemptions": []})
     relabeled = with_legacy(verdict, note, OLD, change_rules={"guard"})
     assert relabeled.base == OLD
     assert {(f.rule, f.subject): f.new for f in relabeled.violations} == {

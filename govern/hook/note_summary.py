@@ -1,0 +1,65 @@
+"""What the legacy check needs from a verdict note, cached by the note's blob id.
+
+A note of a big repository with many legacy violations is tens of MB of JSON (every violation
+carries its proof); parsing it takes about a second at 10,000 modules. The next push only needs
+its header and the (rule, subject) pairs, so post-receive stores that summary beside the note
+in <git dir>/govern/summaries/<note blob id> (`marshal` data: plain values, written and read only
+by govern), and pre-receive parses the note itself only when the summary is missing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import tempfile
+from pathlib import Path
+
+from govern.notes.git_plumbing import git_dir, run_git, try_git
+from govern.notes.store import NOTES_REF
+
+HEADER = ("commit", "govern", "base", "adrs", "rules")
+
+
+def summarize(note: dict) -> dict:
+    """The header of a note plus every (rule, subject) it found, exempted ones included."""
+    findings = list(note.get("violations") or []) + list(note.get("exemptions") or [])
+    return {**{k: note.get(k) for k in HEADER}, "pairs": sorted({(f["rule"], f["subject"]) for f in findings})}
+
+
+def remember(repo: Path, body: bytes, note: dict) -> None:
+    """Store the summary of a note just written (sha1 repositories: its blob id is computed here)."""
+    blob = hashlib.sha1(b"blob %d\0" % len(body) + body).hexdigest()
+    _save(git_dir(repo) / "govern" / "summaries", blob, summarize(note))
+
+
+def summary_of(repo: Path, commit: str) -> dict | None:
+    """The summary of `commit`'s note (from the cache, else parsed and cached), or None."""
+    listed = try_git(repo, "notes", f"--ref={NOTES_REF}", "list", "--end-of-options", commit)
+    if not listed:
+        return None
+    blob = listed.decode().strip()
+    folder = git_dir(repo) / "govern" / "summaries"
+    try:
+        cached = marshal.loads((folder / blob).read_bytes())
+        if isinstance(cached, dict) and cached.get("commit") == commit:
+            return cached
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    try:
+        note = json.loads(run_git(repo, "cat-file", "blob", blob))
+    except ValueError:
+        return None
+    if not isinstance(note, dict):
+        return None
+    summary = summarize(note)
+    _save(folder, blob, summary)
+    return summary
+
+
+def _save(folder: Path, blob: str, summary: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(marshal.dumps(summary))
+    os.replace(tmp, folder / blob)
