@@ -7,7 +7,7 @@ from the full store, independent of the engine that ran).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from govern.datalog import reaches
@@ -26,7 +26,7 @@ Row = tuple[Value, ...]
 class Result:
     engine: str  # the backend that ran ("pydatalog", "clingo" or "naive")
     answers: dict[str, list[Row]]  # goal -> tuples in value order
-    proofs: dict[tuple[str, Row], Proof]  # (goal, tuple) -> proof
+    proofs: dict[tuple[str, Row], Proof]  # (goal, tuple) -> proof (answers `skip` chose have none)
     stats: dict[str, float] = field(default_factory=dict)  # seconds per phase, plus fact counts
 
 
@@ -38,12 +38,14 @@ def evaluate_with_proofs(
     threshold: int = 2000,
     *,
     engine: str | None = None,
+    skip: Callable[[str, Row], bool] | None = None,
 ) -> Result:
-    """Evaluate the rules on the store's facts and prove every answer.
+    """Evaluate the rules on the store's facts and prove every answer but those `skip` chooses.
 
     `store` gains the materialised `reaches` tuples. `engine_name` (or the keyword
     `engine`, same meaning) is a backend name or "auto" (clingo above `threshold`
-    relevant facts).
+    relevant facts). `skip(goal, row)` true: the answer is returned without a proof
+    (a pre-receive hook needs none for legacy violations; proving is the costly part).
     """
     engine_name = engine or engine_name
     stats: dict[str, float] = {}
@@ -66,6 +68,7 @@ def evaluate_with_proofs(
     prover = Prover(rules, store)
     proofs = {
         (goal, row): prover.prove(ground_atom(goal, row)) for goal in goals for row in answers.get(goal, [])
+        if skip is None or not skip(goal, row)
     }
     _lap(stats, "proofs", clock)
     return Result(chosen, answers, proofs, stats)

@@ -53,8 +53,11 @@ def config_at(repo: Path, rev: str | None) -> Config:
     return parse_config(data, f"{rev[:12] if rev else ''}:pyproject.toml")
 
 
-def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJudgment:
-    """Judge `update`; a deletion is not judged (git's receive.denyDeleteCurrent guards HEAD)."""
+def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all") -> RefJudgment:
+    """Judge `update`; a deletion is not judged (git's receive.denyDeleteCurrent guards HEAD).
+
+    `prove="new"` (pre-receive): the tip's legacy violations are listed without proofs
+    (see JudgeRequest.prove); its verdict is then not a complete note (`complete`)."""
     result = RefJudgment(update)
     if update.deleted:
         return result
@@ -64,7 +67,7 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> RefJu
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
                                change_rev=commit if commit in result.commits else None,
-                               scope="all" if commit == tip else "change", env=env)
+                               scope="all" if commit == tip else "change", env=env, prove=prove)
         verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
         if commit == tip:
             result.tip_verdict = verdict
@@ -98,7 +101,14 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
         change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
-        verdict = with_legacy(judge(request), note, base_rev, change_rules)
+        pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
+        verdict = with_legacy(judge(replace(request, legacy=pairs)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict
     return judge(replace(request, base=CommitTree(repo, base_rev)))
+
+
+def complete(verdicts: Mapping[str, dict]) -> bool:
+    """Whether every finding of these verdict JSONs carries its proof (a note must)."""
+    return all(f.get("proof") is not None and ("reason" not in f or f.get("violation_proof") is not None)
+               for v in verdicts.values() for f in [*v.get("violations", []), *v.get("exemptions", [])])

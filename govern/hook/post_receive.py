@@ -15,7 +15,7 @@ from typing import TextIO
 
 from govern.errors import GovernError
 from govern.hook import audit, pending
-from govern.hook.judging import judge_update
+from govern.hook.judging import complete, judge_update
 from govern.hook.messages import PREFIX
 from govern.hook.note_summary import remember
 from govern.hook.pre_receive import pusher
@@ -37,7 +37,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
             continue
         try:
             verdicts = pending.take(gdir, update)
-            if verdicts is None:
+            if verdicts is None or not complete(verdicts):  # pre-receive proves new findings only
                 verdicts = judge_update(repo, update, env).verdicts
             bodies = {commit: encode(verdict) for commit, verdict in verdicts.items()}
             write_notes(repo, bodies)

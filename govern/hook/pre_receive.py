@@ -47,7 +47,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
 
     def work() -> list[RefJudgment]:
         state["updates"] = parse_updates(stdin_text)
-        return [judge_update(repo, update, env) for update in state["updates"]]
+        return [judge_update(repo, update, env, prove="new") for update in state["updates"]]
 
     def decide(outcome: list[RefJudgment] | Exception) -> int:
         if isinstance(outcome, Exception):

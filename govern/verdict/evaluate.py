@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +32,8 @@ class Evaluation:
     rules: list[Rule]
     store: FactStore
     engine: str
-    violations: dict[Answer, dict[str, Any]]
-    exemptions: dict[Answer, dict[str, Any]]
+    violations: dict[Answer, dict[str, Any] | None]  # None: not proven (JudgeRequest.prove = "new")
+    exemptions: dict[Answer, dict[str, Any] | None]
     stats: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,14 +68,20 @@ def answers_only(rules: Sequence[Rule], store: FactStore, engine: str, goals: Se
 
 
 def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,
-             extra: Sequence[Fact], engine: str, use_cache: bool = True) -> Evaluation:
-    """Extract and evaluate; `engine` is auto/pydatalog/clingo (auto uses the config threshold)."""
+             extra: Sequence[Fact], engine: str, use_cache: bool = True,
+             skip: Callable[[str, tuple], bool] | None = None) -> Evaluation:
+    """Extract and evaluate; `engine` is auto/pydatalog/clingo (auto uses the config threshold).
+
+    Answers `skip(goal, row)` chooses get no proof (None)."""
     store, stats = extract_facts(repo, tree, rules, config, extra, use_cache)
-    result = evaluate_with_proofs(list(rules), store, engine, GOALS, config.engine_threshold)
-    answers = {goal: {} for goal in GOALS}
-    while result.proofs:  # popped as converted: proof objects and their JSON never all coexist
-        (pred, row), proof = result.proofs.popitem()
-        if pred in answers:
-            answers[pred][tuple(row)] = proof.to_json()
+    result = evaluate_with_proofs(list(rules), store, engine, GOALS, config.engine_threshold, skip=skip)
+    started = time.perf_counter()
+    answers: dict[str, dict] = {goal: {} for goal in GOALS}
+    memo: dict = {}  # shared sub-proofs are converted once (and share their JSON)
+    for goal in GOALS:
+        for row in result.answers.get(goal, []):
+            proof = result.proofs.pop((goal, row), None)  # popped: objects and JSON never all coexist
+            answers[goal][tuple(row)] = None if proof is None else proof.to_json(memo)
     stats.update(result.stats)
+    stats["proof_json"] = time.perf_counter() - started
     return Evaluation(list(rules), store, result.engine, answers["violation"], answers["exempt"], stats)

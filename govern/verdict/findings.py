@@ -10,7 +10,7 @@ from govern.verdict.model import Finding
 from govern.verdict.proofwalk import subject_location
 
 Answer = tuple[str, str, str]  # (rule id, subject, message or reason)
-Proofs = Mapping[Answer, Mapping[str, Any]]
+Proofs = Mapping[Answer, Mapping[str, Any] | None]  # None: not proven (a legacy violation, prove="new")
 
 
 def findings(
@@ -38,7 +38,7 @@ def findings(
     return kept, lifted
 
 
-def _finding(answer: Answer, proof: Mapping[str, Any], spec: RuleSpec, adrs: AdrSet, new: bool) -> Finding:
+def _finding(answer: Answer, proof: Mapping[str, Any] | None, spec: RuleSpec, adrs: AdrSet, new: bool) -> Finding:
     rule, subject, message = answer
     adr = adrs.get(spec.adr)
     return Finding(

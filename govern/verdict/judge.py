@@ -27,6 +27,7 @@ from govern.verdict.inputs import adr_facts, facts_config, judging_date, read_ad
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 
 SCOPES = ("all", "tree", "change")
+PROVE = ("all", "new")
 TARGETS = {CommitTree: "commit", IndexTree: "index", WorkTree: "worktree"}
 
 
@@ -46,6 +47,12 @@ class JudgeRequest:
     on: date | None = None
     adr_dir: str | None = None  # overrides [tool.govern] adr-dir
     cache: bool = True  # reuse extraction results by blob id (<git dir>/govern/cache)
+    # (rule, subject) pairs known to be legacy without evaluating `base` (e.g. read from the
+    # base's verdict note); used only when `base` is None.
+    legacy: frozenset[tuple[str, str]] | None = None
+    # "all": every finding carries its proof; "new": legacy violations (not new) get `proof: None`,
+    # which saves proving them where only the new ones matter (a pre-receive hook's budget).
+    prove: str = "all"
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,8 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     """judge(), also returning the rules, facts and ADRs the verdict was computed from."""
     if request.scope not in SCOPES:
         raise UsageError(f"unknown scope {request.scope!r} (known: {', '.join(SCOPES)})")
+    if request.prove not in PROVE:
+        raise UsageError(f"unknown proof mode {request.prove!r} (known: {', '.join(PROVE)})")
     adr_tree = request.adr_tree or request.target
     config = read_config(adr_tree)
     adrs = read_adrs(adr_tree, request.adr_dir or config.adr_dir)
@@ -76,10 +85,11 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     change = _change_facts(request, config, specs)
     extra = adr_facts(adrs) + change
     engine = request.engine or config.engine
-    run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache)
-    legacy = None
+    legacy = request.legacy
     if request.base is not None:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
+    skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
+    run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
@@ -96,6 +106,17 @@ def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra:
     store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
     rows = answers_only(rules, store, engine, ("violation",), config.engine_threshold)["violation"]
     return {(row[0], row[1]) for row in rows}
+
+
+def _legacy_skip(legacy: set[tuple[str, str]] | frozenset, specs: Mapping[str, RuleSpec]):
+    """skip(goal, row) for evaluate: a legacy violation of a tree rule needs no proof.
+
+    Exemptions are still proven (an exempted violation is reported with the exemption's
+    proof), and change rules are always new (see findings)."""
+    def skip(goal: str, row: tuple) -> bool:
+        spec = specs.get(row[0]) if goal == "violation" else None
+        return spec is not None and spec.scope != "change" and (row[0], row[1]) in legacy
+    return skip
 
 
 def _in_scope(spec: RuleSpec, scope: str) -> bool:

@@ -54,7 +54,8 @@ class Finding:
     """A violation, or an exempted violation (then `reason` and `violation_proof` are set).
 
     `proof` is the proof JSON (govern.datalog.proof.Proof.to_json()) of the violation,
-    or for an exemption the proof of the `exempt` atom that lifted it.
+    or for an exemption the proof of the `exempt` atom that lifted it; None for a legacy
+    violation judged with `prove="new"` (a pre-receive hook's verdict; notes are complete).
     """
 
     rule: str
@@ -65,7 +66,7 @@ class Finding:
     message: str
     severity: str
     new: bool
-    proof: Mapping[str, Any]
+    proof: Mapping[str, Any] | None
     reason: str | None = None
     violation_proof: Mapping[str, Any] | None = None
 
@@ -78,7 +79,7 @@ class Finding:
             "location": self.location, "message": self.message, "severity": self.severity,
             "new": self.new, "proof": self.proof,
         }
-        if self.violation_proof is not None:
+        if self.reason is not None or self.violation_proof is not None:  # an exemption
             out["reason"] = self.reason
             out["violation_proof"] = self.violation_proof
         return out

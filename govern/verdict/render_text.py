@@ -53,12 +53,14 @@ def summary_line(verdict: Verdict) -> str:
     return f"govern: {verdict.outcome} — {', '.join(parts)} ({scope})"
 
 
-def proof_lines(proof: Mapping[str, Any]) -> list[str]:
+def proof_lines(proof: Mapping[str, Any] | None) -> list[str]:
     """The proof (JSON) as a short tree, one line per node (control characters escaped).
 
     A finding of a built-in check (e.g. the hook's ADR-change check) carries its own small
     record instead of a Datalog proof: it is shown as compact JSON on one line.
     """
+    if proof is None:
+        return ["(legacy: not proven here; the verdict note has the proof)"]
     if "kind" not in proof:
         return [clean(canonical_json(proof).rstrip("\n"))]
     return [clean(line) for line in render_tree(Proof.from_json(proof)).splitlines()]
