@@ -36,15 +36,19 @@ class Wanted:
     dists: frozenset[str] = frozenset()
 
 
-def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None) -> list[Fact]:
+def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None,
+            *, ordered: bool = True) -> list[Fact]:
     """The sorted facts of `tree` for the wanted relations (plus parse_error/skipped).
 
     Only the extractors producing a needed relation run, and file contents are read
     only for relations that need them. Scans are cached by blob id in `cache`;
     `workers` bounds the parse processes (None: every available core).
+    `ordered=False`: in extraction order, duplicates kept, for a consumer that orders and
+    deduplicates itself (govern's FactStore keeps the smallest source and sorts each
+    relation's tuples once: sorting the Fact objects is then ~0.4 s wasted at 10,000 modules).
     """
     with _without_gc():
-        return _extract(tree, config, wanted, cache, workers)
+        return _extract(tree, config, wanted, cache, workers, ordered)
 
 
 @contextmanager
@@ -61,7 +65,8 @@ def _without_gc():
             gc.enable()
 
 
-def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None, workers: int | None) -> list[Fact]:
+def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None, workers: int | None,
+             ordered: bool) -> list[Fact]:
     needed = set(wanted.relations)
     for relation in wanted.relations:
         needed |= IMPLIED.get(relation, frozenset())
@@ -75,7 +80,8 @@ def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | Non
     if cache is not None:
         cache.flush()
     keep = wanted.relations | DIAGNOSTICS
-    return sort_facts([f for f in found if f.relation in keep])
+    kept = [f for f in found if f.relation in keep]
+    return sort_facts(kept) if ordered else kept
 
 
 def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fact]:

@@ -55,6 +55,13 @@ def test_output_is_sorted_and_deterministic():
     assert first == extract(MemoryTree(dict(reversed(FILES.items()))), FactsConfig(), Wanted(TREE_RELATIONS))
 
 
+def test_unordered_output_holds_the_same_facts():
+    files = {**FILES, "src/app/twice.py": b"import stripe\nimport stripe\n"}  # one import, two sources
+    ordered = extract(MemoryTree(files), FactsConfig(), Wanted(TREE_RELATIONS))
+    loose = extract(MemoryTree(files), FactsConfig(), Wanted(TREE_RELATIONS), ordered=False)
+    assert sorted(set(loose)) == ordered
+
+
 def test_cache_second_run_parses_nothing(make_repo):
     repo = make_repo({p: d for p, d in FILES.items()})
     wanted = Wanted(TREE_RELATIONS)
