@@ -18,7 +18,7 @@ from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.model import Rule
 from govern.datalog.program import needed_rules
 from govern.datalog.relevance import relevant
-from govern.datalog.store import FactStore
+from govern.datalog.store import FactStore, without_gc
 from govern.verdict.inputs import facts_config
 
 GOALS = ("violation", "exempt")
@@ -78,10 +78,11 @@ def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config:
     started = time.perf_counter()
     answers: dict[str, dict] = {goal: {} for goal in GOALS}
     memo: dict = {}  # shared sub-proofs are converted once (and share their JSON)
-    for goal in GOALS:
-        for row in result.answers.get(goal, []):
-            proof = result.proofs.pop((goal, row), None)  # popped: objects and JSON never all coexist
-            answers[goal][tuple(row)] = None if proof is None else proof.to_json(memo)
+    with without_gc():  # as many new dicts as proof nodes, none garbage
+        for goal in GOALS:
+            for row in result.answers.get(goal, []):
+                proof = result.proofs.pop((goal, row), None)  # popped: objects and JSON never all coexist
+                answers[goal][tuple(row)] = None if proof is None else proof.to_json(memo)
     stats.update(result.stats)
     stats["proof_json"] = time.perf_counter() - started
     return Evaluation(list(rules), store, result.engine, answers["violation"], answers["exempt"], stats)
