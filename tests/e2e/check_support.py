@@ -9,26 +9,13 @@ import sys
 from pathlib import Path
 
 from tests.conftest import git, write
+from tests.e2e.hooks_support import NO_STRIPE_ADR
 
 GOVERN = str(Path(sys.executable).parent / "govern")
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "shop"
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
 
-STRIPE_ADR = """---
-title: Only the billing service talks to Stripe
-status: accepted
-date: 2026-01-12
-rules:
-  - id: stripe-only-in-billing
-    forbid-import:
-      from: ["app/**"]
-      to: ["stripe", "stripe.*"]
-      except: ["app/billing/**"]
-    message: Only app/billing may call Stripe.
----
-# Decision
-No module outside app/billing imports stripe.
-"""
+STRIPE_ADR = NO_STRIPE_ADR  # one text of the ADR for the check and hook tests
 
 SMALL_APP = {
     "adr/0001-only-billing-talks-to-stripe.md": STRIPE_ADR,

@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from tests.conftest import git
 from tests.e2e.check_support import check_json, commit
+from tests.e2e.hooks_support import PROTECT_ADR
 
-PROTECT_ADR = """---
-title: Agents need an approval to change billing
-status: accepted
-date: 2025-12-01
-rules:
-  - id: billing-needs-approval
-    protect:
-      paths: ["app/billing/**"]
-      actors: [agent]
-      unless-approved-by: [alice]
-    message: An agent changed billing without an approval from alice.
----
-# Decision
-Coding agents may change billing code only with a signed approval from alice.
-"""
 
 AGENT = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
 
