@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timezone
 
+from facts.api import change_facts
 from facts.config import FactsConfig
+from facts.derived import glob_facts
 from facts.gitio import GitFailure, run_git
 from facts.model import Fact, Source
 from facts.tree import Tree
 from govern.adr import AdrSet, load_adr_tree
 from govern.config import Config, parse_config
+from govern.datalog.model import Rule
+from govern.datalog.relevance import relevant
 from govern.errors import UsageError
 
 PYPROJECT = "pyproject.toml"
@@ -59,3 +63,15 @@ def adr_facts(adrs: AdrSet) -> list[Fact]:
         out += [Fact("rule", (s.id, adr.id, s.severity), Source("adr", adr.path, s.line, adr.blob))
                 for s in adr.rules if s.kind != "exempt"]
     return sorted(out)
+
+
+def commit_change_facts(repo: str | os.PathLike, rev: str, config: Config, env, rules: list[Rule],
+                        signers: Tree | None = None) -> list[Fact]:
+    """The change facts of `rev` (against its first parent), as the judge and --verify see them.
+
+    Also glob facts for the paths the commit deletes (or renames away): they are not in the
+    judged tree, and without them `protect` could not see an agent deleting a protected file.
+    """
+    facts = change_facts(repo, rev, facts_config(config), env, signers=signers)
+    gone = {f.args[0]: f.source.blob for f in facts if f.relation == "changed" and f.args[1] == "D"}
+    return facts + glob_facts(gone, frozenset(relevant(rules).globs))

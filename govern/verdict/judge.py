@@ -12,18 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from facts.api import change_facts
-from facts.derived import glob_facts
 from facts.gitio import resolve
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
-from govern.datalog.relevance import relevant
 from govern.errors import UsageError
 from govern.rules import active
 from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings
-from govern.verdict.inputs import adr_facts, facts_config, judging_date, read_adrs, read_config
+from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 
 SCOPES = ("all", "tree", "change")
@@ -134,16 +131,8 @@ def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) 
         return []
     # Signatures are verified against the allowed signers of the tree the rules come from
     # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
-    facts = change_facts(request.repo, request.change_rev, facts_config(config), request.env,
-                         signers=request.adr_tree)
-    return facts + _changed_path_globs(facts, _rules(specs))
-
-
-def _changed_path_globs(facts: list, rules: list) -> list:
-    """glob facts for changed paths the target tree no longer holds (deletions, the old side
-    of a rename): without them `protect` could not see an agent deleting a protected file."""
-    gone = {f.args[0]: f.source.blob for f in facts if f.relation == "changed" and f.args[1] == "D"}
-    return glob_facts(gone, frozenset(relevant(rules).globs))
+    return commit_change_facts(request.repo, request.change_rev, config, request.env,
+                               _rules(specs), signers=request.adr_tree)
 
 
 def _base_id(base: Tree | None) -> str | None:

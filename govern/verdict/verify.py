@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from facts.api import change_facts
 from facts.gitio import CatFile, GitFailure
 from facts.tree import CommitTree
 from govern.adr import load_adrs
@@ -20,7 +19,7 @@ from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 from govern.errors import GovernError
 from govern.verdict.evaluate import extract_facts
-from govern.verdict.inputs import adr_facts, facts_config, read_config
+from govern.verdict.inputs import adr_facts, commit_change_facts, read_config
 
 
 def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store: FactStore) -> list[str]:
@@ -77,7 +76,7 @@ def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list
     config = read_config(tree)
     extra = adr_facts(adrs)
     if any(s.scope == "change" for s in specs):
-        extra += change_facts(repo, commit, facts_config(config), {})
+        extra += commit_change_facts(repo, commit, config, {}, rules)
     store, _ = extract_facts(repo, tree, rules, config, extra)
     return rules, store
 

@@ -45,3 +45,14 @@ def test_human_deleting_a_protected_file_is_allowed(make_repo):
     git(repo, "commit", "-q", "-m", "Remove charge")
     code, verdict = check_json(repo, "--rev", "HEAD")
     assert code == 0, verdict["violations"]
+
+
+def test_deletion_proof_verifies(make_repo):
+    repo = _repo(make_repo)
+    git(repo, "rm", "-q", "app/billing/charge.py")
+    git(repo, "commit", "-q", "-m", "Remove charge" + AGENT)
+    code, verdict = check_json(repo, "--rev", "HEAD", "--verify")
+    assert code == 1
+    leaves = [c["conclusion"] for c in verdict["violations"][0]["proof"]["children"]]
+    assert {"pred": "glob", "args": ["app/billing/charge.py", "app/billing/**"]} in leaves
+    assert {"pred": "changed", "args": ["app/billing/charge.py", "D"]} in leaves
