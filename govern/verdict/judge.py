@@ -93,6 +93,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
         date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=_rule_infos(adrs, status, specs),
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
+        pusher=_pusher(change),
     )
     return Judgement(verdict, run)
 
@@ -133,6 +134,14 @@ def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) 
     # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
     return commit_change_facts(request.repo, request.change_rev, config, request.env,
                                _rules(specs), signers=request.adr_tree)
+
+
+def _pusher(change_facts: list) -> dict[str, str] | None:
+    """The pusher fact the change was judged with, as the verdict records it."""
+    for fact in change_facts:
+        if fact.relation == "pusher":
+            return {"user": fact.args[0], "variable": fact.source.path}
+    return None
 
 
 def _base_id(base: Tree | None) -> str | None:

@@ -110,6 +110,9 @@ class Verdict:
     violations: tuple[Finding, ...] = ()
     exemptions: tuple[Finding, ...] = ()
     stats: Mapping[str, Any] = field(default_factory=dict, compare=False)  # timings; never serialised
+    # The server's authenticated pusher when the commit was judged in a push:
+    # {"user": ..., "variable": ...}; recorded so `govern why --verify` can re-check its facts.
+    pusher: Mapping[str, str] | None = None
 
     @property
     def blocking(self) -> list[Finding]:
@@ -148,7 +151,7 @@ class Verdict:
             "violations": [v.to_json() for v in sorted(self.violations, key=Finding.key)],
             "exemptions": [e.to_json() for e in sorted(self.exemptions, key=Finding.key)],
             "summary": self.summary(),
-        }
+        } | ({"pusher": dict(self.pusher)} if self.pusher else {})
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -160,4 +163,5 @@ class Verdict:
             rules=tuple(RuleInfo(**r) for r in data["rules"]),
             violations=tuple(Finding.from_json(v) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
+            pusher=data.get("pusher"),
         )

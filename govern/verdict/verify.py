@@ -76,7 +76,11 @@ def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list
     config = read_config(tree)
     extra = adr_facts(adrs)
     if any(s.scope == "change" for s in specs):
-        extra += commit_change_facts(repo, commit, config, {}, rules)
+        # The pusher is authenticated by the server at push time and recorded in the note
+        # (which clients cannot push: receive.hideRefs); re-derive its fact from that record.
+        pusher = verdict_json.get("pusher") or {}
+        env = {pusher["variable"]: pusher["user"]} if pusher.get("variable") and pusher.get("user") else {}
+        extra += commit_change_facts(repo, commit, config, env, rules)
     store, _ = extract_facts(repo, tree, rules, config, extra)
     return rules, store
 

@@ -57,3 +57,35 @@ def test_record_unknown_revision(tmp_path):
     _, work = server(tmp_path, install=False)
     done = govern("record", "no-such-rev", cwd=work)
     assert done.returncode == 2 and "unknown revision" in done.stderr
+
+
+PUSHER_ADR = """---
+title: Mallory may not push to billing
+status: accepted
+rules:
+  - id: no-mallory-billing
+    datalog: true
+---
+```datalog
+violation("no-mallory-billing", P, "mallory pushed a billing change") :-
+    changed(P, _K), glob(P, "app/billing/**"), pusher("mallory").
+```
+"""
+
+
+def test_verify_rechecks_a_proof_resting_on_the_pusher(tmp_path):
+    """The pusher is recorded in the note, so a proof with a pusher(...) leaf verifies later."""
+    _, work = server(tmp_path, install=False)
+    commit(work, {"adr/0009-no-mallory.md": PUSHER_ADR}, "adr")
+    commit(work, {"app/billing/fee.py": "FEE = 1\n"}, "fee")
+    done = govern("record", "HEAD", cwd=work, env={"GL_USERNAME": "mallory"})
+    assert done.returncode == 0, done.stderr
+    note = json.loads(git(work, "notes", "--ref=govern", "show", "HEAD"))
+    assert note["pusher"] == {"user": "mallory", "variable": "GL_USERNAME"}
+    assert [v["rule"] for v in note["violations"] if v["rule"] == "no-mallory-billing"]
+    verified = govern("why", "HEAD", "--verify", cwd=work)
+    assert verified.returncode == 0, verified.stderr
+    # A note claiming another pusher no longer supports its proof.
+    note["pusher"]["user"] = "bob"
+    git(work, "notes", "--ref=govern", "add", "-f", "-m", json.dumps(note, sort_keys=True), "HEAD")
+    assert govern("why", "HEAD", "--verify", cwd=work).returncode != 0
