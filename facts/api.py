@@ -1,8 +1,6 @@
 """The entry points govern uses: `extract` (tree facts) and `change_facts` (commit facts)."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from facts.cache import Cache
@@ -10,6 +8,7 @@ from facts.change import change_facts
 from facts.config import FactsConfig
 from facts.derived import dist_facts, glob_facts, under_facts
 from facts.extractors import REGISTRY, Context, Extractor
+from facts.memory import without_gc
 from facts.model import Fact, Source
 from facts.order import sort_facts
 from facts.parallel import scan_all
@@ -47,22 +46,8 @@ def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None
     deduplicates itself (govern's FactStore keeps the smallest source and sorts each
     relation's tuples once: sorting the Fact objects is then ~0.4 s wasted at 10,000 modules).
     """
-    with _without_gc():
+    with without_gc():
         return _extract(tree, config, wanted, cache, workers, ordered)
-
-
-@contextmanager
-def _without_gc():
-    # Extraction allocates hundreds of thousands of small objects and frees none:
-    # the cyclic collector would rescan the growing heap again and again (a 10,000
-    # module tree: 2.4 s warm with it, see benchmarks/README.md for without).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None, workers: int | None,

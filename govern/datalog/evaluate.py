@@ -17,7 +17,8 @@ from govern.datalog.program import needed_rules
 from govern.datalog.proof import Proof, ground_atom
 from govern.datalog.prover import Prover
 from govern.datalog.relevance import relevant
-from govern.datalog.store import FactStore, without_gc
+from facts.memory import without_gc
+from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
 

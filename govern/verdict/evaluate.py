@@ -18,7 +18,8 @@ from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.model import Rule
 from govern.datalog.program import needed_rules
 from govern.datalog.relevance import relevant
-from govern.datalog.store import FactStore, without_gc
+from facts.memory import without_gc
+from govern.datalog.store import FactStore
 from govern.verdict.inputs import facts_config
 
 GOALS = ("violation", "exempt")

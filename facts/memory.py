@@ -1,0 +1,23 @@
+"""Memory-related helpers shared by the extractor and govern's fact store."""
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """The cyclic garbage collector off inside the block (back to its previous state after).
+
+    Extraction and the fact store allocate hundreds of thousands of small objects and free
+    none: the collector would rescan the growing heap again and again (10,000-module warm
+    extraction 2.4 s -> 1.5 s; store of 175k facts 0.38 s -> 0.14 s; benchmarks/README.md).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
