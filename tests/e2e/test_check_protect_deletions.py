@@ -1,57 +1,48 @@
-"""`protect` sees deletions and renames out of a protected path, and signatures are checked
-against the rules' tree, not against keys the judged change brings along."""
+"""`protect` sees deletions and renames out of a protected path (paths the judged tree no
+longer holds), and the proofs of such violations verify."""
 from __future__ import annotations
 
 from tests.conftest import git
-from tests.e2e.check_support import check_json, commit
+from tests.e2e.check_support import check_json
 from tests.e2e.hooks_support import PROTECT_ADR
 
 
 AGENT = "\n\nCo-Authored-By: Claude <noreply@anthropic.com>\n"
 
 
-def _repo(make_repo):
-    return make_repo({
+def _judged(make_repo, change: list[str], message: str, *check_args: str):
+    """A repo with protected billing code, one commit making `change` (a git command), judged."""
+    repo = make_repo({
         "adr/0001-protect-billing.md": PROTECT_ADR,
         "app/__init__.py": "",
         "app/billing/__init__.py": "",
         "app/billing/charge.py": "def charge():\n    pass\n",
     })
+    git(repo, *change)
+    git(repo, "commit", "-q", "-m", message)
+    return check_json(repo, "--rev", "HEAD", *check_args)
 
 
 def test_agent_deleting_a_protected_file_is_blocked(make_repo):
-    repo = _repo(make_repo)
-    git(repo, "rm", "-q", "app/billing/charge.py")
-    git(repo, "commit", "-q", "-m", "Remove charge" + AGENT)
-    code, verdict = check_json(repo, "--rev", "HEAD")
+    code, verdict = _judged(make_repo, ["rm", "-q", "app/billing/charge.py"], "Remove charge" + AGENT)
     assert code == 1
     assert [(v["rule"], v["subject"]) for v in verdict["violations"]] == [
         ("billing-needs-approval", "app/billing/charge.py")]
 
 
 def test_agent_renaming_out_of_a_protected_path_is_blocked(make_repo):
-    repo = _repo(make_repo)
-    git(repo, "mv", "app/billing/charge.py", "app/charge.py")
-    git(repo, "commit", "-q", "-m", "Move charge" + AGENT)
-    code, verdict = check_json(repo, "--rev", "HEAD")
+    code, verdict = _judged(make_repo, ["mv", "app/billing/charge.py", "app/charge.py"], "Move charge" + AGENT)
     assert code == 1
     assert "app/billing/charge.py" in {v["subject"] for v in verdict["violations"]}
 
 
 def test_human_deleting_a_protected_file_is_allowed(make_repo):
-    repo = _repo(make_repo)
-    commit(repo, {"README.md": "x\n"})
-    git(repo, "rm", "-q", "app/billing/charge.py")
-    git(repo, "commit", "-q", "-m", "Remove charge")
-    code, verdict = check_json(repo, "--rev", "HEAD")
+    code, verdict = _judged(make_repo, ["rm", "-q", "app/billing/charge.py"], "Remove charge")
     assert code == 0, verdict["violations"]
 
 
 def test_deletion_proof_verifies(make_repo):
-    repo = _repo(make_repo)
-    git(repo, "rm", "-q", "app/billing/charge.py")
-    git(repo, "commit", "-q", "-m", "Remove charge" + AGENT)
-    code, verdict = check_json(repo, "--rev", "HEAD", "--verify")
+    code, verdict = _judged(make_repo, ["rm", "-q", "app/billing/charge.py"], "Remove charge" + AGENT, "--verify")
     assert code == 1
     leaves = [c["conclusion"] for c in verdict["violations"][0]["proof"]["children"]]
     assert {"pred": "glob", "args": ["app/billing/charge.py", "app/billing/**"]} in leaves

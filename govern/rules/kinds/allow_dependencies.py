@@ -1,8 +1,7 @@
 """allow-dependencies: manifests in `in` may declare only distributions matching `packages`."""
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, clause, dist_pattern, q, text
-from govern.rules.kinds.forbid_dependency import manifest_filter
+from govern.rules.kinds.base import KindInput, clause, dist_patterns, manifest_filter, q, text
 
 
 def default_message(block: dict) -> str:
@@ -14,11 +13,7 @@ def compile(kind: KindInput) -> str:
     """An `allowed_<rule>(Dist)` helper (facts for names, dist_match for globs), then one violation clause."""
     allowed = f"allowed_{kind.slug}"
     clauses, where = manifest_filter(kind)
-    for path, value in kind.items("packages"):
-        dist = dist_pattern(kind, path, value)
-        if dist is None:
-            continue
-        name, is_glob = dist
+    for name, is_glob in dist_patterns(kind):
         if is_glob:
             clauses.append(clause(f"{allowed}(D)", ["declares(_, D)", f"dist_match(D, {q(name)})"]))
         else:

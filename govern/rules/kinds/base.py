@@ -115,14 +115,24 @@ def check_disjoint(kind: KindInput, named: list[tuple[tuple, str]]) -> None:
                 kind.error(path, f"module prefix {name!r} overlaps {other!r}")
 
 
-def dist_pattern(kind: KindInput, path: tuple, value: Any) -> tuple[str, bool] | None:
-    """A distribution name (→ PEP 503 normalised constant) or a glob (→ dist_match)."""
-    is_glob = isinstance(value, str) and any(c in value for c in "*?[")
-    ok = isinstance(value, str) and (_DIST_GLOB if is_glob else _DIST).fullmatch(value)
-    if not ok:
-        kind.error(path, f"distribution {value!r}: use a distribution name or a glob such as 'types-*'")
-        return None
-    return re.sub(r"[-_.]+", "-", value).lower(), is_glob
+def dist_patterns(kind: KindInput) -> list[tuple[str, bool]]:
+    """The valid `packages` entries as (PEP 503 name or glob, is_glob); each bad one is a located error."""
+    out = []
+    for path, value in kind.items("packages"):
+        is_glob = isinstance(value, str) and any(c in value for c in "*?[")
+        if not (isinstance(value, str) and (_DIST_GLOB if is_glob else _DIST).fullmatch(value)):
+            kind.error(path, f"distribution {value!r}: use a distribution name or a glob such as 'types-*'")
+            continue
+        out.append((re.sub(r"[-_.]+", "-", value).lower(), is_glob))
+    return out
+
+
+def manifest_filter(kind: KindInput) -> tuple[list[str], list[str]]:
+    """Helpers and body literals restricting the manifest P to the `in` globs (none: all manifests)."""
+    if not kind.values("in"):
+        return [], []
+    helpers, literal = any_of(f"in_{kind.slug}", "P", kind.values("in"), lambda p: f"glob(P, {q(p)})")
+    return helpers, [literal]
 
 
 def transitive_relation(kind: KindInput) -> str:
