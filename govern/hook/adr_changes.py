@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 
-from facts.api import change_facts
-from facts.tree import Tree
 from govern.config import Config
 from govern.notes.git_plumbing import try_git
-from govern.verdict.inputs import facts_config
 from govern.verdict.model import Finding
 
 RULE_ID = "adr-changes"
@@ -30,15 +26,14 @@ TITLE = "built-in: changes to the ADRs, allowed signers and [tool.govern] are go
 PYPROJECT = "pyproject.toml"
 
 
-def adr_change_findings(repo: Path, commit: str, config: Config, env: Mapping[str, str],
-                        signers: Tree) -> list[Finding]:
+def adr_change_findings(repo: Path, commit: str, config: Config, facts: list) -> list[Finding]:
     """One blocking finding per ADR file `commit` changes without the standing to do so.
 
-    `signers` is the trusted tree (the rules' tree) holding the allowed-signers file.
+    `facts` are the commit's change facts, signatures verified against the trusted tree
+    (the rules' tree) holding the allowed-signers file.
     """
     if config.adr_changes == "anyone":
         return []
-    facts = change_facts(repo, commit, facts_config(config), env, signers=signers)
     prefix = config.adr_dir.rstrip("/") + "/"
     changed = {str(f.args[0]) for f in facts if f.relation == "changed"}
     paths = sorted(p for p in changed if p.startswith(prefix) or p == config.allowed_signers

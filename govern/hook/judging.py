@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from facts.api import change_facts
 from facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
@@ -24,7 +25,7 @@ from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.rules_check import rules_load_findings
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.notes.git_plumbing import try_git
-from govern.verdict.inputs import read_adrs
+from govern.verdict.inputs import facts_config, read_adrs
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.model import Finding, Verdict
 
@@ -64,21 +65,33 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
     _locate(repo, result)
     tip, rules_tree = result.tip, CommitTree(repo, result.rules_rev)
     config = config_at(repo, result.rules_rev)
+    changes = _change_facts(repo, result.commits, config, env, rules_tree)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
                                change_rev=commit if commit in result.commits else None,
-                               scope="all" if commit == tip else "change", env=env, prove=prove)
+                               scope="all" if commit == tip else "change", env=env, prove=prove,
+                               change_facts=changes.get(commit))
         verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
         if commit == tip:
             result.tip_verdict = verdict
         result.blocking += [(commit, f) for f in verdict.blocking]
         if commit in result.commits:
             result.verdicts[commit] = verdict.to_json()
-    for commit in result.commits:
-        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, env, rules_tree)]
+    for commit, facts in changes.items():
+        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, facts)]
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     return result
+
+
+def _change_facts(repo: Path, commits: list[str], config: Config, env: Mapping[str, str],
+                  rules_tree: CommitTree) -> dict[str, tuple]:
+    """Each new commit's change facts, read from git once for both the judge and the built-in
+    adr-changes check (signatures verified against the rules' tree). None needed when
+    adr-changes is "anyone": the judge then reads them itself, only if change rules exist."""
+    if config.adr_changes == "anyone":
+        return {}
+    return {c: tuple(change_facts(repo, c, facts_config(config), env, signers=rules_tree)) for c in commits}
 
 
 def _locate(repo: Path, result: RefJudgment) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
 from facts.api import change_facts
@@ -66,12 +67,14 @@ def adr_facts(adrs: AdrSet) -> list[Fact]:
 
 
 def commit_change_facts(repo: str | os.PathLike, rev: str, config: Config, env, rules: list[Rule],
-                        signers: Tree | None = None) -> list[Fact]:
+                        signers: Tree | None = None, known: Sequence[Fact] | None = None) -> list[Fact]:
     """The change facts of `rev` (against its first parent), as the judge and --verify see them.
 
+    `known`: facts.api.change_facts of `rev` already computed by the caller (the hook needs
+    them for its built-in adr-changes check too), so git is not asked twice.
     Also glob facts for the paths the commit deletes (or renames away): they are not in the
     judged tree, and without them `protect` could not see an agent deleting a protected file.
     """
-    facts = change_facts(repo, rev, facts_config(config), env, signers=signers)
+    facts = list(known) if known is not None else change_facts(repo, rev, facts_config(config), env, signers=signers)
     gone = {f.args[0]: f.source.blob for f in facts if f.relation == "changed" and f.args[1] == "D"}
     return facts + glob_facts(gone, frozenset(relevant(rules).globs))

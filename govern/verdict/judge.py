@@ -50,6 +50,9 @@ class JudgeRequest:
     # "all": every finding carries its proof; "new": legacy violations (not new) get `proof: None`,
     # which saves proving them where only the new ones matter (a pre-receive hook's budget).
     prove: str = "all"
+    # facts.api.change_facts of change_rev when the caller already has them (computed with
+    # this request's env and adr_tree as signers); None: computed here.
+    change_facts: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) 
     # Signatures are verified against the allowed signers of the tree the rules come from
     # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
     return commit_change_facts(request.repo, request.change_rev, config, request.env,
-                               _rules(specs), signers=request.adr_tree)
+                               _rules(specs), signers=request.adr_tree, known=request.change_facts)
 
 
 def _pusher(change_facts: list) -> dict[str, str] | None:
