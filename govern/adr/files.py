@@ -28,9 +28,21 @@ def load_adr_dir(path: str | Path) -> AdrSet:
     return load_adrs(files)
 
 
+# ADR sets already loaded in this process, by their files' (path, blob id): the server hook
+# judges every pushed commit against the same rules' tree, and parsing ADRs is the costly part
+# (~5 ms an ADR). Only successful loads are kept; a few sets at most.
+_LOADED: dict[tuple[tuple[str, str], ...], AdrSet] = {}
+_LOADED_MAX = 8
+
+
 def load_adr_tree(tree, adr_dir: str) -> AdrSet:
     """Load the `*.md` files directly inside `adr_dir` of a facts.tree.Tree (entries()/read_many())."""
     prefix = adr_dir.strip("/") + "/"
     wanted = [e for e in tree.entries() if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")]
-    contents = tree.read_many([e.blob for e in wanted])
-    return load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])
+    key = tuple((e.path, e.blob) for e in wanted)
+    if key not in _LOADED:
+        contents = tree.read_many([e.blob for e in wanted])
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])
+    return _LOADED[key]
