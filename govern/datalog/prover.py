@@ -10,7 +10,7 @@ one with the lowest highest-premise rank is taken (a short proof, cheaply).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from govern.datalog import naive, reaches
 from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, compare, tuple_key
@@ -30,7 +30,9 @@ class NotProvable(ValueError):
 
 
 class Prover:
-    def __init__(self, rules: Sequence[Rule], store: FactStore) -> None:
+    def __init__(self, rules: Sequence[Rule], store: FactStore, relevant: Mapping[str, set] | None = None) -> None:
+        """`relevant`: the facts the answers can rest on (Relevance.filter), enough to rank
+        the derived tuples their proofs use; default every fact of the store."""
         self.rules = list(rules)
         self.store = store
         self.derived = derived(self.rules)
@@ -38,7 +40,8 @@ class Prover:
         self._plans: dict[tuple[int, frozenset], list] = {}
         # Derived predicates that occur in some body: their tuples and ranks come from the naive evaluator.
         private = needed_rules(self.rules, body_preds(self.rules) & self.derived)
-        facts = store.as_mapping(base_preds(private) & set(store.relations()))
+        names = base_preds(private) & set(store.relations())
+        facts = store.as_mapping(names) if relevant is None else {n: relevant.get(n, set()) for n in sorted(names)}
         self.model: Model = naive.solve(private, facts)
         self._evaluated = derived(private)
 

@@ -23,9 +23,9 @@ from collections.abc import Sequence
 
 from facts.model import Fact
 from govern.datalog.graph import Graph
-from govern.datalog.model import Const, Literal, Rule, Value, Var
+from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, compare, tuple_key
 from govern.datalog import naive
-from govern.datalog.program import base_preds, body_preds, derived, item_vars, needed_rules
+from govern.datalog.program import base_preds, body_preds, derived, item_vars, needed_rules, plan, value_of
 from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
 
@@ -50,8 +50,10 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
             targets = _side(use.atom.args[1], allowed)
             classes = _classes(rule, use, view, known, targets)
             if classes is not None and len(classes) <= MAX_CLASSES:
-                for members in classes.values():
-                    rows |= graph.nearest(sources, members)
+                narrowed = _class_sources(rule, use, view, known, sources, classes)
+                for key, members in sorted(classes.items(), key=lambda kv: tuple_key(kv[0])):
+                    if narrowed.get(key, sources) != set():
+                        rows |= graph.nearest(narrowed.get(key, sources), members)
             else:
                 rows |= graph.pairs(sources, targets)
     before = len(store)
@@ -95,12 +97,66 @@ def _classes(rule: Rule, use: Literal, view, known: set[str], targets: set[Value
         return None
     if not others:
         return {(): targets}
-    names = sorted(set().union(*(i.atom.variables() for i in others)) - {dst.name})
+    names = _class_names(others, dst.name)
     classes: dict[tuple, set[Value]] = {}
     for env in solutions([i.atom for i in others], view, {}):
         if targets is None or env[dst.name] in targets:
             classes.setdefault(tuple(env[n] for n in names), set()).add(env[dst.name])
     return classes
+
+
+def _class_names(others: list, dst: str) -> list[str]:
+    return sorted(set().union(*(i.atom.variables() for i in others)) - {dst})
+
+
+def _class_sources(rule: Rule, use: Literal, view, known: set[str], sources: set[Value] | None,
+                   classes: dict) -> dict:
+    """{class key: the sources that can pair with that class} for the classes where the rule
+    narrows them; absent keys keep `sources`.
+
+    The source side is every positive literal over a known relation that does not mention
+    the target D (nor reaches); its solutions are enumerated once, projected on the source
+    and the variables it shares with the class or with a comparison, and each class keeps
+    the projections that agree with it and pass the comparisons spanning both sides.
+    Necessary conditions only, so no source the rule could use is dropped.
+    """
+    src, dst = use.atom.args
+    if not isinstance(src, Var) or not isinstance(dst, Var):
+        return {}
+    side = [
+        b for b in rule.body
+        if isinstance(b, Literal) and not b.negated and b.atom.pred in known and b.atom.pred != REACHES
+        and dst.name not in b.atom.variables()
+    ]
+    side_vars = set().union(*(b.atom.variables() for b in side))
+    if src.name not in side_vars:
+        return {}
+    names = _class_names([b for b in rule.body if isinstance(b, Literal) and b is not use
+                          and dst.name in item_vars(b)], dst.name)
+    tests = [c for c in rule.body if isinstance(c, Comparison) and dst.name not in item_vars(c)
+             and item_vars(c) & set(names) and item_vars(c) <= side_vars | set(names)]
+    linked = set(names).union(*(item_vars(c) for c in tests))
+    shared = sorted(side_vars & linked)
+    by_values: dict[tuple, set[Value]] = {}  # the shared variables' values -> sources
+    for env in solutions([b.atom for b in plan(side)], view, {}):
+        if sources is None or env[src.name] in sources:
+            by_values.setdefault(tuple(env[n] for n in shared), set()).add(env[src.name])
+    out = {}
+    for key in classes:
+        bound = dict(zip(names, key))
+        out[key] = set().union(*(
+            found for values, found in by_values.items()
+            if _agrees(bound, shared, values) and all(_passes(c, {**bound, **dict(zip(shared, values))}) for c in tests)
+        ))
+    return out
+
+
+def _agrees(bound: dict, shared: list[str], values: tuple) -> bool:
+    return all(bound[n] == v for n, v in zip(shared, values) if n in bound)
+
+
+def _passes(test: Comparison, env: dict) -> bool:
+    return compare(test.op, value_of(test.left, env), value_of(test.right, env))
 
 
 def chain(store: FactStore, src: Value, dst: Value) -> list[Fact]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from govern.datalog.model import Const, Literal, Rule, Value
 from govern.datalog.program import base_preds
-from govern.datalog.restrict import Allowed, allowed_values, matches
+from govern.datalog.restrict import Allowed, demanded, matches
 from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
@@ -34,15 +34,19 @@ class Relevance:
     dists: frozenset[str]
     rules: tuple[Rule, ...] = ()
 
-    def restrictions(self, store: FactStore) -> list[Allowed]:
-        """Candidate values of each rule's variables (one dict per rule, in rule order)."""
-        base = base_preds(self.rules)
-        return [allowed_values(rule, store, base) for rule in self.rules]
+    def restrictions(self, store: FactStore, goals: Sequence[str] | None = None) -> list[Allowed]:
+        """Candidate values of each rule's variables (one dict per rule, in rule order),
+        from every positive base literal (materialised `reaches` included) and, for the
+        rules of predicates other than `goals`, the values their callers can ask for
+        (govern.datalog.restrict.demanded). `goals` None: every derived predicate is
+        asked for in full, so none is narrowed by its callers."""
+        return demanded(self.rules, store, base_preds(self.rules), goals)
 
-    def filter(self, store: FactStore, restrictions: list[Allowed] | None = None) -> dict[str, set[Row]]:
-        """relation -> the tuples some literal of some rule can match."""
+    def filter(self, store: FactStore, goals: Sequence[str] | None = None) -> dict[str, set[Row]]:
+        """relation -> the tuples some literal of some rule can match, when only the
+        answers of `goals` are wanted (None: of every derived predicate)."""
         base = base_preds(self.rules)
-        allowed = self.restrictions(store) if restrictions is None else restrictions
+        allowed = self.restrictions(store, goals)
         out: dict[str, set[Row]] = {pred: set() for pred in sorted(base)}
         for rule, candidates in zip(self.rules, allowed):
             for item in rule.body:

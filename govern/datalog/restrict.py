@@ -10,7 +10,7 @@ that can match. A variable with no restriction is absent from the result.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from govern.datalog.model import Atom, Const, Literal, Rule, Value, Var
 from govern.datalog.program import bound_positions, match
@@ -19,16 +19,25 @@ from govern.datalog.store import FactStore
 Allowed = dict[str, set[Value]]
 
 
-def allowed_values(rule: Rule, store, base: set[str], skip: Iterable[str] = ("reaches",)) -> Allowed:
-    """Candidate values per variable of `rule` (only the variables that are restricted)."""
+# A literal over a relation this small narrows its variables from the start, like one
+# with a single variable (e.g. `reaches` after the per-class search: a handful of pairs).
+SMALL = 1024
+
+
+def allowed_values(rule: Rule, store, base: set[str], skip: Iterable[str] = ("reaches",),
+                   seed: Allowed | None = None) -> Allowed:
+    """Candidate values per variable of `rule` (only the variables that are restricted).
+
+    `seed`: values some variables are already known to be limited to (the head values
+    the rule's callers can ask for, see `demanded`)."""
     skipped = set(skip)
     literals = [
         b.atom for b in rule.body
         if isinstance(b, Literal) and not b.negated and b.atom.pred in base and b.atom.pred not in skipped
     ]
-    allowed: Allowed = {}
-    for atom in literals:
-        if len(atom.variables()) == 1:
+    allowed: Allowed = {name: set(values) for name, values in (seed or {}).items()}
+    for atom in sorted(literals, key=lambda a: len(store.rows(a.pred))):
+        if len(atom.variables()) == 1 or len(store.rows(atom.pred)) <= SMALL:
             _narrow(allowed, atom, _rows(store, atom, allowed))
     # Two rounds reach the fixpoint for the shapes rule kinds compile to (helper → module → …).
     for _ in range(2):
@@ -37,6 +46,69 @@ def allowed_values(rule: Rule, store, base: set[str], skip: Iterable[str] = ("re
             if len(names) > 1 and names & allowed.keys():
                 _narrow(allowed, atom, _rows(store, atom, allowed))
     return allowed
+
+
+def demanded(rules: Sequence[Rule], store, base: set[str], goals: Iterable[str] | None) -> list[Allowed]:
+    """`allowed_values` of each rule (in rule order), every positive base literal used,
+    with the head variables of helper rules seeded by what their callers can ask for.
+
+    Callers are done before the predicates they call (recursive ones get no seed): a
+    helper `layer(M, ...) :- under(M, "pkg.api")` called as `layer(S, ...)` and
+    `layer(D, ...)` only needs the M that S and D can take. The union over every call,
+    negated ones included, so nothing any caller may look up is left out. The `goals`
+    are wanted in full and never seeded (None: no predicate is seeded).
+    """
+    roots = None if goals is None else set(goals)
+    by_head: dict[str, list[int]] = {}
+    for i, rule in enumerate(rules):
+        by_head.setdefault(rule.head.pred, []).append(i)
+    waiting = {pred: 0 for pred in by_head}  # callers not yet done
+    for rule in rules:
+        for pred in {b.atom.pred for b in rule.body if isinstance(b, Literal)} & by_head.keys():
+            waiting[pred] += 1
+    demand: dict[str, list[set[Value] | None]] = {}
+    out: dict[int, Allowed] = {}
+    ready, done = sorted(p for p, n in waiting.items() if n == 0), set()
+    while len(done) < len(by_head):
+        if ready:
+            pred = ready.pop(0)
+            # Every caller is done: the whole demand.
+            wanted = None if roots is None or pred in roots else demand.get(pred)
+        else:  # only recursive predicates are left: they get no seed
+            pred, wanted = min(p for p in by_head if p not in done), None
+        if pred in done:
+            continue
+        done.add(pred)
+        for i in by_head[pred]:
+            out[i] = allowed_values(rules[i], store, base, skip=(), seed=_seed(rules[i].head, wanted))
+            for callee in _record(rules[i], out[i], demand, by_head):
+                waiting[callee] -= 1
+                if waiting[callee] == 0 and callee not in done:
+                    ready.append(callee)
+    return [out[i] for i in range(len(rules))]
+
+
+def _seed(head: Atom, wanted: list[set[Value]] | None) -> Allowed:
+    seed: Allowed = {}
+    for term, values in zip(head.args, wanted or ()):
+        if isinstance(term, Var) and values is not None:
+            seed[term.name] = seed[term.name] & values if term.name in seed else set(values)
+    return seed
+
+
+def _record(rule: Rule, allowed: Allowed, demand: dict, by_head: dict) -> list[str]:
+    """Add the values this rule can ask of each derived predicate; returns the callees."""
+    callees = set()
+    for item in rule.body:
+        if not isinstance(item, Literal) or item.atom.pred not in by_head:
+            continue
+        callees.add(item.atom.pred)
+        asked = [{t.value} if isinstance(t, Const) else allowed.get(t.name) for t in item.atom.args]
+        known = demand.get(item.atom.pred)
+        demand[item.atom.pred] = asked if known is None else [
+            None if a is None or k is None else a | k for a, k in zip(asked, known)
+        ]
+    return sorted(callees)
 
 
 def matches(atom: Atom, row: tuple, allowed: Allowed) -> bool:
