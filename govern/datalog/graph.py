@@ -8,24 +8,64 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from govern.datalog.model import Value, value_key
+from govern.datalog.model import Value, sort_rows, sort_values
 
 Pair = tuple[Value, Value]
 
 
 class Graph:
     def __init__(self, edges: Iterable[Pair]) -> None:
-        edges = list(edges)
-        self.nodes: list[Value] = sorted({n for e in edges for n in e}, key=value_key)
-        self.index = {n: i for i, n in enumerate(self.nodes)}
+        # Edges in value order make every adjacency list come out sorted as it is filled:
+        # a node's successors ascend for a fixed source, its predecessors ascend with the source.
+        edges = sort_rows(edges)
+        self.nodes: list[Value] = sort_values({n for e in edges for n in e})
+        self.index = index = {n: i for i, n in enumerate(self.nodes)}
         self.succ: list[list[int]] = [[] for _ in self.nodes]
         self.pred: list[list[int]] = [[] for _ in self.nodes]
+        succ, pred = self.succ, self.pred
         for a, b in edges:
-            self.succ[self.index[a]].append(self.index[b])
-            self.pred[self.index[b]].append(self.index[a])
-        for lists in (self.succ, self.pred):
-            for adj in lists:
-                adj.sort()
+            i, j = index[a], index[b]
+            succ[i].append(j)
+            pred[j].append(i)
+
+    def shortest_path(self, src: int, dst: int) -> list[int]:
+        """The nodes of a shortest path src -> dst of at least one edge ([] when there is
+        none; src == dst: the shortest cycle through src). Bidirectional BFS, whole levels,
+        adjacency in node order: the same path every run."""
+        if src == dst:
+            best: list[int] = []
+            for nxt in self.succ[src]:
+                rest = [src] if nxt == src else self.shortest_path(nxt, src)
+                if rest and (not best or len(rest) + 1 < len(best)):
+                    best = [src, *rest]
+            return best
+        before: dict[int, int | None] = {src: None}  # node -> previous node from src
+        after: dict[int, int | None] = {dst: None}  # node -> next node toward dst
+        depth: dict[int, int] = {src: 0, dst: 0}  # distance from src (forward) or to dst (backward)
+        ahead, behind = [src], [dst]
+        while ahead and behind:
+            forward = len(ahead) <= len(behind)
+            frontier, seen, other = (ahead, before, after) if forward else (behind, after, before)
+            adjacency = self.succ if forward else self.pred
+            grown, meet = [], None
+            for node in frontier:
+                for nxt in adjacency[node]:
+                    if nxt in seen:
+                        continue
+                    seen[nxt] = node
+                    grown.append(nxt)
+                    # Meets in one level can differ in their distance on the other side: keep the nearest.
+                    if nxt in other and (meet is None or depth[nxt] < depth[meet]):
+                        meet = nxt
+                    else:
+                        depth.setdefault(nxt, depth[node] + 1)
+            if meet is not None:
+                return _join(before, after, meet)
+            if forward:
+                ahead = grown
+            else:
+                behind = grown
+        return []
 
     def _ids(self, values: set[Value] | None) -> list[int]:
         if values is None:
@@ -120,3 +160,12 @@ class Graph:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[v])
         return comp, order
+
+
+def _join(before: dict, after: dict, meet: int) -> list[int]:
+    path = [meet]
+    while before[path[0]] is not None:
+        path.insert(0, before[path[0]])
+    while after[path[-1]] is not None:
+        path.append(after[path[-1]])
+    return path

@@ -118,3 +118,20 @@ def compare(op: str, left: Value, right: Value) -> bool:
         ">": a > b,
         ">=": a >= b,
     }[op]
+
+
+def sort_rows(rows) -> list[tuple[Value, ...]]:
+    """Rows in value order. Plain tuple comparison already is value order when it does not
+    raise (it only ever compares values of one type); mixed int/str columns need the key."""
+    try:
+        return sorted(rows)
+    except TypeError:
+        return sorted(rows, key=tuple_key)
+
+
+def sort_values(values) -> list[Value]:
+    """Values in value order (plain comparison unless ints and strings are mixed)."""
+    try:
+        return sorted(values)
+    except TypeError:
+        return sorted(values, key=value_key)

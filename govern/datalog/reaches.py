@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from facts.model import Fact
-from govern.datalog.graph import Graph
 from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, compare, tuple_key
 from govern.datalog import naive
 from govern.datalog.program import base_preds, body_preds, derived, item_vars, needed_rules, plan, value_of
@@ -41,7 +40,7 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
         return 0
     view = Layered(_helpers(rules, store), store)
     known = base_preds(rules) | set(view.first.relations())
-    graph = Graph(store.rows(IMPORTS))
+    graph = store.graph(IMPORTS)
     rows: set[tuple[Value, Value]] = set()
     for rule in users:
         allowed = allowed_values(rule, view, known)
@@ -162,62 +161,15 @@ def _passes(test: Comparison, env: dict) -> bool:
 def chain(store: FactStore, src: Value, dst: Value) -> list[Fact]:
     """The shortest chain of `imports` facts from src to dst (at least one edge), or [].
 
-    Bidirectional breadth-first search, one whole level at a time, successors and
-    predecessors in value order: the same chain every run, and only the two small
-    neighbourhoods of src and dst are explored.
+    Bidirectional breadth-first search over the store's import graph, one whole level
+    at a time, successors and predecessors in value order: the same chain every run,
+    and only the two small neighbourhoods of src and dst are explored.
     """
-    if src == dst:
-        return _cycle(store, src)
-    succ, pred = store.index(IMPORTS, (0,)), store.index(IMPORTS, (1,))
-    before: dict[Value, Value | None] = {src: None}  # node -> previous node from src
-    after: dict[Value, Value | None] = {dst: None}  # node -> next node toward dst
-    depth: dict[Value, int] = {src: 0, dst: 0}  # distance from src (forward) or to dst (backward)
-    ahead, behind = [src], [dst]
-    while ahead and behind:
-        forward = len(ahead) <= len(behind)
-        frontier, seen, other = (ahead, before, after) if forward else (behind, after, before)
-        adjacency, side = (succ, 1) if forward else (pred, 0)
-        grown, meet = [], None
-        for node in frontier:
-            for row in adjacency.get((node,), ()):
-                nxt = row[side]
-                if nxt in seen:
-                    continue
-                seen[nxt] = node
-                grown.append(nxt)
-                # Meets in one level can differ in their distance on the other side: keep the nearest.
-                if nxt in other and (meet is None or depth[nxt] < depth[meet]):
-                    meet = nxt
-                else:
-                    depth.setdefault(nxt, depth[node] + 1)
-        if meet is not None:
-            return _join(store, before, after, meet)
-        if forward:
-            ahead = grown
-        else:
-            behind = grown
-    return []
-
-
-def _join(store: FactStore, before: dict, after: dict, meet: Value) -> list[Fact]:
-    path = [meet]
-    while before[path[0]] is not None:
-        path.insert(0, before[path[0]])
-    while after[path[-1]] is not None:
-        path.append(after[path[-1]])
-    return [store.fact(IMPORTS, (a, b)) for a, b in zip(path, path[1:])]
-
-
-def _cycle(store: FactStore, src: Value) -> list[Fact]:
-    """Shortest cycle through src: the shortest chain back to src from one of its successors."""
-    best: list[Fact] = []
-    for _, nxt in store.index(IMPORTS, (0,)).get((src,), ()):
-        rest = [] if nxt == src else chain(store, nxt, src)
-        if nxt == src or rest:
-            candidate = [store.fact(IMPORTS, (src, nxt)), *rest]
-            if not best or len(candidate) < len(best):
-                best = candidate
-    return best
+    graph = store.graph(IMPORTS)
+    if src not in graph.index or dst not in graph.index:
+        return []
+    path = graph.shortest_path(graph.index[src], graph.index[dst])
+    return [store.fact(IMPORTS, (graph.nodes[a], graph.nodes[b])) for a, b in zip(path, path[1:])]
 
 
 def _side(term, allowed) -> set[Value] | None:

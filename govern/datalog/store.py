@@ -10,7 +10,8 @@ from typing import Sequence
 
 from facts.memory import without_gc
 from facts.model import Fact, Source
-from govern.datalog.model import Value, tuple_key
+from govern.datalog.graph import Graph
+from govern.datalog.model import Value, sort_rows
 
 Row = tuple[Value, ...]
 # Facts that govern computes itself (e.g. `reaches`) have no file behind them.
@@ -29,6 +30,7 @@ class FactStore:
         self._sources: dict[tuple[str, Row], Source] = {}
         # (relation, bound positions) -> {values at those positions: [rows]}
         self._indexes: dict[tuple[str, tuple[int, ...]], dict[Row, list[Row]]] = {}
+        self._graphs: dict[str, Graph] = {}  # relation -> its pairs as a graph (reaches, chains)
         # Inlined add(): building the store is on every run's path (226k facts at 10,000 modules).
         sources, rows, arrival = self._sources, self._rows, self._arrival
         with without_gc():
@@ -136,17 +138,18 @@ class FactStore:
             self._indexes[key] = index
         return index
 
+    def graph(self, relation: str) -> Graph:
+        """A binary relation as a directed graph, built on first use (do not mutate)."""
+        graph = self._graphs.get(relation)
+        if graph is None:
+            with without_gc():
+                graph = self._graphs[relation] = Graph(self.sorted_rows(relation))
+        return graph
+
     def _drop_indexes(self, relation: str) -> None:
+        self._graphs.pop(relation, None)
         self._sorted.pop(relation, None)
         if self._indexes:
             for key in [k for k in self._indexes if k[0] == relation]:
                 del self._indexes[key]
 
-
-def sort_rows(rows: Iterable[Row]) -> list[Row]:
-    """Rows in value order. Plain tuple comparison already is value order when it does not
-    raise (it only ever compares values of one type); mixed int/str columns need the key."""
-    try:
-        return sorted(rows)
-    except TypeError:
-        return sorted(rows, key=tuple_key)
