@@ -1,5 +1,3 @@
-import sys
+from govern.cli.app import entry
 
-from govern.cli.app import main
-
-sys.exit(main())
+entry()

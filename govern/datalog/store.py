@@ -63,9 +63,21 @@ class FactStore:
 
     def add_rows(self, relation: str, rows: Iterable[Row], source: Source = COMPUTED) -> None:
         """Add many computed facts of one relation (e.g. materialised `reaches`)."""
+        sources = self._sources
+        known_rows = self._rows.setdefault(relation, set())
+        arrival = self._arrival.setdefault(relation, [])
         with without_gc():
             for row in rows:
-                self.add(relation, row, source)
+                row = tuple(row)
+                key = (relation, row)
+                known = sources.get(key)
+                if known is None:
+                    sources[key] = source
+                    known_rows.add(row)
+                    arrival.append(row)
+                elif source < known:
+                    sources[key] = source
+        self._drop_indexes(relation)
 
     def relations(self) -> list[str]:
         return sorted(self._rows)
