@@ -18,13 +18,13 @@ class Graph:
         # Edges in value order make every adjacency list come out sorted as it is filled:
         # a node's successors ascend for a fixed source, its predecessors ascend with the source.
         edges = sort_rows(edges)
-        self.nodes: list[Value] = sort_values({n for e in edges for n in e})
+        sources, targets = [a for a, _ in edges], [b for _, b in edges]
+        self.nodes: list[Value] = sort_values(set(sources) | set(targets))
         self.index = index = {n: i for i, n in enumerate(self.nodes)}
         self.succ: list[list[int]] = [[] for _ in self.nodes]
         self.pred: list[list[int]] = [[] for _ in self.nodes]
         succ, pred = self.succ, self.pred
-        for a, b in edges:
-            i, j = index[a], index[b]
+        for i, j in zip(map(index.__getitem__, sources), map(index.__getitem__, targets)):
             succ[i].append(j)
             pred[j].append(i)
 
