@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from functools import lru_cache
 from pathlib import Path
 
-from govern.adr.loader import load_adrs
 from govern.adr.model import AdrSet
 from govern.errors import UsageError
 
@@ -16,6 +17,8 @@ def blob_id(data: bytes) -> str:
 
 def load_adr_dir(path: str | Path) -> AdrSet:
     """Load the `*.md` files directly inside `path`; paths in diagnostics are `<path>/<name>`."""
+    from govern.adr.loader import load_adrs
+
     root = Path(path)
     if not root.is_dir():
         raise UsageError(f"ADR directory {str(path)!r} not found (run `govern init`, or pass --adr-dir)")
@@ -36,13 +39,41 @@ _LOADED_MAX = 8
 
 
 def load_adr_tree(tree, adr_dir: str) -> AdrSet:
-    """Load the `*.md` files directly inside `adr_dir` of a facts.tree.Tree (entries()/read_many())."""
+    """Load the `*.md` files directly inside `adr_dir` of a facts.tree.Tree (entries()/read_many()).
+
+    Trees of a repository (with a `repo` attribute) go through the on-disk cache of
+    compiled ADR sets (govern.adr.cache), so that a warm run imports no ADR parser.
+    """
     prefix = adr_dir.strip("/") + "/"
     wanted = [e for e in tree.entries() if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")]
     key = tuple((e.path, e.blob) for e in wanted)
     if key not in _LOADED:
-        contents = tree.read_many([e.blob for e in wanted])
+        def load() -> AdrSet:
+            from govern.adr.loader import load_adrs
+
+            contents = tree.read_many([e.blob for e in wanted])
+            return load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])
+
+        repo = getattr(tree, "repo", None)
+        directory = _cache_dir(os.fspath(repo)) if repo is not None else None
+        if directory is not None:
+            from govern.adr.cache import load_cached
+
+            adrs = load_cached(directory, list(key), load)
+        else:
+            adrs = load()
         if len(_LOADED) >= _LOADED_MAX:
             _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])
+        _LOADED[key] = adrs
     return _LOADED[key]
+
+
+@lru_cache(maxsize=8)
+def _cache_dir(repo: str) -> Path | None:
+    """`<git common dir>/govern/adrs`, next to the facts cache (None: not a repository)."""
+    from facts.gitio import GitFailure, git_dir
+
+    try:
+        return git_dir(repo) / "govern" / "adrs"
+    except (GitFailure, OSError):
+        return None

@@ -4,18 +4,19 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from govern.adr import AdrSet, load_adr_dir
-from govern.adr.scaffold import init as init_repo
-from govern.adr.scaffold import new_adr
 from govern.cli.app import app
-from govern.config import parse_config
 from govern.errors import UsageError
-from govern.rules import format_rule
-from govern.rules.active import superseded_map
+
+if TYPE_CHECKING:
+    from govern.adr import AdrSet
+
+# The ADR parsers (yaml, jsonschema, markdown-it, lark) are imported inside the commands
+# that need them: importing this module registers the commands and must stay cheap,
+# since every `govern` run imports every command module.
 
 adr_app = typer.Typer(help="Scaffold, list, validate and compile ADRs.", no_args_is_help=True)
 app.add_typer(adr_app, name="adr")
@@ -24,6 +25,8 @@ ADR_DIR = typer.Option(None, "--adr-dir", help="ADR directory (default: adr-dir 
 
 
 def _adr_dir(option: Optional[str]) -> str:
+    from govern.config import parse_config
+
     if option:
         return option
     pyproject = Path("pyproject.toml")
@@ -33,6 +36,8 @@ def _adr_dir(option: Optional[str]) -> str:
 @app.command("init")
 def init(adr_dir: Optional[str] = ADR_DIR) -> None:
     """Create adr/ with a first ADR and a [tool.govern] section (idempotent, never overwrites)."""
+    from govern.adr.scaffold import init as init_repo
+
     done = init_repo(Path("."), _adr_dir(adr_dir), date.today())
     for line in done or ["already initialised: nothing to do"]:
         typer.echo(line)
@@ -41,12 +46,16 @@ def init(adr_dir: Optional[str] = ADR_DIR) -> None:
 @adr_app.command("new")
 def new(title: str = typer.Argument(..., help="Title of the decision."), adr_dir: Optional[str] = ADR_DIR) -> None:
     """Create the next NNNN-kebab-title.md from the MADR template and print its path."""
+    from govern.adr.scaffold import new_adr
+
     typer.echo(new_adr(Path("."), _adr_dir(adr_dir), title, date.today()))
 
 
 @adr_app.command("lint")
 def lint(adr_dir: Optional[str] = ADR_DIR) -> None:
     """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col."""
+    from govern.adr import load_adr_dir
+
     adrs = load_adr_dir(_adr_dir(adr_dir))
     rules = sum(1 for spec in adrs.rules() if spec.kind != "exempt")
     typer.echo(f"{len(adrs)} ADRs, {rules} rules OK")
@@ -55,6 +64,8 @@ def lint(adr_dir: Optional[str] = ADR_DIR) -> None:
 @adr_app.command("list")
 def list_(adr_dir: Optional[str] = ADR_DIR) -> None:
     """List ADRs: id, status, number of rules, earliest rule expiry, title."""
+    from govern.adr import load_adr_dir
+
     rows = _rows(load_adr_dir(_adr_dir(adr_dir)))
     header = ("ID", "STATUS", "RULES", "EXPIRES", "TITLE")
     if sys.stdout.isatty():
@@ -66,6 +77,8 @@ def list_(adr_dir: Optional[str] = ADR_DIR) -> None:
 
 
 def _rows(adrs: AdrSet) -> list[tuple[str, ...]]:
+    from govern.rules.active import superseded_map
+
     retired = superseded_map(adrs)
     rows = []
     for adr in adrs:
@@ -93,6 +106,9 @@ def compile_(
     adr_dir: Optional[str] = ADR_DIR,
 ) -> None:
     """Print the Datalog each rule compiles to (namespaced, as the engine receives it)."""
+    from govern.adr import load_adr_dir
+    from govern.rules import format_rule
+
     adrs = load_adr_dir(_adr_dir(adr_dir))
     specs = adrs.rules()
     if target is not None:

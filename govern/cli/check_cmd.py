@@ -36,7 +36,6 @@ def check(
     from govern.verdict.judge import judge_in_full
     from govern.verdict.render import render
     from govern.verdict.targets import judge_request, open_repo
-    from govern.verdict.verify import verify_proofs
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -46,6 +45,8 @@ def check(
         judgement = judge_in_full(request)
     verdict = judgement.verdict
     if verify:
+        from govern.verdict.verify import verify_proofs
+
         problems = verify_proofs(verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
         if problems:
             raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))

@@ -4,22 +4,23 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
 import typer
 
-from facts.api import TREE_RELATIONS, Wanted, change_facts, extract
-from facts.cache import Cache
-from facts.config import FactsConfig
-from facts.gitio import GitFailure
-from facts.model import Fact
-from facts.order import sort_facts
-from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern.cli.app import app
-from govern.config import Config, parse_config
 from govern.errors import GovernError, GitError, UsageError
 
+if TYPE_CHECKING:
+    from facts.api import Wanted
+    from facts.config import FactsConfig
+    from facts.model import Fact
+    from facts.tree import Tree
+    from govern.config import Config
+
+# facts.* (the extractors and their parsers) is imported inside the command: importing
+# this module only registers it, and every `govern` run imports every command module.
 CHANGE_RELATIONS = frozenset({"changed", "author", "trailer", "actor", "signed_by", "pusher"})
-RELATIONS = TREE_RELATIONS | CHANGE_RELATIONS
 
 
 @app.command("facts")
@@ -30,15 +31,19 @@ def facts_command(
     fmt: str = typer.Option("text", "--format", help="text (one fact per line) or json (a list of objects)."),
 ) -> None:
     """Print extracted facts, sorted, each with its source (extractor, path:line, blob)."""
-    unknown = sorted(set(relation) - RELATIONS)
+    from facts.api import TREE_RELATIONS
+    from facts.gitio import GitFailure
+
+    relations = TREE_RELATIONS | CHANGE_RELATIONS
+    unknown = sorted(set(relation) - relations)
     if unknown:
-        raise UsageError(f"unknown relation {', '.join(unknown)} (known: {', '.join(sorted(RELATIONS))})")
+        raise UsageError(f"unknown relation {', '.join(unknown)} (known: {', '.join(sorted(relations))})")
     if fmt not in ("text", "json"):
         raise UsageError("--format must be text or json")
     if rev is not None and staged:
         raise UsageError("--rev and --staged are exclusive")
     try:
-        found = _facts(rev, staged, frozenset(relation) or RELATIONS)
+        found = _facts(rev, staged, frozenset(relation) or relations)
     except GitFailure as err:
         raise GitError(err.stderr or str(err)) from None
     except ValueError as err:  # a bad glob pattern mentioned by a rule
@@ -49,6 +54,11 @@ def facts_command(
 
 
 def _facts(rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fact]:
+    from facts.api import TREE_RELATIONS, change_facts, extract
+    from facts.cache import Cache
+    from facts.order import sort_facts
+    from facts.tree import CommitTree, IndexTree, WorkTree
+
     tree: Tree = CommitTree(".", rev) if rev else IndexTree(".") if staged else WorkTree(".")
     config = _config(tree)
     wanted = _wanted(tree, config, relations & TREE_RELATIONS)
@@ -59,17 +69,23 @@ def _facts(rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fac
 
 
 def _config(tree: Tree) -> Config:
+    from govern.config import parse_config
+
     entry = next((e for e in tree.entries() if e.path == "pyproject.toml"), None)
     return parse_config(tree.read_many([entry.blob])[entry.blob] if entry else None)
 
 
 def facts_config(config: Config) -> FactsConfig:
     """The extraction settings of `[tool.govern]` (the fields both dataclasses share)."""
+    from facts.config import FactsConfig
+
     return FactsConfig(**{f.name: getattr(config, f.name) for f in fields(FactsConfig)})
 
 
 def _wanted(tree: Tree, config: Config, relations: frozenset[str]) -> Wanted:
     """The relations asked for, with the globs/prefixes/dist globs the tree's ADRs mention."""
+    from facts.api import Wanted
+
     try:  # the rule pipeline may not be there (yet): then no helper constants
         from govern.adr.files import load_adr_tree
         from govern.datalog.relevance import relevant

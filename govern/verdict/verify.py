@@ -12,7 +12,6 @@ from typing import Any
 
 from facts.gitio import CatFile, GitFailure
 from facts.tree import CommitTree
-from govern.adr import load_adrs
 from govern.datalog.check import Checker
 from govern.datalog.model import Rule
 from govern.datalog.proof import Proof, atom_values, ground_atom
@@ -62,6 +61,8 @@ def verify_verdict_json(repo: str | os.PathLike, verdict_json: Mapping[str, Any]
 
 
 def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list[Rule], FactStore]:
+    from govern.adr.loader import load_adrs  # the ADR parsers: only here, not for `check --verify`
+
     files = [(a["path"], a["blob"]) for a in verdict_json.get("adrs", [])]
     reader = CatFile(repo)
     try:

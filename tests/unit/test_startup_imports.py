@@ -1,0 +1,44 @@
+"""Start-up cost: registering the commands imports no parser, extractor or engine.
+
+Every `govern` run imports every command module (typer needs them all to dispatch), so
+their heavy dependencies are imported inside the commands. Checked in a fresh interpreter.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("lark", "jsonschema", "yaml", "frontmatter", "markdown_it", "packaging", "pathspec", "git",
+         "clingo", "pyDatalog", "facts.api", "facts.extractors", "govern.adr.loader", "govern.rules.parser",
+         "govern.verdict.judge", "govern.datalog.evaluate")
+
+
+def modules_after(code: str) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+                         capture_output=True, text=True, check=True)
+    return set(run.stdout.split())
+
+
+def heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
+
+def test_registering_the_commands_imports_nothing_heavy():
+    assert heavy(modules_after("import govern.cli.commands")) == []
+
+
+def test_the_adr_and_rules_packages_import_their_parsers_on_first_use():
+    assert heavy(modules_after("import govern.adr, govern.rules")) == []
+    loaded = modules_after("from govern.adr import load_adrs\nfrom govern.rules import parse_query")
+    assert {"govern.adr.loader", "govern.rules.parser", "lark"} <= loaded
+
+
+def test_the_lazy_names_are_the_real_ones():
+    import govern.adr
+    import govern.rules
+    from govern.adr.loader import load_adrs
+    from govern.rules.compile import compile_adrs
+    from govern.rules.parser import parse_query
+
+    assert (govern.adr.load_adrs, govern.rules.compile_adrs, govern.rules.parse_query) == (load_adrs, compile_adrs, parse_query)
+    assert set(govern.rules.__all__) <= set(dir(govern.rules)) | set(govern.rules._LAZY)
