@@ -70,9 +70,19 @@ def entry() -> None:
     rescan them, again and again (a warm check of 10,000 modules spent ~0.5 s there).
     Reference counting still frees everything else, and the process ends with the
     command. In-process callers (tests, tools) use `main`, which leaves the GC alone.
+
+    It also leaves with `os._exit` once the standard streams are flushed: freeing those
+    objects one by one at interpreter exit cost ~0.2 s at 10,000 modules, and every file
+    the commands write is closed (and fsync'd where it matters) before they return.
     """
     gc.disable()
-    sys.exit(main())
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            code = code or EXIT_USAGE
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
