@@ -22,8 +22,9 @@ from facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy
-from govern.hook.rules_check import rules_load_findings
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
+from govern.hook.rules_check import rules_load_findings
+from govern.hook.unchanged import known_answers
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
 from govern.verdict.judge import JudgeRequest, judge
@@ -113,9 +114,12 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
         return judge(request)
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
-        change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
+        adrs = read_adrs(request.adr_tree, config.adr_dir)
+        change_rules = {s.id for s in adrs.rules() if s.scope == "change"}
         pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
-        verdict = with_legacy(judge(replace(request, legacy=pairs)), note, base_rev, change_rules)
+        # Nothing to prove (prove="new") and the tree's facts unchanged: the note's answers hold.
+        known = known_answers(repo, base_rev, request.commit, note, adrs, config) if request.prove == "new" else None
+        verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict
     return judge(replace(request, base=CommitTree(repo, base_rev)))

@@ -18,13 +18,19 @@ from pathlib import Path
 from govern.notes.git_plumbing import git_dir, run_git, try_git
 from govern.notes.store import NOTES_REF
 
-HEADER = ("commit", "govern", "base", "adrs", "rules")
+HEADER = ("commit", "govern", "base", "adrs", "rules", "engine")
+VERSION = 2  # 2: the engine and every violation's answer (govern.hook.unchanged reuses them)
 
 
 def summarize(note: dict) -> dict:
-    """The header of a note plus every (rule, subject) it found, exempted ones included."""
-    findings = list(note.get("violations") or []) + list(note.get("exemptions") or [])
-    return {**{k: note.get(k) for k in HEADER}, "pairs": sorted({(f["rule"], f["subject"]) for f in findings})}
+    """The header of a note, every (rule, subject) it found (exempted ones included), its
+    violations' (rule, subject, message) answers and how many exemptions it has."""
+    violations = list(note.get("violations") or [])
+    exemptions = list(note.get("exemptions") or [])
+    return {**{k: note.get(k) for k in HEADER}, "summary": VERSION,
+            "pairs": sorted({(f["rule"], f["subject"]) for f in violations + exemptions}),
+            "answers": sorted({(f["rule"], f["subject"], f.get("message")) for f in violations}, key=str),
+            "exemptions": len(exemptions)}
 
 
 def remember(repo: Path, body: bytes, note: dict) -> None:
@@ -42,7 +48,7 @@ def summary_of(repo: Path, commit: str) -> dict | None:
     folder = git_dir(repo) / "govern" / "summaries"
     try:
         cached = marshal.loads((folder / blob).read_bytes())
-        if isinstance(cached, dict) and cached.get("commit") == commit:
+        if isinstance(cached, dict) and cached.get("commit") == commit and cached.get("summary") == VERSION:
             return cached
     except (OSError, EOFError, ValueError, TypeError):
         pass

@@ -16,6 +16,7 @@ from facts.gitio import resolve
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
+from govern.datalog.store import FactStore
 from govern.errors import UsageError
 from govern.rules import active
 from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
@@ -53,6 +54,24 @@ class JudgeRequest:
     # facts.api.change_facts of change_rev when the caller already has them (computed with
     # this request's env and adr_tree as signers); None: computed here.
     change_facts: tuple | None = None
+    # The target's answers when the caller has shown its tree facts equal (as tuples) to those
+    # of a tree judged before (govern.hook.unchanged); used only where nothing needs proving.
+    known: KnownAnswers | None = None
+
+
+@dataclass(frozen=True)
+class KnownAnswers:
+    """What an earlier judgment of a tree with the same facts found (e.g. the old tip's note).
+
+    The judge reuses it instead of evaluating only when it gives exactly what evaluating
+    would: proofs are asked for new violations only (prove="new"), every known violation is
+    legacy, there is no exemption to prove, no change rule (change facts differ per commit),
+    and the rules applying now are `rules` (their JSON), the ones the answers were found with.
+    """
+
+    engine: str
+    violations: frozenset[tuple[str, str, str]]  # (rule, subject, message)
+    rules: tuple  # RuleInfo.to_json() of every rule, sorted by (adr, id)
 
 
 @dataclass(frozen=True)
@@ -88,17 +107,33 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     legacy = request.legacy
     if request.base is not None:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
-    skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
-    run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
+    rules = _rule_infos(adrs, status, specs)
+    run = _reused(request.known, request.prove, specs, legacy, rules)
+    if run is None:
+        skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
+        run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
-        date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=_rule_infos(adrs, status, specs),
+        date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=rules,
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
         pusher=_pusher(change),
     )
     return Judgement(verdict, run)
+
+
+def _reused(known: KnownAnswers | None, prove: str, specs: Mapping[str, RuleSpec], legacy, rules) -> Evaluation | None:
+    """The evaluation `known` stands for, when it is exactly what evaluating would give (see
+    KnownAnswers); its store is empty: a reused judgment has no facts to query or verify."""
+    if known is None or prove != "new" or legacy is None or any(s.scope == "change" for s in specs.values()):
+        return None
+    if any(v[0] not in specs or v[:2] not in legacy for v in known.violations):
+        return None
+    if [r.to_json() for r in sorted(rules, key=lambda r: (r.adr, r.id))] != list(known.rules):
+        return None
+    return Evaluation(_rules(specs), FactStore(), known.engine, dict.fromkeys(known.violations), {},
+                      {"answers_reused": True})
 
 
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:

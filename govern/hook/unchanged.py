@@ -1,0 +1,136 @@
+"""Whether a pushed tree has exactly the tree facts of its base, so the base's answers hold.
+
+Most pushes edit a few files without touching what the rules read (imports, modules, the
+files that exist). Judging the new tip in full re-extracts and re-evaluates the whole tree
+(~2 s at 10,000 modules) only to find the old tip's violations again. The old tip's note
+holds its answers; when the new tip's tree facts are, as tuples, the base's tree facts, the
+same rules give the same answers, and the judge reuses them (JudgeRequest.known).
+
+Exact, and only claimed when it can be shown cheaply (anything else: the full judgment):
+
+* the trees differ only by modified regular files (`git diff-tree -r`): no path is added,
+  deleted, renamed or changes kind, so every path-derived fact (`file`, `module`, `glob`,
+  `owner` targets, the module map that resolves imports) is the same;
+* every extractor producing a relation the rules can read is *local*: a file's facts
+  depend on its path, its bytes and the tree's path set, never on another file's bytes
+  (manifests follow `-r other.txt` includes: not local, so a rule reading them turns this off);
+* for each modified path, each such extractor gives the same set of (relation, args) for
+  the old and the new bytes (sources differ: line and blob; nothing is proven from them,
+  because every reused answer is a legacy violation), and neither version is over the
+  size limit (which would turn its facts into a `skipped` fact).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from facts.api import IMPLIED
+from facts.extractors import REGISTRY, Context, Extractor
+from facts.gitio import CatFile
+from facts.tree import REGULAR, Entry, decode_path
+from govern.adr import AdrSet
+from govern.config import Config
+from govern.datalog.relevance import relevant
+from govern.hook.note_summary import VERSION
+from govern.notes.git_plumbing import run_git
+from govern.verdict.inputs import facts_config
+from govern.verdict.judge import KnownAnswers
+
+# Extractors whose facts for a path depend only on that path, its bytes and the path set.
+# A new extractor is not local until someone checks it (then the tree is judged in full).
+LOCAL = frozenset({"files", "python", "codeowners"})
+
+
+def known_answers(repo: Path, base: str, tip: str, note: dict, adrs: AdrSet, config: Config) -> KnownAnswers | None:
+    """The base's answers from its note summary (govern.hook.note_summary) when `tip`'s tree
+    facts are the base's and the note has no exemption (those are proven even when legacy)."""
+    if note.get("summary") != VERSION or note.get("exemptions") != 0 or not isinstance(note.get("engine"), str):
+        return None
+    answers = frozenset(tuple(a) for a in note.get("answers") or ())
+    if not all(len(a) == 3 and all(isinstance(v, str) for v in a) for a in answers):
+        return None
+    if not same_tree_facts(repo, base, tip, adrs, config):
+        return None
+    return KnownAnswers(engine=note["engine"], violations=answers,
+                        rules=tuple(note["rules"] or ()))
+
+
+class _NotLocal(Exception):
+    """An extractor asked for another file's scan: its facts are not local after all."""
+
+
+def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Config) -> bool:
+    """Whether `tip`'s tree facts equal `base`'s for every relation the ADRs' rules can read."""
+    extractors = _needed_extractors(adrs)
+    if extractors is None:
+        return False
+    changed = _modified(repo, base, tip)
+    if changed is None:
+        return False
+    wanted = [(path, old, new) for path, old, new in changed if any(e.wants(path) for e in extractors)]
+    if not wanted:
+        return True
+    fconfig = facts_config(config)
+    data = _read(repo, [blob for _, old, new in wanted for blob in (old, new)])
+    if any(len(data[blob]) > fconfig.max_blob_size for blob in data):
+        return False
+    context = Context(fconfig, _entries(repo, tip), _refuse)
+    try:
+        return all(_facts(e, path, old, data, context) == _facts(e, path, new, data, context)
+                   for path, old, new in wanted for e in extractors if e.wants(path))
+    except _NotLocal:
+        return False
+
+
+def _needed_extractors(adrs: AdrSet) -> list[Extractor] | None:
+    """Extractors producing a relation any rule of the ADRs reads (None: one is not local)."""
+    relations = set(relevant([rule for spec in adrs.rules() for rule in spec.rules]).relations)
+    for relation in list(relations):
+        relations |= IMPLIED.get(relation, frozenset())
+    needed = [e for e in REGISTRY.values() if e.relations & relations]
+    return None if any(e.name not in LOCAL for e in needed) else needed
+
+
+def _modified(repo: Path, base: str, tip: str) -> list[tuple[str, str, str]] | None:
+    """(path, old blob, new blob) of the regular files modified in place; None if any path
+    appears, disappears or changes kind (a non-file changed into a non-file is irrelevant)."""
+    out = run_git(repo, "diff-tree", "-r", "-z", "--no-renames", base, tip, "--")
+    fields = out.split(b"\0")
+    changed = []
+    for meta, raw in zip(fields[0::2], fields[1::2]):
+        old_mode, new_mode, old, new, status = meta.lstrip(b":").decode().split(" ")
+        regular = (old_mode in REGULAR, new_mode in REGULAR)
+        if regular == (True, True) and status == "M":
+            changed.append((decode_path(raw), old, new))
+        elif regular != (False, False):
+            return None
+    return changed
+
+
+def _entries(repo: Path, rev: str) -> list[Entry]:
+    """The tree's regular files as extractors' Context sees them (paths and blobs; no sizes)."""
+    out = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", rev)
+    entries = []
+    for record in out.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if meta:
+            mode, _kind, blob = meta.decode().split(" ")
+            if mode in REGULAR:
+                entries.append(Entry(decode_path(path), blob, mode, 0))
+    return sorted(entries)
+
+
+def _read(repo: Path, blobs: list[str]) -> dict[str, bytes]:
+    reader = CatFile(os.fspath(repo))
+    try:
+        return reader.read_many(blobs)
+    finally:
+        reader.close()
+
+
+def _facts(extractor: Extractor, path: str, blob: str, data: dict[str, bytes], context: Context) -> set:
+    return {(f.relation, f.args) for f in extractor.extract(path, data[blob], blob, context)}
+
+
+def _refuse(name: str, path: str) -> None:
+    raise _NotLocal(f"{name} read {path}")
