@@ -24,6 +24,7 @@ from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.hook.rules_check import rules_load_findings
+from govern.hook.rules_tree import RulesTree
 from govern.hook.unchanged import known_answers
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
@@ -64,8 +65,8 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
     if update.deleted:
         return result
     _locate(repo, result)
-    tip, rules_tree = result.tip, CommitTree(repo, result.rules_rev)
     config = config_at(repo, result.rules_rev)
+    tip, rules_tree = result.tip, RulesTree(repo, result.rules_rev, config)
     changes = _change_facts(repo, result.commits, config, env, rules_tree)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
