@@ -5,6 +5,7 @@ their heavy dependencies are imported inside the commands. Checked in a fresh in
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,31 @@ def test_the_lazy_names_are_the_real_ones():
 
     assert (govern.adr.load_adrs, govern.rules.compile_adrs, govern.rules.parse_query) == (load_adrs, compile_adrs, parse_query)
     assert set(govern.rules.__all__) <= set(dir(govern.rules)) | set(govern.rules._LAZY)
+
+
+def test_git_hooks_run_without_typer_and_answer_as_through_typer(tmp_path):
+    """`govern hook pre-receive` (no arguments, as git runs it) skips typer; same verdict, bytes, code."""
+    from tests.e2e.hooks_support import GOVERN, commit, git, server
+
+    bare, clone = server(tmp_path)
+    old = git(bare, "rev-parse", "main").strip()
+    new = commit(clone, {"app/api/pay.py": "import stripe\n"})
+    git(bare, "fetch", "-q", str(clone), "main:refs/incoming")  # the objects, as a push would bring them
+    update = f"{old} {new} refs/heads/main\n"
+
+    def hook(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-X", "importtime", *GOVERN, *args, "hook", "pre-receive"],
+                              cwd=bare, input=update, capture_output=True, text=True, env={**os.environ, "GIT_DIR": "."})
+
+    direct, typed = hook(), hook("--debug")
+    assert direct.returncode == typed.returncode == 1
+    assert direct.stdout == typed.stdout
+
+    def split(stderr: str) -> tuple[str, set[str]]:
+        lines = stderr.splitlines()
+        imported = {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}
+        return "\n".join(line for line in lines if not line.startswith("import time:")), imported
+
+    (said, imported), (said_typed, imported_typed) = split(direct.stderr), split(typed.stderr)
+    assert said == said_typed and "stripe-only-in-billing" in said
+    assert {"typer", "pydantic"} <= imported_typed and not {"typer", "pydantic"} & imported
