@@ -20,4 +20,18 @@ def without_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _promote()
             gc.enable()
+
+
+def _promote() -> None:
+    """Move every object allocated so far to the oldest generation, without a collection.
+
+    Re-enabled as is, the collector's next pass would walk every object of the block as
+    young (0.26-0.5 s after a warm 10,000-module extraction); they are long-lived, so they
+    go where only a full collection looks (and still finds any cycle among them). Skipped
+    when someone froze objects on purpose: `unfreeze` would release theirs too.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

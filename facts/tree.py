@@ -10,10 +10,12 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
 from facts.gitio import CatFile, resolve, run_git
+from facts.indexstat import listing
 
 REGULAR = ("100644", "100755")  # symlinks (120000) are never followed, gitlinks (160000) skipped
 
@@ -43,8 +45,11 @@ class Tree(Protocol):
         """Contents by blob id."""
 
 
+_ORDER = attrgetter("path", "blob", "mode", "size")  # Entry's order, compared in C
+
+
 def _sorted(entries) -> list[Entry]:
-    return sorted(e for e in entries if e.mode in REGULAR)
+    return sorted((e for e in entries if e.mode in REGULAR), key=_ORDER)
 
 
 class _Snapshot:
@@ -132,8 +137,10 @@ def _sizes(repo: str, blobs: list[str]) -> dict[str, int]:
 class WorkTree(_Snapshot):
     """Tracked plus untracked-but-not-ignored files on disk.
 
-    Blob ids are computed as `git hash-object --no-filters` would (no clean/LFS
-    filters). Symlinks are never followed; files deleted from disk are left out.
+    Blob ids are those `git hash-object --no-filters` would compute (no clean/LFS
+    filters): taken from the index for the files git reports unchanged on disk
+    (facts.indexstat), hashed for the others. Symlinks are never followed; files
+    deleted from disk are left out.
     """
 
     def __init__(self, repo: str | os.PathLike) -> None:
@@ -144,26 +151,22 @@ class WorkTree(_Snapshot):
         self._paths: dict[str, str] = {}
 
     def _list(self) -> list[Entry]:
-        out = run_git(self.repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+        root = os.path.join(os.fsencode(self.repo), b"")
+        lstat, regular, algo, paths = os.lstat, stat.S_ISREG, self._algo, self._paths
         result = []
-        for raw in dict.fromkeys(out.split(b"\0")):
-            entry = self._entry(raw) if raw else None
-            if entry is not None:
-                result.append(entry)
+        for raw, blob in listing(self.repo).items():  # ~10,000 files: the loop is kept lean
+            full = root + raw
+            try:
+                info = lstat(full)
+            except OSError:
+                continue  # deleted from disk
+            if not regular(info.st_mode):
+                continue  # symlink, directory (submodule, nested repo), fifo...
+            if blob is None:  # git does not vouch for it: hash the bytes on disk
+                blob = _hash_file(full, info.st_size, algo)
+            paths[blob] = full
+            result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
         return _sorted(result)
-
-    def _entry(self, raw: bytes) -> Entry | None:
-        full = os.path.join(os.fsencode(self.repo), raw)
-        try:
-            info = os.lstat(full)
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode):
-            return None  # symlink, directory (submodule, nested repo), fifo...
-        mode = "100755" if info.st_mode & stat.S_IXUSR else "100644"
-        blob = _hash_file(full, info.st_size, self._algo)
-        self._paths[blob] = full
-        return Entry(decode_path(raw), blob, mode, info.st_size)
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}
