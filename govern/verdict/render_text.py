@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
-
-from rich.color import ColorSystem
-from rich.style import Style
+from typing import TYPE_CHECKING, Any
 
 from govern.datalog.proof import Proof
 from govern.datalog.render import render_tree
 from govern.verdict.model import BLOCK, Finding, Verdict
 from govern.verdict.render_json import canonical_json
+
+if TYPE_CHECKING:
+    from rich.style import Style
 
 # (label, style) per kind of finding
 MARKS = {
@@ -94,6 +94,9 @@ def _mark(finding: Finding) -> str:
 def _painter(color: bool):
     if not color:
         return lambda text, style: text
+    from rich.color import ColorSystem  # only for colour: rich costs start-up time otherwise
+    from rich.style import Style
+
     styles: dict[str, Style] = {}
 
     def paint(text: str, style: str) -> str:
