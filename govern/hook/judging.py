@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +32,10 @@ from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.model import Finding, Verdict
+
+
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_CONFIGS: dict[tuple[str, str], Config] = {}
 
 
 @dataclass
@@ -51,9 +57,18 @@ class RefJudgment:
 
 
 def config_at(repo: Path, rev: str | None) -> Config:
-    """`[tool.govern]` of `rev`'s pyproject.toml (defaults when there is no such file)."""
-    data = try_git(repo, "cat-file", "blob", f"{rev}:pyproject.toml") if rev else None
-    return parse_config(data, f"{rev[:12] if rev else ''}:pyproject.toml")
+    """`[tool.govern]` of `rev`'s pyproject.toml (defaults when there is no such file).
+
+    Remembered per commit id (content-addressed, so it cannot go stale): a push to the
+    default branch reads the same commit's for the hook's policy and for its rules."""
+    key = (os.fspath(repo), rev)
+    if key not in _CONFIGS:
+        data = try_git(repo, "cat-file", "blob", f"{rev}:pyproject.toml") if rev else None
+        config = parse_config(data, f"{rev[:12] if rev else ''}:pyproject.toml")
+        if rev and _OID.fullmatch(rev):
+            _CONFIGS[key] = config
+        return config
+    return _CONFIGS[key]
 
 
 def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all") -> RefJudgment:

@@ -108,7 +108,8 @@ def _modified(repo: Path, base: str, tip: str) -> list[tuple[str, str, str]] | N
 
 
 def _entries(repo: Path, rev: str) -> list[Entry]:
-    """The tree's regular files as extractors' Context sees them (paths and blobs; no sizes)."""
+    """The tree's regular files as extractors' Context sees them (paths and blobs; no sizes;
+    git's order: the facts are compared as sets)."""
     out = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", rev)
     entries = []
     for record in out.split(b"\0"):
@@ -117,7 +118,7 @@ def _entries(repo: Path, rev: str) -> list[Entry]:
             mode, _kind, blob = meta.decode().split(" ")
             if mode in REGULAR:
                 entries.append(Entry(decode_path(path), blob, mode, 0))
-    return sorted(entries)
+    return entries
 
 
 def _read(repo: Path, blobs: list[str]) -> dict[str, bytes]:
