@@ -13,7 +13,7 @@ import posixpath
 
 from facts.extractors.base import Context, Extractor
 from facts.extractors.pyscan import scan_imports
-from facts.model import Fact, Source
+from facts.model import Fact, Source, new_fact, new_source
 
 NAME = "python"
 # Statement lists that can hold an import: imports are statements, so the walk
@@ -110,8 +110,7 @@ def _module_set(modules: dict[str, str]) -> frozenset[str]:
 
 
 def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact]:
-    modules = context.memo("python.modules", lambda: module_map(context.paths, context.config.roots))
-    known = context.memo("python.module_set", lambda: _module_set(modules))
+    modules, known = context.memo("python.modules", lambda: _modules(context))
     name = modules.get(path)
     out = [Fact("module", (name, path), Source(NAME, path, 0, blob))] if name else []
     if raw is None:
@@ -121,13 +120,22 @@ def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact
     if name is None:
         return out  # not importable from any root: nothing names it as a source
     package = name if path.endswith("/__init__.py") or path == "__init__.py" else name.rpartition(".")[0]
+    # The hot loop of a warm extraction (155k imports at 10,000 modules): locals only, and
+    # facts built from tuples (new_fact/new_source), not through the checked constructors.
+    append = out.append
     for kind, line, level, module, alias in raw["imports"]:
-        dst = _resolve(kind, level, module, alias, package, known)
+        dst = module if kind == "import" else _resolve(kind, level, module, alias, package, known)
         if dst is None:
-            out.append(Fact("parse_error", (path, f"line {line}: relative import beyond top-level package"), Source(NAME, path, line, blob)))
+            append(Fact("parse_error", (path, f"line {line}: relative import beyond top-level package"), Source(NAME, path, line, blob)))
         elif dst != name:  # a module importing itself says nothing about the architecture
-            out.append(Fact("imports", (name, dst), Source(NAME, path, line, blob)))
+            append(new_fact(("imports", (name, dst), new_source((NAME, path, line, blob)))))
     return out
+
+
+def _modules(context: Context) -> tuple[dict[str, str], frozenset[str]]:
+    """{path: module name} of the whole tree, and every module name with its dotted prefixes."""
+    modules = module_map(context.paths, context.config.roots)
+    return modules, _module_set(modules)
 
 
 def _resolve(kind: str, level: int, module: str, alias: str, package: str, known: frozenset[str]) -> str | None:
