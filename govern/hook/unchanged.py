@@ -14,10 +14,10 @@ Exact, and only claimed when it can be shown cheaply (anything else: the full ju
 * every extractor producing a relation the rules can read is *local*: a file's facts
   depend on its path, its bytes and the tree's path set, never on another file's bytes
   (manifests follow `-r other.txt` includes: not local, so a rule reading them turns this off);
-* for each modified path, each such extractor gives the same set of (relation, args) for
-  the old and the new bytes (sources differ: line and blob; nothing is proven from them,
-  because every reused answer is a legacy violation), and neither version is over the
-  size limit (which would turn its facts into a `skipped` fact).
+* for each modified path, each such extractor gives the same scan, or the same set of
+  (relation, args), for the old and the new bytes (sources differ: line and blob; nothing is
+  proven from them, because every reused answer is a legacy violation), and neither version
+  is over the size limit (which would turn its facts into a `skipped` fact).
 """
 from __future__ import annotations
 
@@ -74,12 +74,31 @@ def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Confi
     data = _read(repo, [blob for _, old, new in wanted for blob in (old, new)])
     if any(len(data[blob]) > fconfig.max_blob_size for blob in data):
         return False
-    context = Context(fconfig, _entries(repo, tip), _refuse)
+    contexts: list[Context] = []  # the whole tree's paths, listed only if a scan differs
+
+    def context() -> Context:
+        if not contexts:
+            contexts.append(Context(fconfig, _entries(repo, tip), _refuse))
+        return contexts[0]
+
     try:
-        return all(_facts(e, path, old, data, context) == _facts(e, path, new, data, context)
+        return all(_same_facts(e, path, data[old], data[new], context)
                    for path, old, new in wanted for e in extractors if e.wants(path))
     except _NotLocal:
         return False
+
+
+def _same_facts(extractor: Extractor, path: str, old: bytes, new: bytes, context) -> bool:
+    """Whether both versions of `path` give `extractor`'s same (relation, args) set.
+
+    Equal scans give equal facts without looking further: a local extractor's facts are a
+    function of the path, the scan and the path set (the blob id is only in their sources).
+    Different scans (a line added above the imports) may still give the same facts."""
+    variant = extractor.variant(path)
+    before, after = extractor.scan(variant, old), extractor.scan(variant, new)
+    if before == after:
+        return True
+    return _facts(extractor, path, before, context()) == _facts(extractor, path, after, context())
 
 
 def _needed_extractors(adrs: AdrSet) -> list[Extractor] | None:
@@ -129,8 +148,8 @@ def _read(repo: Path, blobs: list[str]) -> dict[str, bytes]:
         reader.close()
 
 
-def _facts(extractor: Extractor, path: str, blob: str, data: dict[str, bytes], context: Context) -> set:
-    return {(f.relation, f.args) for f in extractor.extract(path, data[blob], blob, context)}
+def _facts(extractor: Extractor, path: str, raw, context: Context) -> set:
+    return {(f.relation, f.args) for f in extractor.facts(path, raw, "", context)}
 
 
 def _refuse(name: str, path: str) -> None:
