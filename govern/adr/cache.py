@@ -2,11 +2,11 @@
 
 Loading ADRs needs YAML, JSON Schema, markdown-it and the lark rule parser: ~150 ms of
 imports before the first ADR is read. The result of `load_adrs` depends only on the ADR
-files' paths and contents (blob ids) and on govern's own code, so it is stored under
-`<git common dir>/govern/adrs/v1/<key>.json`, the key hashing the (path, blob id) list,
-govern's version and the size and mtime of the modules that compile ADRs (an edited
-rule kind invalidates it). A failed load is stored too, as its diagnostics, and raised
-again as the same AdrError.
+files' paths and contents (blob ids) and on the code that parses them, so it is stored
+under `<git common dir>/govern/adrs/v1/<key>.json`, the key hashing the (path, blob id)
+list, govern's version and the size and mtime of govern's ADR-compiling modules and of
+the parsers' packages (an edited rule kind or an upgraded parser invalidates it). A
+failed load is stored too, as its diagnostics, and raised again as the same AdrError.
 
 Plain JSON, never pickle: a server hook reads these files. Anything unreadable, of
 another format or key, or malformed in any way is a miss (the ADRs are parsed again),
@@ -16,6 +16,7 @@ never a crash. Files are written whole to a temporary name and moved into place 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -35,6 +36,7 @@ KEEP = 32  # ADR sets kept per repository (a server judges a few rule trees at m
 _GOVERN = Path(govern.__file__).parent
 # The code a compiled ADR set depends on, besides the ADR files themselves.
 _CODE = ("adr", "rules", "rules/kinds", "datalog/model.py", "vocabulary.py")
+_PARSERS = ("frontmatter", "jsonschema", "lark", "markdown_it", "yaml")  # found, never imported, for the key
 
 Files = list[tuple[str, str]]  # (path, blob id) of the ADR files
 
@@ -47,7 +49,7 @@ def cache_key(files: Files) -> str:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> list:
-    """(name, size, mtime) of the modules that parse and compile ADRs."""
+    """(name, size, mtime) of the modules that parse and compile ADRs, and of the parsers' packages."""
     out = []
     for part in _CODE:
         path = _GOVERN / part
@@ -56,6 +58,10 @@ def _code_fingerprint() -> list:
             if entry.name.endswith((".py", ".json")):
                 st = entry.stat()
                 out.append([f"{part}/{entry.name}", st.st_size, st.st_mtime_ns])
+    for name in _PARSERS:
+        spec = importlib.util.find_spec(name)
+        st = os.stat(spec.origin) if spec and spec.origin else None
+        out.append([name, spec.origin if spec else None, st.st_size if st else 0, st.st_mtime_ns if st else 0])
     return out
 
 
