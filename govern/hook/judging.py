@@ -36,6 +36,7 @@ from govern.verdict.model import Finding, Verdict
 
 _OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _CONFIGS: dict[tuple[str, str], Config] = {}
+ASK = object()  # judge_update(default=ASK): read the default branch from the repository
 
 
 @dataclass
@@ -71,15 +72,17 @@ def config_at(repo: Path, rev: str | None) -> Config:
     return _CONFIGS[key]
 
 
-def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all") -> RefJudgment:
+def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all",
+                 default: tuple[str, str] | None | object = ASK) -> RefJudgment:
     """Judge `update`; a deletion is not judged (git's receive.denyDeleteCurrent guards HEAD).
 
     `prove="new"` (pre-receive): the tip's legacy violations are listed without proofs
-    (see JudgeRequest.prove); its verdict is then not a complete note (`complete`)."""
+    (see JudgeRequest.prove); its verdict is then not a complete note (`complete`).
+    `default`: refs.default_branch(repo) when the caller has read it already."""
     result = RefJudgment(update)
     if update.deleted:
         return result
-    _locate(repo, result)
+    _locate(repo, result, default_branch(repo) if default is ASK else default)
     config = config_at(repo, result.rules_rev)
     tip, rules_tree = result.tip, RulesTree(repo, result.rules_rev, config)
     changes = _change_facts(repo, result.commits, config, env, rules_tree)
@@ -111,17 +114,17 @@ def _change_facts(repo: Path, commits: list[str], config: Config, env: Mapping[s
     return {c: tuple(change_facts(repo, c, facts_config(config), env, signers=rules_tree)) for c in commits}
 
 
-def _locate(repo: Path, result: RefJudgment) -> None:
+def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None) -> None:
     """Fill in the tip, the commits whose rules and violations apply, and the new commits."""
     update = result.update
     result.tip = tip = peel_commit(repo, update.new, update.ref)
-    default = default_branch(repo)
     if update.created:
         result.base_rev = default[1] if default else None
         result.rules_rev = result.base_rev or tip  # bootstrap: the first push brings the rules
     else:
         result.base_rev = result.rules_rev = peel_commit(repo, update.old, update.ref)
-    result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [])
+    result.commits = new_commits(repo, update, tip, [default[1]] if update.created and default else [],
+                                 old=None if update.created else result.base_rev)
 
 
 def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: Config) -> Verdict:
@@ -134,7 +137,8 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
         change_rules = {s.id for s in adrs.rules() if s.scope == "change"}
         pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
         # Nothing to prove (prove="new") and the tree's facts unchanged: the note's answers hold.
-        known = known_answers(repo, base_rev, request.commit, note, adrs, config) if request.prove == "new" else None
+        known = (known_answers(repo, base_rev, request.commit, note, adrs, config, request.adr_tree)
+                 if request.prove == "new" else None)
         verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict

@@ -29,9 +29,8 @@ def pusher(env: Mapping[str, str]) -> str | None:
     return next((str(f.args[0]) for f in pusher_facts(env)), None)
 
 
-def policy(repo: Path) -> Config:
+def policy(repo: Path, default: tuple[str, str] | None) -> Config:
     """hook-budget and fail-open apply to a whole push: read from the default branch's tip."""
-    default = default_branch(repo)
     return config_at(repo, default[1] if default else None)
 
 
@@ -40,14 +39,15 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
     started = time.monotonic()
     gdir = git_dir(repo)
     try:
-        config = policy(repo)
+        default = default_branch(repo)  # read once: the policy's and every update's
+        config = policy(repo, default)
     except GovernError as error:  # unreadable policy: fail closed, fail-open unknown
         return _failure(gdir, [], env, Config(), f"cannot read the server's [tool.govern]: {error}", err)
     state: dict = {"updates": []}
 
     def work() -> list[RefJudgment]:
         state["updates"] = parse_updates(stdin_text)
-        return [judge_update(repo, update, env, prove="new") for update in state["updates"]]
+        return [judge_update(repo, update, env, prove="new", default=default) for update in state["updates"]]
 
     def decide(outcome: list[RefJudgment] | Exception) -> int:
         if isinstance(outcome, Exception):

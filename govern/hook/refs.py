@@ -67,8 +67,8 @@ def default_branch(repo) -> tuple[str, str] | None:
     return (name, commit) if commit else None
 
 
-def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str]) -> list[str]:
-    """Commits the update brings, oldest first.
+def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str], old: str | None = None) -> list[str]:
+    """Commits the update brings, oldest first (`old`: the old id peeled, if already known).
 
     An update: OLD..NEW (also right after a force push: everything not on the old tip).
     A new ref: NEW minus what `exclude` (the default branch) already has. Not `--not --all`:
@@ -78,7 +78,7 @@ def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str]) -> list[s
     if update.created:
         args = [tip, "--not", *exclude] if exclude else [tip]
     else:
-        args = [f"{peel_commit(repo, update.old, update.ref)}..{tip}"]
+        args = [f"{old or peel_commit(repo, update.old, update.ref)}..{tip}"]
     out = run_git(repo, "rev-list", "--reverse", "--topo-order", *args, "--")
     return out.decode().split()
 

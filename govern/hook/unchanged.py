@@ -27,7 +27,7 @@ from pathlib import Path
 from facts.api import IMPLIED
 from facts.extractors import REGISTRY, Context, Extractor
 from facts.gitio import CatFile
-from facts.tree import REGULAR, Entry, decode_path
+from facts.tree import REGULAR, Entry, Tree, decode_path
 from govern.adr import AdrSet
 from govern.config import Config
 from govern.datalog.relevance import relevant
@@ -41,15 +41,17 @@ from govern.verdict.judge import KnownAnswers
 LOCAL = frozenset({"files", "python", "codeowners"})
 
 
-def known_answers(repo: Path, base: str, tip: str, note: dict, adrs: AdrSet, config: Config) -> KnownAnswers | None:
+def known_answers(repo: Path, base: str, tip: str, note: dict, adrs: AdrSet, config: Config,
+                  objects: Tree | None = None) -> KnownAnswers | None:
     """The base's answers from its note summary (govern.hook.note_summary) when `tip`'s tree
-    facts are the base's and the note has no exemption (those are proven even when legacy)."""
+    facts are the base's and the note has no exemption (those are proven even when legacy).
+    `objects`: a tree of the repository whose reader can serve any blob (one reader less)."""
     if note.get("summary") != VERSION or note.get("exemptions") != 0 or not isinstance(note.get("engine"), str):
         return None
     answers = frozenset(tuple(a) for a in note.get("answers") or ())
     if not all(len(a) == 3 and all(isinstance(v, str) for v in a) for a in answers):
         return None
-    if not same_tree_facts(repo, base, tip, adrs, config):
+    if not same_tree_facts(repo, base, tip, adrs, config, objects):
         return None
     return KnownAnswers(engine=note["engine"], violations=answers,
                         rules=tuple(note["rules"] or ()))
@@ -59,8 +61,10 @@ class _NotLocal(Exception):
     """An extractor asked for another file's scan: its facts are not local after all."""
 
 
-def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Config) -> bool:
-    """Whether `tip`'s tree facts equal `base`'s for every relation the ADRs' rules can read."""
+def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Config,
+                    objects: Tree | None = None) -> bool:
+    """Whether `tip`'s tree facts equal `base`'s for every relation the ADRs' rules can read
+    (`objects`: see known_answers)."""
     extractors = _needed_extractors(adrs)
     if extractors is None:
         return False
@@ -71,7 +75,8 @@ def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Confi
     if not wanted:
         return True
     fconfig = facts_config(config)
-    data = _read(repo, [blob for _, old, new in wanted for blob in (old, new)])
+    blobs = [blob for _, old, new in wanted for blob in (old, new)]
+    data = objects.read_many(blobs) if objects is not None else _read(repo, blobs)
     if any(len(data[blob]) > fconfig.max_blob_size for blob in data):
         return False
     contexts: list[Context] = []  # the whole tree's paths, listed only if a scan differs
