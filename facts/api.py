@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from facts.cache import Cache
 from facts.change import change_facts
@@ -75,7 +76,7 @@ def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fa
         out += glob_facts({e.path: e.blob for e in entries}, wanted.globs)
     if "under" in wanted.relations and wanted.prefixes:
         modules = {f.args[0] for f in found if f.relation == "module"}
-        modules |= {a for f in found if f.relation == "imports" for a in f.args}
+        modules |= set(chain.from_iterable([f.args for f in found if f.relation == "imports"]))
         out += under_facts(modules, wanted.prefixes)
     if "dist_match" in wanted.relations and wanted.dists:
         out += dist_facts({f.args[1] for f in found if f.relation == "declares"}, wanted.dists)

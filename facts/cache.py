@@ -2,15 +2,19 @@
 
 Stored under `<git common dir>/govern/cache/` (bare repositories and pre-receive
 quarantines included: the quarantine only diverts new objects, the git dir stays
-writable). Entries live in 256 JSON shards by blob-id prefix. A shard is written to
-a temporary file and moved into place with `os.replace`, so a reader sees a whole
-old shard or a whole new one, never a partial one; unreadable shards count as empty.
+writable). Entries live in 256 shards by blob-id prefix, in `marshal` format (a warm
+extraction of 10,000 modules decodes 6 MB of them: 0.09 s as JSON, ~0.03 s so), each
+string stored once per shard so that the loaded scans share them (a module name imported
+by thousands of files is one object, hashed once by every later set and dict). A shard
+is written to a temporary file and moved into place with `os.replace`, so a reader sees
+a whole old shard or a whole new one, never a partial one; unreadable shards count as
+empty.
 Two processes flushing the same shard at once may drop each other's new entries;
 that costs a later re-scan, never a wrong answer.
 """
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import tempfile
 from dataclasses import dataclass
@@ -18,7 +22,8 @@ from pathlib import Path
 
 from facts.gitio import git_dir
 
-FORMAT = "v1"
+FORMAT = "v2"  # v2: marshal, strings shared (v1: JSON)
+MARSHAL = 4  # marshal format: repeated objects stored once (since 3), short strings compact
 
 
 @dataclass
@@ -60,12 +65,12 @@ class Cache:
         """Write every shard that got new entries (merged with what is on disk now)."""
         for prefix, new in sorted(self._dirty.items()):
             merged = {**_load(self._path(prefix)), **new}
-            _atomic_write(self._path(prefix), json.dumps(merged, sort_keys=True, separators=(",", ":")).encode())
+            _atomic_write(self._path(prefix), marshal.dumps(_shared(dict(sorted(merged.items())), {}), MARSHAL))
             self.stats.writes += 1
         self._dirty.clear()
 
     def _path(self, prefix: str) -> Path:
-        return self.directory / f"{prefix}.json"
+        return self.directory / f"{prefix}.marshal"
 
     def _shard(self, blob: str) -> dict:
         prefix = blob[:2]
@@ -76,15 +81,28 @@ class Cache:
 
 def _load(path: Path) -> dict:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
         return {}  # missing or corrupt: start afresh
     return data if isinstance(data, dict) else {}
 
 
+def _shared(value, strings: dict[str, str]):
+    """`value` (JSON-like: dict, list, str, int...) with equal strings made one object:
+    marshal then stores each once and the reader gets them shared."""
+    kind = type(value)
+    if kind is str:
+        return strings.setdefault(value, value)
+    if kind is list:
+        return [_shared(v, strings) for v in value]
+    if kind is dict:
+        return {_shared(k, strings): _shared(v, strings) for k, v in value.items()}
+    return value
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -12,7 +12,7 @@ import re
 
 import pathspec
 
-from facts.model import Fact, Source
+from facts.model import Fact, Source, new_fact
 
 
 def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:
@@ -29,13 +29,17 @@ def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:
 
 def under_facts(modules: set[str], prefixes: frozenset[str]) -> list[Fact]:
     """under facts for every module name equal to or inside each prefix."""
+    source = Source("under", "", 0, "")  # one for all: a Source is immutable
     out = []
     for module in modules:
-        parts = module.split(".")
-        for i in range(1, len(parts) + 1):
-            prefix = ".".join(parts[:i])
-            if prefix in prefixes:
-                out.append(Fact("under", (module, prefix), Source("under", "", 0, "")))
+        # The dotted prefixes, shortest first ("a", "a.b", then "a.b.c" itself), by slicing.
+        dot = module.find(".")
+        while dot != -1:
+            if module[:dot] in prefixes:
+                out.append(new_fact(("under", (module, module[:dot]), source)))
+            dot = module.find(".", dot + 1)
+        if module in prefixes:
+            out.append(new_fact(("under", (module, module), source)))
     return out
 
 

@@ -115,5 +115,5 @@ def test_pre_receive_quarantine_reads_pushed_objects_and_writes_cache(make_repo,
     assert ["changed", ["src/app/a.py", "A"]] in result["facts"]
     assert ["pusher", ["pushing-user"]] in result["facts"]
     assert result["misses"] > 0
-    assert any((server / "govern" / "cache").rglob("*.json"))  # the git dir stayed writable
+    assert any(p.is_file() for p in (server / "govern" / "cache").rglob("*"))  # the git dir stayed writable
     assert git(server, "rev-list", "--all") == ""  # and the pushed objects were not kept

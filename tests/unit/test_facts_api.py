@@ -1,9 +1,11 @@
 """extract(): wanted relations only, derived facts, the blob cache (also across processes)."""
 from __future__ import annotations
 
-import json
+import marshal
 import subprocess
 import sys
+
+import pytest
 
 from facts.api import TREE_RELATIONS, Wanted, extract
 from facts.cache import Cache
@@ -74,12 +76,21 @@ def test_cache_second_run_parses_nothing(make_repo):
     assert warm.stats.misses == 0 and warm.stats.hits == cold.stats.misses
 
 
-def test_corrupt_cache_is_ignored(make_repo):
+@pytest.mark.parametrize("corrupt", [
+    lambda whole: whole[: len(whole) // 2],  # truncated
+    lambda whole: b"",
+    lambda whole: bytes(range(256)),  # not marshal data
+    lambda whole: marshal.dumps(["a list, not a dict"]),
+    lambda whole: marshal.dumps(compile("1", "x", "eval")),  # a code object: data, never run
+])
+def test_corrupt_cache_is_ignored(make_repo, corrupt):
     repo = make_repo({"a.py": "import os\n"})
     wanted = Wanted(frozenset({"imports"}))
     extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=Cache.for_repo(repo))
-    for shard in (git_dir(repo) / "govern" / "cache").rglob("*.json"):
-        shard.write_bytes(b'{"truncated": ')
+    shards = list((git_dir(repo) / "govern" / "cache").rglob("*.marshal"))
+    assert shards
+    for shard in shards:
+        shard.write_bytes(corrupt(shard.read_bytes()))
     cache = Cache.for_repo(repo)
     assert [f.args for f in extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted, cache=cache)] == [("a", "os")]
     assert cache.stats.misses == 1
@@ -87,6 +98,8 @@ def test_corrupt_cache_is_ignored(make_repo):
 
 WORKER = """
 import sys
+
+import pytest
 from facts.api import Wanted, extract, TREE_RELATIONS
 from facts.cache import Cache
 from facts.config import FactsConfig
@@ -104,8 +117,10 @@ def test_concurrent_cache_writers(make_repo):
     outs = [p.communicate() for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0]
-    for shard in (git_dir(repo) / "govern" / "cache").rglob("*.json"):
-        json.loads(shard.read_bytes())  # every shard whole
+    shards = list((git_dir(repo) / "govern" / "cache").rglob("*.marshal"))
+    assert len(shards) > 100
+    for shard in shards:
+        assert isinstance(marshal.loads(shard.read_bytes()), dict)  # every shard whole
     cache = Cache.for_repo(repo)
     extract(CommitTree(repo, "HEAD"), FactsConfig(), Wanted(TREE_RELATIONS), cache=cache)
     assert cache.stats.misses == 0
