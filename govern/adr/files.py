@@ -70,9 +70,17 @@ def load_adr_tree(tree, adr_dir: str) -> AdrSet:
 
 @lru_cache(maxsize=8)
 def _cache_dir(repo: str) -> Path | None:
-    """`<git common dir>/govern/adrs`, next to the facts cache (None: not a repository)."""
+    """`<git common dir>/govern/adrs`, next to the facts cache (None: not a repository).
+
+    A working tree's own `.git` directory is recognised without running git (~5 ms a
+    spawn); entries are keyed by content, so the directory is only ever a place, never a
+    wrong answer. Anything else (a bare repository, a linked worktree) asks git.
+    """
     from facts.gitio import GitFailure, git_dir
 
+    dot_git = Path(repo) / ".git"
+    if (dot_git / "objects").is_dir() and (dot_git / "HEAD").is_file() and not (dot_git / "commondir").exists():
+        return dot_git / "govern" / "adrs"
     try:
         return git_dir(repo) / "govern" / "adrs"
     except (GitFailure, OSError):

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from tests.conftest import write
+from tests.conftest import git, write
 from tests.e2e.check_support import example_repo, govern
 
 PARSERS = ("lark", "jsonschema", "yaml", "frontmatter", "markdown_it")
@@ -72,3 +72,12 @@ def test_a_warm_check_imports_no_adr_parser(tmp_path):
     assert run.returncode in (0, 1)
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert not [name for name in imported if name.split(".")[0] in PARSERS]
+
+
+def test_a_linked_worktree_shares_the_cache_of_its_repository(tmp_path):
+    repo = example_repo(tmp_path)
+    git(repo, "worktree", "add", "-q", str(tmp_path / "wt"))
+    expected = check(repo)
+    shutil.rmtree(repo / ".git" / "govern" / "adrs")
+    assert check(tmp_path / "wt") == expected
+    assert len(entries(repo)) == 1 and not (tmp_path / "wt" / "govern").exists()
