@@ -133,12 +133,11 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
         return judge(request)
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
-        adrs = read_adrs(request.adr_tree, config.adr_dir)
-        change_rules = {s.id for s in adrs.rules() if s.scope == "change"}
+        change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
         pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
         # Nothing to prove (prove="new") and the tree's facts unchanged: the note's answers hold.
-        known = (known_answers(repo, base_rev, request.commit, note, adrs, config, request.adr_tree)
-                 if request.prove == "new" else None)
+        known = None if request.prove != "new" else known_answers(repo, base_rev, request.commit, note,
+                                                                   request.adr_tree)
         verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict

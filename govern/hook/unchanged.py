@@ -33,7 +33,7 @@ from govern.config import Config
 from govern.datalog.relevance import relevant
 from govern.hook.note_summary import VERSION
 from govern.notes.git_plumbing import run_git
-from govern.verdict.inputs import facts_config
+from govern.verdict.inputs import facts_config, read_adrs, read_config
 from govern.verdict.judge import KnownAnswers
 
 # Extractors whose facts for a path depend only on that path, its bytes and the path set.
@@ -41,17 +41,18 @@ from govern.verdict.judge import KnownAnswers
 LOCAL = frozenset({"files", "python", "codeowners"})
 
 
-def known_answers(repo: Path, base: str, tip: str, note: dict, adrs: AdrSet, config: Config,
-                  objects: Tree | None = None) -> KnownAnswers | None:
+def known_answers(repo: Path, base: str, tip: str, note: dict, rules_tree: Tree) -> KnownAnswers | None:
     """The base's answers from its note summary (govern.hook.note_summary) when `tip`'s tree
     facts are the base's and the note has no exemption (those are proven even when legacy).
-    `objects`: a tree of the repository whose reader can serve any blob (one reader less)."""
+    The configuration and ADRs are read from `rules_tree` as the judge reads them; its reader
+    serves the blobs (a CommitTree reads any object of the repository)."""
     if note.get("summary") != VERSION or note.get("exemptions") != 0 or not isinstance(note.get("engine"), str):
         return None
     answers = frozenset(tuple(a) for a in note.get("answers") or ())
     if not all(len(a) == 3 and all(isinstance(v, str) for v in a) for a in answers):
         return None
-    if not same_tree_facts(repo, base, tip, adrs, config, objects):
+    config = read_config(rules_tree)
+    if not same_tree_facts(repo, base, tip, read_adrs(rules_tree, config.adr_dir), config, rules_tree):
         return None
     return KnownAnswers(engine=note["engine"], violations=answers,
                         rules=tuple(note["rules"] or ()))
@@ -64,7 +65,7 @@ class _NotLocal(Exception):
 def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Config,
                     objects: Tree | None = None) -> bool:
     """Whether `tip`'s tree facts equal `base`'s for every relation the ADRs' rules can read
-    (`objects`: see known_answers)."""
+    (`objects`: a tree whose reader serves the blobs; else a reader of its own)."""
     extractors = _needed_extractors(adrs)
     if extractors is None:
         return False
