@@ -16,6 +16,7 @@ from facts.gitio import resolve
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
+from govern.datalog.engine import choose_engine
 from govern.datalog.store import FactStore
 from govern.errors import UsageError
 from govern.rules import active
@@ -108,7 +109,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     if request.base is not None:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
-    run = _reused(request.known, request.prove, specs, legacy, rules)
+    run = _reused(request.known, request.prove, specs, legacy, rules) or _nothing_to_evaluate(specs, engine, config)
     if run is None:
         skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
         run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
@@ -136,9 +137,19 @@ def _reused(known: KnownAnswers | None, prove: str, specs: Mapping[str, RuleSpec
                       {"answers_reused": True})
 
 
+def _nothing_to_evaluate(specs: Mapping[str, RuleSpec], engine: str, config) -> Evaluation | None:
+    """No rule applies (e.g. a pushed commit's change scope in a repository without change
+    rules): what evaluating no rules gives, without listing and extracting the tree for it."""
+    if specs:
+        return None
+    return Evaluation([], FactStore(), choose_engine(engine, 0, config.engine_threshold), {}, {}, {})
+
+
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:
     """(rule, subject) pairs the base violates under the same tree rules (no proofs needed)."""
     rules = _rules({k: s for k, s in specs.items() if s.scope == "tree"})
+    if not rules:  # nothing can violate: the base's tree need not be listed
+        return set()
     store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
     rows = answers_only(rules, store, engine, ("violation",), config.engine_threshold)["violation"]
     return {(row[0], row[1]) for row in rows}

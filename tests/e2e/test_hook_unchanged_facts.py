@@ -123,3 +123,23 @@ def test_the_judge_reuses_known_answers_only_when_nothing_would_differ(make_repo
                replace(request, known=replace(known, rules=rules[:-1] + ({**rules[-1], "applies": False},)))]
     for other in refused:
         assert "answers_reused" not in judge(other).stats
+
+
+@pytest.mark.parametrize("engine", [None, "pydatalog", "naive"])
+def test_no_rule_in_scope_is_what_evaluating_no_rules_gives(make_repo, engine):
+    """A pushed commit's change scope in a repository without change rules: not evaluated
+    (no tree listing), with the verdict evaluating nothing would give."""
+    from govern.verdict.evaluate import evaluate
+    from govern.verdict.judge import JudgeRequest, judge
+
+    repo = make_repo({**FILES, **LEGACY})
+    base = git(repo, "rev-parse", "HEAD").strip()
+    tip = commit(repo, {"app/api/more.py": "import stripe\n"})
+    request = JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip, change_rev=tip, scope="change",
+                           base=CommitTree(repo, base), engine=engine)
+    verdict = judge(request)
+    nothing = evaluate(repo, CommitTree(repo, tip), [], Config(), [], engine or "auto")
+    assert verdict.engine == nothing.engine and verdict.violations == verdict.exemptions == ()
+    assert verdict.outcome == "allow" and verdict.base == base
+    assert all(not r.applies for r in verdict.rules)
+    assert judge(JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip)).outcome == "block"  # scope all
