@@ -57,16 +57,20 @@ def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | Non
     for relation in wanted.relations:
         needed |= IMPLIED.get(relation, frozenset())
     runner = _Runner(tree, config, cache, workers)
+    keep = wanted.relations | DIAGNOSTICS
     found: list[Fact] = []
+    kept: list[Fact] = []
     for extractor in REGISTRY.values():
         if extractor.relations & needed:
-            found += runner.run(extractor, bool(extractor.data_relations & needed))
-    found += runner.skipped.values()
-    found += _derived(runner.entries, found, wanted)
+            facts = runner.run(extractor, bool(extractor.data_relations & needed))
+            found += facts
+            # Filtered only when the extractor makes a relation that is not kept (155k facts).
+            kept += facts if extractor.relations <= keep else [f for f in facts if f.relation in keep]
+    skipped = list(runner.skipped.values())
+    derived = _derived(runner.entries, found, wanted)
+    kept += [f for f in skipped + derived if f.relation in keep]
     if cache is not None:
         cache.flush()
-    keep = wanted.relations | DIAGNOSTICS
-    kept = [f for f in found if f.relation in keep]
     return sort_facts(kept) if ordered else kept
 
 
@@ -104,17 +108,18 @@ class _Runner:
         return self._scan_entries(REGISTRY[name], [self.by_path[path]]).get(path)
 
     def _scan_entries(self, extractor: Extractor, entries: list[Entry]) -> dict[str, object]:
-        small = []
+        limit, prefix, variant = self.config.max_blob_size, extractor.key + "/", extractor.variant
+        keys = {}  # path -> (extractor key/variant, blob)
         for e in entries:
-            if e.size > self.config.max_blob_size:
+            if e.size > limit:
                 self.skipped[e.path] = Fact("skipped", (e.path, f"too large: {e.size} bytes"), Source("tree", e.path, 0, e.blob))
             else:
-                small.append(e)
-        keys = {e.path: (f"{extractor.key}/{extractor.variant(e.path)}", e.blob) for e in small}
-        self._fill(extractor, sorted(set(keys.values()) - set(self.scans)))
-        return {path: self.scans[key] for path, key in keys.items()}
+                keys[e.path] = (prefix + variant(e.path), e.blob)
+        self._fill(extractor, set(keys.values()).difference(self.scans))
+        scans = self.scans
+        return {path: scans[key] for path, key in keys.items()}
 
-    def _fill(self, extractor: Extractor, keys: list[tuple[str, str]]) -> None:
+    def _fill(self, extractor: Extractor, keys: set[tuple[str, str]]) -> None:
         missing = []
         for key in keys:
             cached = self.cache.get(*key) if self.cache is not None else None
@@ -122,6 +127,7 @@ class _Runner:
                 missing.append(key)
             else:
                 self.scans[key] = cached
+        missing.sort()  # read and scanned in a stable order
         for batch in self._batches(missing):
             data = self.tree.read_many(sorted({blob for _, blob in batch}))
             items = [(key.rpartition("/")[2], data[blob]) for key, blob in batch]

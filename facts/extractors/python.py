@@ -94,18 +94,54 @@ def discover_roots(paths: list[str], configured: tuple[str, ...]) -> list[str]:
 
 
 def module_map(paths: list[str], configured: tuple[str, ...]) -> dict[str, str]:
-    """{path: module name} for every .py path that is importable from a root."""
+    """{path: module name} for every .py path that is importable from a root
+    (module_name for each, with each directory's root and dotted name found once)."""
     roots = discover_roots(paths, configured)
-    names = {p: module_name(p, roots) for p in paths if wants(p)}
-    return {p: n for p, n in names.items() if n}
+    packages: dict[str | None, str | None] = {}  # directory -> dotted name below its root ("" at a root) or None
+    out = {}
+    for path in paths:
+        if not path.endswith(".py"):
+            continue
+        slash = path.rfind("/")
+        directory, base = (path[:slash], path[slash + 1:]) if slash >= 0 else (None, path)
+        if directory not in packages:
+            packages[directory] = _package(directory, roots)
+        package, stem = packages[directory], base[:-3]
+        if package is None:
+            continue
+        if stem == "__init__":
+            name = package
+        elif stem.isidentifier() and not keyword.iskeyword(stem):
+            name = f"{package}.{stem}" if package else stem
+        else:
+            continue
+        if name:
+            out[path] = name
+    return out
+
+
+def _package(directory: str | None, roots: list[str]) -> str | None:
+    """The dotted name of `directory` (None: the top of the tree) below the deepest root
+    holding it, or None (no root holds it, or a part is no identifier)."""
+    for root in roots:  # deepest first
+        if not root:
+            parts = [] if directory is None else directory.split("/")
+        elif directory is None or not (directory + "/").startswith(root + "/"):
+            continue
+        else:
+            parts = [] if directory == root else directory[len(root) + 1:].split("/")
+        ok = all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+        return ".".join(parts) if ok else None
+    return None
 
 
 def _module_set(modules: dict[str, str]) -> frozenset[str]:
     # Every dotted prefix too: directories without __init__.py are namespace packages.
-    names = set()
+    names: set[str] = set()
     for name in modules.values():
-        parts = name.split(".")
-        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+        while name and name not in names:  # a known name has its prefixes in already
+            names.add(name)
+            name = name.rpartition(".")[0]
     return frozenset(names)
 
 
