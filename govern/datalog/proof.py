@@ -87,8 +87,12 @@ class Proof:
         return canonical(self.to_json())
 
 
+# One encoder for every node: json.dumps with these options builds a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(data)
 
 
 def content_id(node: Proof) -> str:
