@@ -27,7 +27,7 @@ from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.hook.rules_check import rules_load_findings
 from govern.hook.rules_tree import RulesTree
-from govern.hook.unchanged import known_answers
+from govern.hook.unchanged import known_answers, unchanged
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
 from govern.verdict.judge import JudgeRequest, judge
@@ -128,20 +128,23 @@ def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None) ->
 
 
 def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: Config) -> Verdict:
-    """The tip against its base: legacy taken from the base's note when usable, else evaluated."""
+    """The tip against its base: legacy taken from the base's note when usable, else evaluated.
+
+    When legacy violations need no proof (prove="new") and the tip has exactly the base's tree
+    facts (govern.hook.unchanged), the base's answers are the tip's own: taken from the note
+    (nothing evaluated), else the tip alone is evaluated (not the base as well)."""
     if base_rev is None:
         return judge(request)
+    same = request.prove == "new" and unchanged(repo, base_rev, request.commit, request.adr_tree)
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
         change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
         pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
-        # Nothing to prove (prove="new") and the tree's facts unchanged: the note's answers hold.
-        known = None if request.prove != "new" else known_answers(repo, base_rev, request.commit, note,
-                                                                   request.adr_tree)
+        known = known_answers(note) if same else None
         verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict
-    return judge(replace(request, base=CommitTree(repo, base_rev)))
+    return judge(replace(request, base=CommitTree(repo, base_rev), base_facts_equal=same))
 
 
 def complete(verdicts: Mapping[str, dict]) -> bool:

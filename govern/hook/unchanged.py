@@ -41,21 +41,22 @@ from govern.verdict.judge import KnownAnswers
 LOCAL = frozenset({"files", "python", "codeowners"})
 
 
-def known_answers(repo: Path, base: str, tip: str, note: dict, rules_tree: Tree) -> KnownAnswers | None:
-    """The base's answers from its note summary (govern.hook.note_summary) when `tip`'s tree
-    facts are the base's and the note has no exemption (those are proven even when legacy).
-    The configuration and ADRs are read from `rules_tree` as the judge reads them; its reader
-    serves the blobs (a CommitTree reads any object of the repository)."""
+def unchanged(repo: Path, base: str, tip: str, rules_tree: Tree) -> bool:
+    """same_tree_facts() with the configuration and ADRs read from `rules_tree` as the judge
+    reads them; its reader serves the blobs (a CommitTree reads any object of the repository)."""
+    config = read_config(rules_tree)
+    return same_tree_facts(repo, base, tip, read_adrs(rules_tree, config.adr_dir), config, rules_tree)
+
+
+def known_answers(note: dict) -> KnownAnswers | None:
+    """The answers of a note's summary (govern.hook.note_summary), for a tree with the noted
+    tree's facts; None when the note has an exemption (proven even when legacy)."""
     if note.get("summary") != VERSION or note.get("exemptions") != 0 or not isinstance(note.get("engine"), str):
         return None
     answers = frozenset(tuple(a) for a in note.get("answers") or ())
     if not all(len(a) == 3 and all(isinstance(v, str) for v in a) for a in answers):
         return None
-    config = read_config(rules_tree)
-    if not same_tree_facts(repo, base, tip, read_adrs(rules_tree, config.adr_dir), config, rules_tree):
-        return None
-    return KnownAnswers(engine=note["engine"], violations=answers,
-                        rules=tuple(note["rules"] or ()))
+    return KnownAnswers(engine=note["engine"], violations=answers, rules=tuple(note["rules"] or ()))
 
 
 class _NotLocal(Exception):

@@ -13,6 +13,7 @@ from govern.config import Config
 from govern.hook import judging
 from govern.hook.refs import RefUpdate
 from govern.hook.unchanged import same_tree_facts
+from govern.verdict import judge as judge_module
 from govern.verdict.inputs import read_adrs
 from tests.conftest import git
 from tests.e2e.hooks_support import BASE_FILES, NO_REQUESTS_ADR, commit, govern, note, push, server
@@ -41,7 +42,7 @@ def _judge_both(bare, work, monkeypatch):
     update = RefUpdate(old, git(work, "rev-parse", "HEAD").strip(), "refs/heads/main")
     fast = judging.judge_update(bare, update, {}, prove="new")
     with monkeypatch.context() as patch:
-        patch.setattr(judging, "known_answers", lambda *args: None)
+        patch.setattr(judging, "unchanged", lambda *args: False)
         full = judging.judge_update(bare, update, {}, prove="new")
     return fast, full
 
@@ -66,6 +67,27 @@ def test_an_edit_that_keeps_the_facts_reuses_the_notes_answers(noted, monkeypatc
     assert govern("record", tip, cwd=bare).returncode == 0  # judges again: nothing new to write
     assert git(bare, "rev-parse", "refs/notes/govern") == notes_before
     assert json.loads(note(bare, tip))["violations"][0]["proof"] is not None
+
+
+def test_without_a_usable_note_only_the_tip_is_evaluated(tmp_path, monkeypatch):
+    """The first push after install: the old tip has no note. Same facts: the base's
+    violations are the tip's own, so the base is not evaluated; the verdict is the same."""
+    bare, work = server(tmp_path, {**FILES, **LEGACY}, install=False)
+    assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    commit(work, {"app/api/refunds.py": "# a comment\nimport stripe\n"}, "edit, same imports")
+    evaluated = []
+    for name in ("evaluate", "extract_facts"):  # the tip's evaluation, the base's (for legacy)
+        real = getattr(judge_module, name)
+        monkeypatch.setattr(judge_module, name, lambda repo, tree, *a, real=real, **k: evaluated.append(tree.rev)
+                            or real(repo, tree, *a, **k))
+    fast, full = _judge_both(bare, work, monkeypatch)
+    base = git(bare, "rev-parse", "main").strip()
+    assert note(bare, base) is None
+    _same(fast, full)
+    tip = git(work, "rev-parse", "HEAD").strip()
+    assert evaluated == [tip, base, tip]  # fast: the tip alone; full: the base, then the tip
+    assert [(v.subject, v.new, v.proof) for v in fast.tip_verdict.violations] == [("app/api/refunds.py", False, None)]
+    assert push(work).returncode == 0
 
 
 @pytest.mark.parametrize("files", [
