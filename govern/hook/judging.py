@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from facts.api import change_facts
@@ -130,21 +131,21 @@ def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None) ->
 def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: Config) -> Verdict:
     """The tip against its base: legacy taken from the base's note when usable, else evaluated.
 
-    When legacy violations need no proof (prove="new") and the tip has exactly the base's tree
-    facts (govern.hook.unchanged), the base's answers are the tip's own: taken from the note
-    (nothing evaluated), else the tip alone is evaluated (not the base as well)."""
+    When the tip has exactly the base's tree facts (govern.hook.unchanged), the base's answers
+    are the tip's own: with prove="new" (nothing to prove) taken from the note, else the tip
+    alone is evaluated (not the base as well)."""
     if base_rev is None:
         return judge(request)
-    same = request.prove == "new" and unchanged(repo, base_rev, request.commit, request.adr_tree)
+    same = cache(lambda: unchanged(repo, base_rev, request.commit, request.adr_tree))  # asked at most once
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
         change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
         pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
-        known = known_answers(note) if same else None
+        known = known_answers(note) if request.prove == "new" and same() else None
         verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict
-    return judge(replace(request, base=CommitTree(repo, base_rev), base_facts_equal=same))
+    return judge(replace(request, base=CommitTree(repo, base_rev), base_facts_equal=same()))
 
 
 def complete(verdicts: Mapping[str, dict]) -> bool:

@@ -59,8 +59,8 @@ class JudgeRequest:
     # of a tree judged before (govern.hook.unchanged); used only where nothing needs proving.
     known: KnownAnswers | None = None
     # The caller has shown the target's tree facts equal (as tuples) to the base's: the base's
-    # answers are the target's own, so with prove="new" and no change rule the base is not
-    # evaluated (every violation of the target is then legacy and left unproven).
+    # answers are the target's own, so without change rules the base is not evaluated (every
+    # violation of the target is then legacy; with prove="new" left unproven).
     base_facts_equal: bool = False
 
 
@@ -115,9 +115,9 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
     run = _reused(request.known, request.prove, specs, legacy, rules) or _nothing_to_evaluate(specs, engine, config)
-    if run is None and own:  # every violation is legacy: none proven, exemptions still are
-        run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache,
-                       lambda goal, row: goal == "violation")
+    if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
+        skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
+        run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
         legacy = {(row[0], row[1]) for row in run.violations}
     elif run is None:
         skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
@@ -148,9 +148,9 @@ def _reused(known: KnownAnswers | None, prove: str, specs: Mapping[str, RuleSpec
 
 def _own_legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec]) -> bool:
     """Whether the base's violations are the target's own (see JudgeRequest.base_facts_equal):
-    its tree facts are the base's, legacy ones need no proof, and no change rule (change facts
-    are the target commit's alone) takes part."""
-    return (request.base is not None and request.base_facts_equal and request.prove == "new"
+    its tree facts are the base's, and no change rule (change facts are the target commit's
+    alone) takes part."""
+    return (request.base is not None and request.base_facts_equal
             and not any(s.scope == "change" for s in specs.values()))
 
 

@@ -35,15 +35,15 @@ def noted(tmp_path):
     return bare, work
 
 
-def _judge_both(bare, work, monkeypatch):
+def _judge_both(bare, work, monkeypatch, prove="new"):
     """(judgment reusing answers when it can, judgment in full) of main..work's HEAD."""
     git(bare, "fetch", "-q", str(work), "HEAD")  # the objects, as in git's quarantine
     old = git(bare, "rev-parse", "main").strip()
     update = RefUpdate(old, git(work, "rev-parse", "HEAD").strip(), "refs/heads/main")
-    fast = judging.judge_update(bare, update, {}, prove="new")
+    fast = judging.judge_update(bare, update, {}, prove=prove)
     with monkeypatch.context() as patch:
         patch.setattr(judging, "unchanged", lambda *args: False)
-        full = judging.judge_update(bare, update, {}, prove="new")
+        full = judging.judge_update(bare, update, {}, prove=prove)
     return fast, full
 
 
@@ -69,7 +69,8 @@ def test_an_edit_that_keeps_the_facts_reuses_the_notes_answers(noted, monkeypatc
     assert json.loads(note(bare, tip))["violations"][0]["proof"] is not None
 
 
-def test_without_a_usable_note_only_the_tip_is_evaluated(tmp_path, monkeypatch):
+@pytest.mark.parametrize("prove", ["new", "all"])  # pre-receive, post-receive
+def test_without_a_usable_note_only_the_tip_is_evaluated(tmp_path, monkeypatch, prove):
     """The first push after install: the old tip has no note. Same facts: the base's
     violations are the tip's own, so the base is not evaluated; the verdict is the same."""
     bare, work = server(tmp_path, {**FILES, **LEGACY}, install=False)
@@ -80,13 +81,14 @@ def test_without_a_usable_note_only_the_tip_is_evaluated(tmp_path, monkeypatch):
         real = getattr(judge_module, name)
         monkeypatch.setattr(judge_module, name, lambda repo, tree, *a, real=real, **k: evaluated.append(tree.rev)
                             or real(repo, tree, *a, **k))
-    fast, full = _judge_both(bare, work, monkeypatch)
+    fast, full = _judge_both(bare, work, monkeypatch, prove)
     base = git(bare, "rev-parse", "main").strip()
     assert note(bare, base) is None
     _same(fast, full)
     tip = git(work, "rev-parse", "HEAD").strip()
     assert evaluated == [tip, base, tip]  # fast: the tip alone; full: the base, then the tip
-    assert [(v.subject, v.new, v.proof) for v in fast.tip_verdict.violations] == [("app/api/refunds.py", False, None)]
+    assert [(v.subject, v.new, v.proof is None) for v in fast.tip_verdict.violations] == [
+        ("app/api/refunds.py", False, prove == "new")]
     assert push(work).returncode == 0
 
 
