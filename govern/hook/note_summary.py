@@ -2,7 +2,8 @@
 
 A note of a big repository with many legacy violations is tens of MB of JSON (every violation
 carries its proof); parsing it takes about a second at 10,000 modules. The next push only needs
-its header and the (rule, subject) pairs, so post-receive stores that summary beside the note
+its header, the (rule, subject) pairs and, to reuse them when the tree's facts are unchanged
+(govern.hook.unchanged), its engine and answers; post-receive stores that summary beside the note
 in <git dir>/govern/summaries/<note blob id> (`marshal` data: plain values, written and read only
 by govern), and pre-receive parses the note itself only when the summary is missing.
 """
