@@ -4,25 +4,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from functools import lru_cache
-from importlib import import_module
 
 from govern import __version__
 from govern.errors import EXIT_INTERNAL, EXIT_USAGE, GovernError
 
-# Commands that git runs on a server, always without arguments: run directly, without
-# typer. typer (33 ms of imports) builds a pydantic TypeAdapter for every parameter it
-# processes, its own --help included, so any command parsed by typer also imports
-# pydantic (~70 ms) — a tenth of a pre-receive hook's budget at 2,000 modules.
-# Anything else (`govern hook pre-receive --help`, extra arguments) goes through typer.
-DIRECT = {
-    ("hook", "pre-receive"): "govern.hook.pre_receive",
-    ("hook", "post-receive"): "govern.hook.post_receive",
-}
-
 
 def __getattr__(name: str):
-    """PEP 562: `app`, the typer application, built on first use (see DIRECT)."""
+    """PEP 562: `app`, the typer application, built on first use (see govern.cli.fast)."""
     if name != "app":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return _typer_app()
@@ -66,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("GOVERN_DEBUG") == "1"
     try:
-        if tuple(args) in DIRECT:
-            return _direct(DIRECT[tuple(args)])
+        from govern.cli.fast import fast_command
+
+        run = fast_command(args)
+        if run is not None:
+            return _direct(run)
         _register_commands()
         _typer_app()(args=args, prog_name="govern")  # standalone: click handles usage errors (exit 2)
     except SystemExit as done:
@@ -86,10 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _direct(module: str) -> int:
-    """`module.main()` with the exit codes its typer command would give (see typer.core._main)."""
+def _direct(run: Callable[[], int]) -> int:
+    """`run()` with the exit codes the command would give under typer (see typer.core._main)."""
     try:
-        return import_module(module).main()
+        return run()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -1,19 +1,14 @@
 """`govern check` (judge the working tree, the index or a revision) and `govern query`."""
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from govern.cli.app import app
+from govern.cli.check_run import FORMATS, CheckOptions, run_check
 from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
-
-FORMATS = ("text", "json", "sarif")  # govern.verdict.render.RENDERERS, imported lazily (startup time)
 
 REPO_OPTION = typer.Option(Path("."), "--repo", "-C", help="Run as if govern was started in this directory.")
 ENGINE_OPTION = typer.Option(None, "--engine", help="auto, pydatalog or clingo (default: the engine key of tool.govern in pyproject.toml).")
@@ -33,26 +28,8 @@ def check(
     repo: Path = REPO_OPTION,
 ) -> None:
     """Judge the working tree (or --staged, or --rev REV) against the ADRs; exit 0 allow, 1 block, 2 error."""
-    from govern.verdict.judge import judge_in_full
-    from govern.verdict.render import render
-    from govern.verdict.targets import judge_request, open_repo
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
-    top = open_repo(repo)
-    request = judge_request(top, rev=rev, staged=staged, new_since=new_since, engine=engine, adr_dir=adr_dir)
-    with _progress("govern: judging…"):
-        judgement = judge_in_full(request)
-    verdict = judgement.verdict
-    if verify:
-        from govern.verdict.verify import verify_proofs
-
-        problems = verify_proofs(verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
-        if problems:
-            raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
-    color = output is None and fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    _emit(render(fmt, verdict, color=color), output)
-    raise typer.Exit(EXIT_VIOLATIONS if verdict.blocking else EXIT_OK)
+    options = CheckOptions(rev, staged, new_since, fmt, output, engine, verify, adr_dir, repo)
+    raise typer.Exit(run_check(options))
 
 
 @app.command("query")
@@ -79,30 +56,3 @@ def query(
     typer.echo(format_answers(answers, fmt), nl=False)
     raise typer.Exit(EXIT_OK if answers.rows else EXIT_VIOLATIONS)
 
-
-def _progress(message: str):
-    """A spinner on stderr while judging, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-
-    return Console(stderr=True).status(message)
-
-
-def _emit(chunks: Iterable[str], output: Path | None) -> None:
-    """Write the pieces as UTF-8 whatever the locale (the bytes are the contract)."""
-    if output is None:
-        sys.stdout.flush()
-        _write(chunks, sys.stdout.buffer)
-        return
-    try:
-        with open(output, "wb") as out:
-            _write(chunks, out)
-    except OSError as err:
-        raise UsageError(f"cannot write {output}: {err.strerror}") from None
-
-
-def _write(chunks: Iterable[str], out) -> None:
-    for chunk in chunks:
-        out.write(chunk.encode("utf-8"))
-    out.flush()

@@ -1,0 +1,81 @@
+"""govern.cli.fast: `govern check` with plain arguments runs without typer and answers exactly
+as through typer (same exit code, stdout, stderr, output file); other shapes go to typer."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from govern.cli.app import main
+from govern.cli.fast import check_fields
+from tests.e2e.check_support import GOVERN, example_repo
+
+FAST = [
+    [],
+    ["--format", "json"],
+    ["--format=sarif", "--rev", "HEAD"],
+    ["-f", "text", "-C", "{repo}"],
+    ["--repo={repo}", "--rev=HEAD~0", "--new-since", "HEAD"],
+    ["--staged", "--format", "json", "--engine", "clingo"],
+    ["--verify", "--format", "json", "--adr-dir", "adr"],
+    ["--output", "{out}", "--format", "json"],
+    ["-o", "{out}"],
+    ["--rev", "HEAD", "--staged"],
+    ["--format", "xml"],
+    ["--engine", "prolog"],
+    ["--rev", "no-such-rev"],
+    ["--adr-dir", "nowhere"],
+    ["-C", "{repo}/missing"],
+    ["--output", "{repo}/missing/out.json"],
+]
+
+TYPER = [
+    ["--help"], ["-fjson"], ["--rev"], ["--rev", "--staged"], ["--rev="], ["--rev", ""],
+    ["--format", "json", "--format", "text"], ["--", "HEAD"], ["extra"], ["--staged=1"], ["-f=json"],
+    ["--verify", "--verify"], ["--output", "-"], ["--re", "HEAD"],
+]
+
+
+@pytest.mark.parametrize("args", TYPER, ids=" ".join)
+def test_other_shapes_go_through_typer(args):
+    assert check_fields(args) is None
+
+
+def test_plain_shapes_are_parsed_as_typer_would():
+    assert check_fields(["--format=json", "-C", "x", "--staged"]) == {"fmt": "json", "repo": Path("x"), "staged": True}
+
+
+def run(capsys, args: list[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(args)
+    out = capsys.readouterr()
+    os.environ.pop("GOVERN_DEBUG", None)  # set by --debug (the typer path below)
+    return code, out.out, out.err
+
+
+def test_fast_and_typer_paths_give_the_same_answers(tmp_path, capsys, monkeypatch):
+    repo = example_repo(tmp_path)
+    (repo / "app" / "api" / "extra.py").write_text("import stripe\n")  # a working-tree change
+    monkeypatch.chdir(repo)
+    for args in FAST:
+        args = [a.format(repo=repo, out=tmp_path / "out.json") for a in args]
+        assert check_fields(args) is not None, args
+        fast = run(capsys, ["check", *args])
+        written = (tmp_path / "out.json").read_bytes() if (tmp_path / "out.json").exists() else None
+        (tmp_path / "out.json").unlink(missing_ok=True)
+        typed = run(capsys, ["--debug", "check", *args])
+        assert fast == typed, args
+        assert written == ((tmp_path / "out.json").read_bytes() if (tmp_path / "out.json").exists() else None), args
+        (tmp_path / "out.json").unlink(missing_ok=True)
+
+
+def test_a_plain_check_imports_no_typer(tmp_path):
+    repo = example_repo(tmp_path)
+    run = subprocess.run([sys.executable, "-X", "importtime", GOVERN, "check", "--format", "json"],
+                         cwd=repo, capture_output=True, text=True, env={**os.environ})
+    assert run.returncode == 1
+    imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert not {"typer", "pydantic"} & imported
