@@ -79,3 +79,24 @@ def test_a_plain_check_imports_no_typer(tmp_path):
     assert run.returncode == 1
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert not {"typer", "pydantic"} & imported
+
+
+def test_fast_option_tables_match_the_typer_command():
+    """A new or renamed `check` option must be taught to govern.cli.fast (or it would be
+    taken as unknown there and silently slow, or worse, parsed differently)."""
+    import typer.main
+
+    from govern.cli.app import app
+    from govern.cli.fast import CHECK_FLAGS, CHECK_VALUES
+    from govern.cli.check_run import CheckOptions
+
+    command = typer.main.get_command(app).commands["check"]
+    declared = {}
+    for param in command.params:
+        for opt in param.opts:
+            declared[opt] = (param.name, param.is_flag)
+    fast = {**{o: (f, False) for o, f in CHECK_VALUES.items()}, **{o: (f, True) for o, f in CHECK_FLAGS.items()}}
+    assert sorted(fast) == sorted(o for o in declared if o != "--help")
+    assert {flag for _, (_, flag) in fast.items()} and all(fast[o][1] == declared[o][1] for o in fast)
+    fields = set(CheckOptions.__dataclass_fields__)
+    assert {f for f, _ in fast.values()} == fields
