@@ -7,9 +7,7 @@ results than it saves.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 # Measured (benchmarks/README.md): with the import scanner, a pool of 2 did not pay
 # on 25 MB of sources on a shared 2-core box; it is kept for bigger cold runs.
@@ -34,6 +32,10 @@ def scan_all(extractor: str, items: list[tuple[str, bytes]], workers: int | None
         return _scan_chunk(extractor, items)
     size = max(1, len(items) // (workers * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    # Imported here: a warm run never starts a pool and need not pay ~8 ms of imports.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # forkserver, not fork: forking a process that runs other threads (a test
     # runner, a server) can leave a worker waiting forever on a lock it copied.
     methods = multiprocessing.get_all_start_methods()

@@ -7,8 +7,6 @@ fact's source is the matching CODEOWNERS line; owners lose their leading '@'.
 """
 from __future__ import annotations
 
-from codeowners import CodeOwners
-
 from facts.extractors.base import Context, Extractor
 from facts.model import Fact, Source
 
@@ -24,6 +22,8 @@ def facts(path: str, raw: str | None, blob: str, context: Context) -> list[Fact]
     effective = next((c for c in CANDIDATES if c in context.path_set), None)
     if raw is None or path != effective:
         return []
+    from codeowners import CodeOwners  # imported only when a CODEOWNERS file is read
+
     try:
         rules = CodeOwners(raw)
     except ValueError as err:  # e.g. an unterminated character class

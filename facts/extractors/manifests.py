@@ -12,9 +12,6 @@ import posixpath
 import re
 import tomllib
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from facts.extractors.base import Context, Extractor
 from facts.model import Fact, Source
 
@@ -64,7 +61,17 @@ def _section_start(lines: list[str], header: str) -> int:
     return 0
 
 
+def canonicalize_name(name: str) -> str:
+    """PEP 503 normalisation (packaging's)."""
+    # packaging takes ~15 ms to import: only runs that read a manifest pay for it.
+    from packaging.utils import canonicalize_name as canonical
+
+    return canonical(name)
+
+
 def _add_requirement(out: dict, spec: str, line: int) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement  # see canonicalize_name
+
     try:
         out["deps"].append([line, canonicalize_name(Requirement(spec).name)])
     except InvalidRequirement as err:
