@@ -102,7 +102,10 @@ class _Runner:
     def run(self, extractor: Extractor, with_data: bool) -> list[Fact]:
         selected = [e for e in self.entries if extractor.wants(e.path)]
         raws = self._scan_entries(extractor, selected) if with_data else {}
-        return [f for e in selected for f in extractor.facts(e.path, raws.get(e.path), e.blob, self.context)]
+        facts, context, out = extractor.facts, self.context, []
+        for e in selected:  # list += list: each file's facts copied in C, not one by one
+            out += facts(e.path, raws.get(e.path), e.blob, context)
+        return out
 
     def _scan_path(self, name: str, path: str) -> object | None:
         return self._scan_entries(REGISTRY[name], [self.by_path[path]]).get(path)
