@@ -34,7 +34,7 @@ from govern.datalog.relevance import relevant
 from govern.hook.note_summary import VERSION
 from govern.notes.git_plumbing import run_git
 from govern.verdict.inputs import facts_config, read_adrs, read_config
-from govern.verdict.judge import KnownAnswers
+from govern.verdict.reuse import KnownAnswers
 
 # Extractors whose facts for a path depend only on that path, its bytes and the path set.
 # A new extractor is not local until someone checks it (then the tree is judged in full).

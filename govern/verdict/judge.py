@@ -16,14 +16,13 @@ from facts.gitio import resolve
 from facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
-from govern.datalog.engine import choose_engine
-from govern.datalog.store import FactStore
 from govern.errors import UsageError
 from govern.rules import active
 from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
+from govern.verdict.reuse import KnownAnswers, nothing_to_evaluate, own_legacy, reused, rules_of
 
 SCOPES = ("all", "tree", "change")
 PROVE = ("all", "new")
@@ -65,21 +64,6 @@ class JudgeRequest:
 
 
 @dataclass(frozen=True)
-class KnownAnswers:
-    """What an earlier judgment of a tree with the same facts found (e.g. the old tip's note).
-
-    The judge reuses it instead of evaluating only when it gives exactly what evaluating
-    would: proofs are asked for new violations only (prove="new"), every known violation is
-    legacy, there is no exemption to prove, no change rule (change facts differ per commit),
-    and the rules applying now are `rules` (their JSON), the ones the answers were found with.
-    """
-
-    engine: str
-    violations: frozenset[tuple[str, str, str]]  # (rule, subject, message)
-    rules: tuple  # RuleInfo.to_json() of every rule, sorted by (adr, id)
-
-
-@dataclass(frozen=True)
 class Judgement:
     """A verdict and what produced it (for --verify and `govern query`)."""
 
@@ -110,18 +94,18 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     extra = adr_facts(adrs) + change
     engine = request.engine or config.engine
     legacy = request.legacy
-    own = _own_legacy(request, specs)
+    own = own_legacy(request.base is not None and request.base_facts_equal, specs)
     if request.base is not None and not own:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
-    run = _reused(request.known, request.prove, specs, legacy, rules) or _nothing_to_evaluate(specs, engine, config)
+    run = reused(request.known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
     if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
         skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
-        run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
+        run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
         legacy = {(row[0], row[1]) for row in run.violations}
     elif run is None:
         skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
-        run = evaluate(request.repo, request.target, _rules(specs), config, extra, engine, request.cache, skip)
+        run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
@@ -133,38 +117,9 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     return Judgement(verdict, run)
 
 
-def _reused(known: KnownAnswers | None, prove: str, specs: Mapping[str, RuleSpec], legacy, rules) -> Evaluation | None:
-    """The evaluation `known` stands for, when it is exactly what evaluating would give (see
-    KnownAnswers); its store is empty: a reused judgment has no facts to query or verify."""
-    if known is None or prove != "new" or legacy is None or any(s.scope == "change" for s in specs.values()):
-        return None
-    if any(v[0] not in specs or v[:2] not in legacy for v in known.violations):
-        return None
-    if [r.to_json() for r in sorted(rules, key=lambda r: (r.adr, r.id))] != list(known.rules):
-        return None
-    return Evaluation(_rules(specs), FactStore(), known.engine, dict.fromkeys(known.violations), {},
-                      {"answers_reused": True})
-
-
-def _own_legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec]) -> bool:
-    """Whether the base's violations are the target's own (see JudgeRequest.base_facts_equal):
-    its tree facts are the base's, and no change rule (change facts are the target commit's
-    alone) takes part."""
-    return (request.base is not None and request.base_facts_equal
-            and not any(s.scope == "change" for s in specs.values()))
-
-
-def _nothing_to_evaluate(specs: Mapping[str, RuleSpec], engine: str, config) -> Evaluation | None:
-    """No rule applies (e.g. a pushed commit's change scope in a repository without change
-    rules): what evaluating no rules gives, without listing and extracting the tree for it."""
-    if specs:
-        return None
-    return Evaluation([], FactStore(), choose_engine(engine, 0, config.engine_threshold), {}, {}, {})
-
-
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:
     """(rule, subject) pairs the base violates under the same tree rules (no proofs needed)."""
-    rules = _rules({k: s for k, s in specs.items() if s.scope == "tree"})
+    rules = rules_of({k: s for k, s in specs.items() if s.scope == "tree"})
     if not rules:  # nothing can violate: the base's tree need not be listed
         return set()
     store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
@@ -187,11 +142,6 @@ def _in_scope(spec: RuleSpec, scope: str) -> bool:
     return scope == "all" or spec.scope == scope
 
 
-def _rules(specs: Mapping[str, RuleSpec]) -> list:
-    """The rules of the specs; helper rules shared by several specs appear once."""
-    return list(dict.fromkeys(rule for spec in specs.values() for rule in spec.rules))
-
-
 def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) -> list:
     # Change facts exist only for a commit being judged, and only matter to change rules.
     if request.change_rev is None or not any(s.scope == "change" for s in specs.values()):
@@ -199,7 +149,7 @@ def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) 
     # Signatures are verified against the allowed signers of the tree the rules come from
     # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
     return commit_change_facts(request.repo, request.change_rev, config, request.env,
-                               _rules(specs), signers=request.adr_tree, known=request.change_facts)
+                               rules_of(specs), signers=request.adr_tree, known=request.change_facts)
 
 
 def _pusher(change_facts: list) -> dict[str, str] | None:
