@@ -69,19 +69,6 @@ def _imports(tree: ast.Module) -> list[list]:
     return sorted(found)
 
 
-def module_name(path: str, roots: list[str]) -> str | None:
-    """The dotted name of the module defined by `path` under the deepest matching root."""
-    for root in roots:  # deepest first
-        if root and not path.startswith(root + "/"):
-            continue
-        parts = (path[len(root) + 1:] if root else path)[:-3].split("/")
-        if parts[-1] == "__init__":
-            parts.pop()
-        ok = parts and all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
-        return ".".join(parts) if ok else None
-    return None
-
-
 def discover_roots(paths: list[str], configured: tuple[str, ...]) -> list[str]:
     """Import roots, deepest first: the configured ones, or "" plus every `src/` that is no package."""
     if configured:
@@ -94,8 +81,10 @@ def discover_roots(paths: list[str], configured: tuple[str, ...]) -> list[str]:
 
 
 def module_map(paths: list[str], configured: tuple[str, ...]) -> dict[str, str]:
-    """{path: module name} for every .py path that is importable from a root
-    (module_name for each, with each directory's root and dotted name found once)."""
+    """{path: module name} for every .py path that is importable from its deepest root:
+    the path below the root, dotted, without `.py` (a package's `__init__.py` names the
+    package), when every part is an identifier and no keyword. Each directory's root and
+    dotted name are found once, not per file."""
     roots = discover_roots(paths, configured)
     packages: dict[str | None, str | None] = {}  # directory -> dotted name below its root ("" at a root) or None
     out = {}

@@ -6,9 +6,22 @@ import random
 
 import pytest
 
-from facts.extractors.python import _module_set, discover_roots, module_map, module_name
+from facts.extractors.python import _module_set, discover_roots, module_map
 
 PARTS = ["src", "pkg", "a", "b", "class", "my-dir", "__init__", "x y", "ünï", "", "lib", "_p", "9x", "match", "src", "pkg"]
+
+
+def module_name(path: str, roots: list[str]) -> str | None:
+    """The per-path reference: the dotted name of `path` under the deepest matching root."""
+    for root in roots:  # deepest first
+        if root and not path.startswith(root + "/"):
+            continue
+        parts = (path[len(root) + 1:] if root else path)[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        ok = parts and all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+        return ".".join(parts) if ok else None
+    return None
 
 
 def reference_map(paths, configured):
