@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from facts.extractors.base import Context, Extractor
-from facts.model import Fact, Source
+from facts.model import Fact, new_fact, new_source
 
 NAME = "files"
 
 
 def facts(path: str, raw: None, blob: str, context: Context) -> list[Fact]:
-    return [Fact("file", (path,), Source(NAME, path, 0, blob))]
+    return [new_fact(("file", (path,), new_source((NAME, path, 0, blob))))]  # one per file: the fast constructors
 
 
 EXTRACTOR = Extractor(
