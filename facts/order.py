@@ -1,22 +1,43 @@
 """The one order of facts (Fact's field order), computed fast, duplicates dropped."""
 from __future__ import annotations
 
+from operator import itemgetter
+
 from facts.model import Fact
+
+_ARGS = itemgetter(1)  # Fact.args: a Fact is a tuple of its fields
 
 
 def sort_facts(found: list[Fact]) -> list[Fact]:
     """Sorted in Fact order, duplicates dropped."""
     try:
-        keys = [_text_key(f) for f in found]
+        keys = _text_keys(found)
     except (TypeError, _NotText):
-        keys = [fact_key(f) for f in found]
+        keys = [fact_key(f) for f in found]  # tuples: every field compared (slower)
     order = sorted(range(len(found)), key=keys.__getitem__)  # all-str keys: CPython's fast compare
     out: list[Fact] = []
+    i, n = 0, len(order)
+    while i < n:
+        key, j = keys[order[i]], i + 1
+        while j < n and keys[order[j]] == key:
+            j += 1
+        if j == i + 1:
+            out.append(found[order[i]])
+        else:
+            out += _by_source(found, order[i:j])
+        i = j
+    return out
+
+
+def _by_source(found: list[Fact], indexes: list[int]) -> list[Fact]:
+    """Facts of one relation and args (say, an import on several lines), by source, as plain
+    tuples (compared in C); equal facts once."""
+    out: list[Fact] = []
     last = None
-    for i in order:
-        if keys[i] != last:
+    for source, i in sorted((tuple(found[i].source), i) for i in indexes):
+        if source != last:
             out.append(found[i])
-            last = keys[i]
+            last = source
     return out
 
 
@@ -24,15 +45,15 @@ class _NotText(Exception):
     pass
 
 
-def _text_key(fact: Fact) -> str:
-    # "\0" sorts before every other character, so joining the string fields with it
-    # orders exactly like the tuple of fields, as long as no field holds a "\0"
-    # (checked); a non-string argument raises TypeError. Either falls back to tuples.
-    s = fact.source
-    key = "\0".join((fact.relation, *fact.args, "", s.extractor, s.path, "%012d" % s.line, s.blob))
-    if key.count("\0") != len(fact.args) + 5:
+def _text_keys(found: list[Fact]) -> list[str]:
+    # Relation and args joined with "\0", which sorts before every other character: the
+    # keys order like the (relation, args) tuples and are equal exactly when those are,
+    # as long as no string holds a "\0" (checked: the keys hold only the joins' "\0"s).
+    # A non-string argument raises TypeError. Either falls back to tuples.
+    keys = ["\0".join((relation, *args)) for relation, args, _ in found]
+    if "".join(keys).count("\0") != sum(map(len, map(_ARGS, found))):
         raise _NotText
-    return key
+    return keys
 
 
 def fact_key(fact: Fact) -> tuple:
