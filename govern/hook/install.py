@@ -32,11 +32,20 @@ class InstallReport:
 
 
 def govern_command() -> list[str]:
-    """The absolute command line of the running govern: the console script next to this Python, else -m."""
+    """The absolute command line of the running govern: the console script next to this Python, else -m.
+
+    `-P`: git runs hooks inside the repository's git dir, where govern keeps its caches in a
+    `govern/` directory; with the working directory first on sys.path, `-m govern` would
+    import that directory instead of the package."""
     script = Path(sys.executable).parent / "govern"
     if script.is_file():
         return [str(script.absolute())]
-    return [str(Path(sys.executable).absolute()), "-m", "govern"]
+    return module_command()
+
+
+def module_command() -> list[str]:
+    """`python -P -m govern` with this Python (when no console script is installed)."""
+    return [str(Path(sys.executable).absolute()), "-P", "-m", "govern"]
 
 
 def script_text(hook: str, command: list[str]) -> str:

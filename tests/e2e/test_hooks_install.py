@@ -36,3 +36,18 @@ def test_malformed_input_fails_closed(tmp_path):
     assert done.returncode == 1
     assert "malformed hook input line 1" in done.stderr and "push rejected" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_module_fallback_works_inside_the_git_dir(tmp_path):
+    """Without a console script the hooks run `python -P -m govern`: git runs them inside the
+    bare repository, whose govern/ cache directory must not shadow the package."""
+    from govern.hook.install import HOOKS, module_command, script_text
+
+    bare, work = server(tmp_path)
+    assert (bare / "govern").is_dir()  # the caches the install warmed
+    for hook in HOOKS:
+        (bare / "hooks" / hook).write_text(script_text(hook, module_command()))
+    commit(work, {"app/api/health.py": "x = 1\n"})
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    assert "refs/notes/govern" in git(work, "ls-remote", "origin")
