@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--keep", help="generate the repositories under this directory and keep them")
     genrepo.add_upward_arguments(parser)
     args = parser.parse_args()
+    genrepo.compile_project()
     print(f"scenario: {genrepo.scenario(args)}", flush=True)
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="govern-bench-"))
     try:

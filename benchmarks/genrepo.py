@@ -206,6 +206,19 @@ def main() -> None:
     print(generate(args.path, args.modules, args.seed, **upward_options(args)))
 
 
+def compile_project() -> None:
+    """Byte-compile govern and facts, as an installed package is, before timing processes.
+
+    An editable install has no .pyc files, and with PYTHONDONTWRITEBYTECODE set (as on the
+    development box) every govern process would recompile every module it imports (~40-50 ms),
+    while lint-imports runs from site-packages that pip compiled."""
+    import compileall
+
+    root = Path(__file__).resolve().parent.parent
+    for package in ("govern", "facts"):
+        compileall.compile_dir(root / package, quiet=1)
+
+
 def add_upward_arguments(parser: argparse.ArgumentParser) -> None:
     """--upward N / --upward-rate R, shared by every benchmark script."""
     group = parser.add_mutually_exclusive_group()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.genrepo import add_upward_arguments, generate, scenario, upward_options  # noqa: E402
+from benchmarks.genrepo import add_upward_arguments, compile_project, generate, scenario, upward_options  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GOVERN = BIN / "govern"
@@ -111,6 +111,7 @@ def main() -> None:
                         help="what the 3 edits change: code only (the tree's facts stay; default) or imports")
     add_upward_arguments(parser)
     args = parser.parse_args()
+    compile_project()
     print(f"scenario: {scenario(args)}")
     print(f"one-commit push changing 3 files ({args.change}), warm cache, median of {args.runs} runs, "
           f"{os.cpu_count()} cores")
