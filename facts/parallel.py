@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 
-# Measured (benchmarks/README.md): with the import scanner, a pool of 2 did not pay
-# on 25 MB of sources on a shared 2-core box; it is kept for bigger cold runs.
-PARALLEL_MIN_BYTES = 32_000_000
+# A pool pays only when the cores are free and the batch outweighs starting the forkserver
+# and the workers' imports (~0.2 s per command). `govern check` cold on an idle 2-core box
+# (2026-11-25 16:50, benchmarks/check_vs_lint_imports.py repositories): 4.9 MB of sources
+# 0.68 s in process, 0.70-0.83 s with a pool of 2; 25 MB 2.67 s in process, 2.13-2.25 s
+# with the pool. (On the same box shared with other jobs a pool showed no gain.)
+PARALLEL_MIN_BYTES = 2_000_000
 
 
 def cores() -> int:
@@ -36,12 +39,21 @@ def scan_all(extractor: str, items: list[tuple[str, bytes]], workers: int | None
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # forkserver, not fork: forking a process that runs other threads (a test
-    # runner, a server) can leave a worker waiting forever on a lock it copied.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(multiprocessing)) as pool:
         return [raw for chunk in pool.map(_scan_chunk, [extractor] * len(chunks), chunks) for raw in chunk]
+
+
+def _context(multiprocessing):
+    """fork when this process runs no other thread (a govern command): the workers start
+    in milliseconds with every module loaded. Otherwise forkserver (or spawn): forking a
+    process that runs other threads (a test runner, a server) can leave a worker waiting
+    forever on a lock it copied."""
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _scan_chunk(extractor: str, items: list[tuple[str, bytes]]) -> list:

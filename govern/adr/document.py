@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
 from govern.adr.safe_yaml import SafeYAMLHandler
 
 _HANDLER = SafeYAMLHandler()
@@ -37,6 +35,10 @@ def split(text: str) -> Document | None:
 
 
 def _datalog_blocks(markdown: str) -> list[tuple[str, int]]:
+    if "```" not in markdown and "~~~" not in markdown:
+        return []  # no fence, no datalog block: markdown-it (~30 ms to import) is not needed
+    from markdown_it import MarkdownIt
+
     blocks = []
     for token in MarkdownIt("commonmark").parse(markdown):
         info = token.info.split()[0].lower() if token.type == "fence" and token.info.split() else ""

@@ -118,7 +118,7 @@ def test_concurrent_cache_writers(make_repo):
     assert [p.returncode for p in procs] == [0, 0], outs
     assert outs[0][0] == outs[1][0]
     shards = list((git_dir(repo) / "govern" / "cache").rglob("*.marshal"))
-    assert len(shards) > 100
+    assert len(shards) == 16  # one per first hex digit of the blob ids (400 blobs)
     for shard in shards:
         assert isinstance(marshal.loads(shard.read_bytes()), dict)  # every shard whole
     cache = Cache.for_repo(repo)
@@ -161,3 +161,21 @@ def test_batches_give_the_same_facts(monkeypatch, make_repo):
     whole = extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted)
     monkeypatch.setattr(facts.api, "BATCH_BYTES", 64)
     assert extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted) == whole and len(whole) == 100
+
+
+def test_pool_forks_only_a_single_threaded_process():
+    import multiprocessing
+    import threading
+
+    from facts.parallel import _context
+
+    alone = threading.active_count() == 1
+    assert _context(multiprocessing).get_start_method() == ("fork" if alone else "forkserver")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _context(multiprocessing).get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
