@@ -38,6 +38,10 @@ class Prover:
         self.derived = derived(self.rules)
         self._memo: dict[tuple[str, tuple], Proof] = {}
         self._plans: dict[tuple[int, frozenset], list] = {}
+        # Per rule (by id; the rules are held above): its clause text and sorted variable names.
+        self._texts: dict[int, tuple[str, list[str]]] = {}
+        # (derived predicate, bound values) -> its tuples in value order (the model is final).
+        self._sorted: dict[tuple, list[tuple]] = {}
         # Derived predicates that occur in some body: their tuples and ranks come from the naive evaluator.
         private = needed_rules(self.rules, body_preds(self.rules) & self.derived)
         names = base_preds(private) & set(store.relations())
@@ -112,10 +116,13 @@ class Prover:
 
     def _rule_node(self, rule: Rule, env: Env, row: tuple) -> Proof:
         children = tuple(self._premise(item, env) for item in rule.body)
-        names = sorted(rule_vars(rule))
+        texts = self._texts.get(id(rule))
+        if texts is None:
+            texts = self._texts[id(rule)] = (str(rule), sorted(rule_vars(rule)))
+        clause, names = texts
         return Proof(
             "rule", ground_atom(rule.head.pred, row), children=children, origin=rule.origin,
-            clause=str(rule), bindings=tuple((n, env[n]) for n in names),
+            clause=clause, bindings=tuple((n, env[n]) for n in names),
         )
 
     def _premise(self, item, env: Env) -> Proof:
@@ -164,8 +171,12 @@ class Prover:
     def _candidates(self, atom: Atom, env: Env):
         bound = bound_positions(atom, env)
         if atom.pred in self._evaluated:
-            table = self.model.tables.get(atom.pred)
-            return sorted(table.lookup(bound), key=tuple_key) if table else []
+            key = (atom.pred, tuple(sorted(bound.items())))
+            rows = self._sorted.get(key)
+            if rows is None:
+                table = self.model.tables.get(atom.pred)
+                rows = self._sorted[key] = sorted(table.lookup(bound), key=tuple_key) if table else []
+            return rows
         return self.store.lookup(atom.pred, bound)
 
     def _holds(self, pred: str, row: tuple) -> bool:
