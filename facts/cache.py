@@ -67,7 +67,7 @@ class Cache:
         """Write every shard that got new entries (merged with what is on disk now)."""
         for prefix, new in sorted(self._dirty.items()):
             merged = {**_load(self._path(prefix)), **new}
-            _atomic_write(self._path(prefix), marshal.dumps(_shared(dict(sorted(merged.items())), {}), MARSHAL))
+            atomic_write(self._path(prefix), marshal.dumps(_shared(dict(sorted(merged.items())), {}), MARSHAL))
             self.stats.writes += 1
         self._dirty.clear()
 
@@ -102,9 +102,11 @@ def _shared(value, strings: dict[str, str]):
     return value
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file next to `path`, then move it into place: a reader sees
+    the whole old file or the whole new one (govern's ADR cache writes the same way)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

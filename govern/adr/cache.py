@@ -19,13 +19,13 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import govern
+from facts.cache import atomic_write
 from govern.adr.model import Adr, AdrSet
 from govern.datalog.model import Atom, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
@@ -91,15 +91,7 @@ def _store(path: Path, entry: dict) -> None:
     """Write `entry` atomically; a cache that cannot be written is only a lost speed-up."""
     data = json.dumps(entry, separators=(",", ":"), sort_keys=True).encode("ascii")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, data)
         _prune(path.parent)
     except OSError:
         pass
