@@ -72,7 +72,7 @@ def prepare(rules, facts):
     store = FactStore(facts)
     relevance = relevant(rules)
     reaches.materialize(rules, store)
-    fed = relevance.filter(store)
+    fed = relevance.filter(store, GOALS)  # as the judge does: helper rules narrowed by their callers
     return fed, time.perf_counter() - started
 
 
