@@ -96,16 +96,26 @@ class CommitTree(_GitObjects):
         self.tree = resolve(repo, rev, "tree")  # rejects unknown revisions, peels tags
 
     def _list(self) -> list[Entry]:
-        out = run_git(self.repo, "ls-tree", "-r", "-z", "-l", "--full-tree", self.tree)
-        result = []
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _, path = record.partition(b"\t")
-            mode, _kind, blob, size = meta.split()
-            if size != b"-":
-                result.append(Entry(decode_path(path), blob.decode(), mode.decode(), int(size)))
-        return _sorted(result)
+        return _sorted(list_blobs(self.repo, self.tree))
+
+
+def list_blobs(repo: str | os.PathLike, tree: str, paths: tuple[str, ...] = (), sizes: bool = True) -> list[Entry]:
+    """The blobs of a tree object (`git ls-tree -r`; regular files and symlinks, no
+    submodules), in git's order; only those under `paths` (literal pathspecs) when given.
+    `sizes=False` skips reading every blob's size (`-l`): the entries then say 0."""
+    literal = ("--literal-pathspecs",) if paths else ()
+    spec = ("--", *paths) if paths else ()
+    out = run_git(repo, *literal, "ls-tree", "-r", "-z", *(("-l",) if sizes else ()), "--full-tree", tree, *spec)
+    entries = []
+    for record in out.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if not meta:
+            continue
+        fields = meta.split()
+        if fields[1] == b"blob":
+            size = int(fields[3]) if sizes else 0
+            entries.append(Entry(decode_path(path), fields[2].decode(), fields[0].decode(), size))
+    return entries
 
 
 class IndexTree(_GitObjects):

@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from govern.datalog.model import Comparison, Literal, Rule, Value, compare, tuple_key
-from govern.datalog.program import Env, bound_positions, ground, match, plan, strata, value_of
+from govern.datalog.model import Literal, Rule, Value, tuple_key
+from govern.datalog.program import Env, body_solutions, bound_positions, ground, plan, strata
 
 Row = tuple[Value, ...]
 
@@ -104,26 +104,13 @@ def _fire(rule: Rule, order: list, model: Model, heads: set[str], delta) -> Iter
                 yield ground(rule.head, env)
 
 
-def joins(order: list, model: Model, env: Env, delta=None, k: int = 0) -> Iterator[Env]:
-    """Every extension of env satisfying order[k:] (optionally literal delta[0] reads delta[1])."""
-    if k == len(order):
-        yield env
-        return
-    item = order[k]
-    if isinstance(item, Comparison):
-        if compare(item.op, value_of(item.left, env), value_of(item.right, env)):
-            yield from joins(order, model, env, delta, k + 1)
-        return
-    if item.negated:
-        if ground(item.atom, env) not in model.rows(item.atom.pred):
-            yield from joins(order, model, env, delta, k + 1)
-        return
-    if delta is not None and delta[0] == k:
-        candidates = delta[1]
-    else:
-        table = model.tables.get(item.atom.pred)
-        candidates = table.lookup(bound_positions(item.atom, env)) if table else ()
-    for row in candidates:
-        extended = match(item.atom, row, env)
-        if extended is not None:
-            yield from joins(order, model, extended, delta, k + 1)
+def joins(order: list, model: Model, env: Env, delta=None) -> Iterator[Env]:
+    """Every extension of env satisfying order (optionally literal delta[0] reads delta[1])."""
+
+    def candidates(k: int, atom, bound_env: Env):
+        if delta is not None and delta[0] == k:
+            return delta[1]
+        table = model.tables.get(atom.pred)
+        return table.lookup(bound_positions(atom, bound_env)) if table else ()
+
+    return body_solutions(order, env, candidates, lambda pred, row: row in model.rows(pred))

@@ -5,9 +5,9 @@ stratum), a join order for rule bodies, and matching atoms against tuples.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Rule, Value, Var
+from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Rule, Value, Var, compare
 
 Env = dict[str, Value]
 
@@ -204,3 +204,32 @@ def match(atom: Atom, row: Sequence[Value], env: Env) -> Env | None:
                 out = dict(env)
             out[term.name] = value
     return out
+
+
+def body_solutions(order: Sequence[BodyItem], env: Env, candidates: Callable[[int, Atom, Env], Iterable[tuple]],
+                   holds: Callable[[str, tuple], bool], k: int = 0) -> Iterator[Env]:
+    """Every extension of env satisfying order[k:], in order: comparisons evaluated, `not
+    p(...)` kept when `holds(p, row)` is false, and each positive literal (the k-th of
+    `order`) matched against the rows `candidates(k, atom, env)` offers. The evaluator and
+    the prover differ only in those two functions."""
+    if k == len(order):
+        yield env
+        return
+    item = order[k]
+    if isinstance(item, Comparison):
+        if comparison_holds(item, env):
+            yield from body_solutions(order, env, candidates, holds, k + 1)
+        return
+    if item.negated:
+        if not holds(item.atom.pred, ground(item.atom, env)):
+            yield from body_solutions(order, env, candidates, holds, k + 1)
+        return
+    for row in candidates(k, item.atom, env):
+        extended = match(item.atom, row, env)
+        if extended is not None:
+            yield from body_solutions(order, extended, candidates, holds, k + 1)
+
+
+def comparison_holds(item: Comparison, env: Mapping[str, Value]) -> bool:
+    """A comparison whose variables are all bound in env, evaluated under the total order."""
+    return compare(item.op, value_of(item.left, env), value_of(item.right, env))

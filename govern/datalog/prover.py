@@ -13,10 +13,11 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 
 from govern.datalog import naive, reaches
-from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, compare, tuple_key
+from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, tuple_key
 from govern.datalog.naive import Model
 from govern.datalog.program import (
-    Env, base_preds, body_preds, bound_positions, derived, ground, match, needed_rules, plan, rule_vars, value_of,
+    Env, base_preds, body_preds, body_solutions, bound_positions, derived, ground, match, needed_rules, plan, rule_vars,
+    value_of,
 )
 from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
@@ -146,27 +147,16 @@ class Prover:
             return self.model.rank(item.atom.pred, ground(item.atom, env))
         return 0
 
-    def _solutions(self, order: list, env: Env, rank: float, k: int = 0) -> Iterator[Env]:
+    def _solutions(self, order: list, env: Env, rank: float) -> Iterator[Env]:
         """Body solutions whose derived premises have rank below `rank`."""
-        if k == len(order):
-            yield env
-            return
-        item = order[k]
-        if isinstance(item, Comparison):
-            if compare(item.op, value_of(item.left, env), value_of(item.right, env)):
-                yield from self._solutions(order, env, rank, k + 1)
-            return
-        if item.negated:
-            if not self._holds(item.atom.pred, ground(item.atom, env)):
-                yield from self._solutions(order, env, rank, k + 1)
-            return
-        for candidate in self._candidates(item.atom, env):
-            extended = match(item.atom, candidate, env)
-            if extended is None:
-                continue
-            if item.atom.pred in self._evaluated and self.model.rank(item.atom.pred, candidate) >= rank:
-                continue
-            yield from self._solutions(order, extended, rank, k + 1)
+
+        def candidates(_k: int, atom: Atom, bound_env: Env):
+            rows = self._candidates(atom, bound_env)
+            if atom.pred not in self._evaluated:
+                return rows
+            return (row for row in rows if self.model.rank(atom.pred, row) < rank)
+
+        return body_solutions(order, env, candidates, self._holds)
 
     def _candidates(self, atom: Atom, env: Env):
         bound = bound_positions(atom, env)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from facts.model import Fact
-from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, compare, tuple_key
+from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, tuple_key
 from govern.datalog import naive
-from govern.datalog.program import base_preds, body_preds, derived, item_vars, needed_rules, plan, value_of
+from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan
 from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
 
@@ -47,12 +47,14 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
         for use in _uses(rule):
             sources = _side(use.atom.args[0], allowed)
             targets = _side(use.atom.args[1], allowed)
-            classes = _classes(rule, use, view, known, targets)
-            if classes is not None and len(classes) <= MAX_CLASSES:
-                narrowed = _class_sources(rule, use, view, known, sources, classes)
+            found = _classes(rule, use, view, known, targets)
+            if found is not None and len(found[1]) <= MAX_CLASSES:
+                names, classes = found
+                narrowed = _class_sources(rule, use, view, known, sources, names, classes)
                 for key, members in sorted(classes.items(), key=lambda kv: tuple_key(kv[0])):
-                    if narrowed.get(key, sources) != set():
-                        rows |= graph.nearest(narrowed.get(key, sources), members)
+                    starts = narrowed.get(key, sources)
+                    if starts != set():
+                        rows |= graph.nearest(starts, members)
             else:
                 rows |= graph.pairs(sources, targets)
     before = len(store)
@@ -83,9 +85,11 @@ def _depends(rules: Sequence[Rule], pred: str) -> set[str]:
     return body_preds(needed_rules(rules, [pred]))
 
 
-def _classes(rule: Rule, use: Literal, view, known: set[str], targets: set[Value] | None) -> dict | None:
-    """Targets grouped by what the rest of the rule can tell apart, or None when the rule
-    needs the exact target (see the module docstring: one witness per source and class)."""
+def _classes(rule: Rule, use: Literal, view, known: set[str],
+             targets: set[Value] | None) -> tuple[list[str], dict] | None:
+    """Targets grouped by what the rest of the rule can tell apart: (the variables naming a
+    class, {their values: targets}), or None when the rule needs the exact target (see the
+    module docstring: one witness per source and class)."""
     src, dst = use.atom.args
     if use.negated or not isinstance(dst, Var) or dst == src or dst.name in rule.head.variables():
         return None
@@ -95,21 +99,17 @@ def _classes(rule: Rule, use: Literal, view, known: set[str], targets: set[Value
     ):
         return None
     if not others:
-        return {(): targets}
-    names = _class_names(others, dst.name)
+        return [], {(): targets}
+    names = sorted(set().union(*(i.atom.variables() for i in others)) - {dst.name})
     classes: dict[tuple, set[Value]] = {}
     for env in solutions([i.atom for i in others], view, {}):
         if targets is None or env[dst.name] in targets:
             classes.setdefault(tuple(env[n] for n in names), set()).add(env[dst.name])
-    return classes
-
-
-def _class_names(others: list, dst: str) -> list[str]:
-    return sorted(set().union(*(i.atom.variables() for i in others)) - {dst})
+    return names, classes
 
 
 def _class_sources(rule: Rule, use: Literal, view, known: set[str], sources: set[Value] | None,
-                   classes: dict) -> dict:
+                   names: list[str], classes: dict) -> dict:
     """{class key: the sources that can pair with that class} for the classes where the rule
     narrows them; absent keys keep `sources`.
 
@@ -130,8 +130,6 @@ def _class_sources(rule: Rule, use: Literal, view, known: set[str], sources: set
     side_vars = set().union(*(b.atom.variables() for b in side))
     if src.name not in side_vars:
         return {}
-    names = _class_names([b for b in rule.body if isinstance(b, Literal) and b is not use
-                          and dst.name in item_vars(b)], dst.name)
     tests = [c for c in rule.body if isinstance(c, Comparison) and dst.name not in item_vars(c)
              and item_vars(c) & set(names) and item_vars(c) <= side_vars | set(names)]
     linked = set(names).union(*(item_vars(c) for c in tests))
@@ -145,17 +143,14 @@ def _class_sources(rule: Rule, use: Literal, view, known: set[str], sources: set
         bound = dict(zip(names, key))
         out[key] = set().union(*(
             found for values, found in by_values.items()
-            if _agrees(bound, shared, values) and all(_passes(c, {**bound, **dict(zip(shared, values))}) for c in tests)
+            if _agrees(bound, shared, values)
+            and all(comparison_holds(c, {**bound, **dict(zip(shared, values))}) for c in tests)
         ))
     return out
 
 
 def _agrees(bound: dict, shared: list[str], values: tuple) -> bool:
     return all(bound[n] == v for n, v in zip(shared, values) if n in bound)
-
-
-def _passes(test: Comparison, env: dict) -> bool:
-    return compare(test.op, value_of(test.left, env), value_of(test.right, env))
 
 
 def chain(store: FactStore, src: Value, dst: Value) -> list[Fact]:

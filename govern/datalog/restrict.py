@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from govern.datalog.model import Atom, Const, Literal, Rule, Value, Var
-from govern.datalog.program import bound_positions, match
+from govern.datalog.program import body_solutions, bound_positions
 from govern.datalog.store import FactStore
 
 Allowed = dict[str, set[Value]]
@@ -167,11 +167,6 @@ class Layered:
 
 def solutions(atoms: list[Atom], store, env: dict) -> Iterator[dict]:
     """Every extension of env matching all atoms against the store (nested index lookups)."""
-    if not atoms:
-        yield env
-        return
-    atom, rest = atoms[0], atoms[1:]
-    for row in store.lookup(atom.pred, bound_positions(atom, env)):
-        extended = match(atom, row, env)
-        if extended is not None:
-            yield from solutions(rest, store, extended)
+    return body_solutions([Literal(atom) for atom in atoms], env,
+                          lambda _k, atom, bound: store.lookup(atom.pred, bound_positions(atom, bound)),
+                          lambda _pred, _row: False)  # no negation among plain atoms

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 
-from facts.tree import REGULAR, CommitTree, Entry, decode_path
+from facts.tree import REGULAR, CommitTree, Entry, list_blobs
 from govern.config import Config
-from govern.notes.git_plumbing import run_git
 
 PYPROJECT = "pyproject.toml"
 
@@ -32,20 +31,13 @@ class RulesTree(CommitTree):
     def _list(self) -> list[Entry]:
         if not (_plain(self._adr_dir) and _plain(self._signers)):
             return super()._list()
-        out = run_git(self.repo, "--literal-pathspecs", "ls-tree", "-r", "-z", "-l", "--full-tree", self.tree,
-                      "--", PYPROJECT, self._adr_dir + "/", self._signers)
         prefix = self._adr_dir + "/"
         entries = []
-        for record in out.split(b"\0"):
-            meta, _, raw = record.partition(b"\t")
-            if not meta:
-                continue
-            mode, _kind, blob, size = meta.decode().split()
-            path = decode_path(raw)
-            if path == PYPROJECT and mode not in REGULAR:
+        for entry in list_blobs(self.repo, self.tree, (PYPROJECT, prefix, self._signers)):
+            if entry.path == PYPROJECT and entry.mode not in REGULAR:
                 return super()._list()  # its config (read by path) may not be what readers see
-            if size != "-" and mode in REGULAR and (path in (PYPROJECT, self._signers) or path.startswith(prefix)):
-                entries.append(Entry(path, blob, mode, int(size)))
+            if entry.mode in REGULAR and (entry.path in (PYPROJECT, self._signers) or entry.path.startswith(prefix)):
+                entries.append(entry)
         return sorted(entries)
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from facts.api import IMPLIED
 from facts.extractors import REGISTRY, Context, Extractor
 from facts.gitio import CatFile
-from facts.tree import REGULAR, Entry, Tree, decode_path
+from facts.tree import REGULAR, Entry, Tree, decode_path, list_blobs
 from govern.adr import AdrSet
 from govern.config import Config
 from govern.datalog.relevance import relevant
@@ -136,15 +136,7 @@ def _modified(repo: Path, base: str, tip: str) -> list[tuple[str, str, str]] | N
 def _entries(repo: Path, rev: str) -> list[Entry]:
     """The tree's regular files as extractors' Context sees them (paths and blobs; no sizes;
     git's order: the facts are compared as sets)."""
-    out = run_git(repo, "ls-tree", "-r", "-z", "--full-tree", rev)
-    entries = []
-    for record in out.split(b"\0"):
-        meta, _, path = record.partition(b"\t")
-        if meta:
-            mode, _kind, blob = meta.decode().split(" ")
-            if mode in REGULAR:
-                entries.append(Entry(decode_path(path), blob, mode, 0))
-    return entries
+    return [e for e in list_blobs(repo, rev, sizes=False) if e.mode in REGULAR]
 
 
 def _read(repo: Path, blobs: list[str]) -> dict[str, bytes]:
