@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from facts.model import Fact, Source  # noqa: E402
+from govern.facts.model import Fact, Source  # noqa: E402
 from govern.datalog import reaches  # noqa: E402
 from govern.datalog.engine import get_engine  # noqa: E402
 from govern.datalog.relevance import relevant  # noqa: E402

@@ -27,12 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.genrepo import add_upward_arguments, generate, scenario, upward_options  # noqa: E402
-from facts.api import TREE_RELATIONS, Wanted, extract  # noqa: E402
-from facts.cache import Cache  # noqa: E402
-from facts.config import FactsConfig  # noqa: E402
-from facts import parallel  # noqa: E402
-from facts.parallel import PARALLEL_MIN_BYTES, cores  # noqa: E402
-from facts.tree import CommitTree  # noqa: E402
+from govern.facts.api import TREE_RELATIONS, Wanted, extract  # noqa: E402
+from govern.facts.cache import Cache  # noqa: E402
+from govern.facts.config import FactsConfig  # noqa: E402
+from govern.facts import parallel  # noqa: E402
+from govern.facts.parallel import PARALLEL_MIN_BYTES, cores  # noqa: E402
+from govern.facts.tree import CommitTree  # noqa: E402
 
 GRAPH = Wanted(frozenset({"module", "imports"}))
 LINT_IMPORTS = Path(sys.prefix) / "bin" / "lint-imports"

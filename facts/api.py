@@ -4,16 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain
 
-from facts.cache import Cache
-from facts.change import change_facts
-from facts.config import FactsConfig
-from facts.derived import dist_facts, glob_facts, under_facts
-from facts.extractors import REGISTRY, Context, Extractor
-from facts.memory import without_gc
-from facts.model import Fact, Source
-from facts.order import sort_facts
-from facts.parallel import scan_all
-from facts.tree import Entry, Tree
+from .cache import Cache
+from .change import change_facts
+from .config import FactsConfig
+from .derived import dist_facts, glob_facts, under_facts
+from .extractors import REGISTRY, Context, Extractor
+from .memory import without_gc
+from .model import Fact, Source
+from .order import sort_facts
+from .parallel import scan_all
+from .tree import Entry, Tree
 
 # Always kept from the extractors that ran: they explain missing facts.
 DIAGNOSTICS = frozenset({"parse_error", "skipped"})

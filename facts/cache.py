@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from facts.gitio import git_dir
+from .gitio import git_dir
 
 SHARD = 1  # hex digits of the blob id naming its shard
 FORMAT = "v3"  # v3: 16 shards (v2: 256 shards, marshal, strings shared; v1: JSON)

@@ -11,10 +11,10 @@ import re
 import tempfile
 from collections.abc import Mapping
 
-from facts.config import FactsConfig
-from facts.gitio import resolve, run_git
-from facts.model import Fact, Source
-from facts.tree import CommitTree, Tree, decode_path
+from .config import FactsConfig
+from .gitio import resolve, run_git
+from .model import Fact, Source
+from .tree import CommitTree, Tree, decode_path
 
 # Marks coding agents leave in commits (matched against "Name <email>" of the
 # author and against each "Key: Value" trailer). A mark makes the commit `agent`

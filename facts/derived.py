@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from facts.model import Fact, Source, new_fact
+from .model import Fact, Source, new_fact
 
 
 def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:

@@ -10,7 +10,7 @@ working-tree-encoding): then its bytes on disk are the blob's, and the blob id i
 """
 from __future__ import annotations
 
-from facts.gitio import run_git
+from .gitio import run_git
 
 REGULAR = (b"100644", b"100755")
 # Attributes under which the bytes on disk may differ from the staged blob.

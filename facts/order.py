@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from facts.model import Fact
+from .model import Fact
 
 _ARGS = itemgetter(1)  # Fact.args: a Fact is a tuple of its fields
 

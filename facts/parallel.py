@@ -57,7 +57,7 @@ def _context(multiprocessing):
 
 
 def _scan_chunk(extractor: str, items: list[tuple[str, bytes]]) -> list:
-    from facts.extractors import REGISTRY  # resolved in the worker: functions are not sent
+    from .extractors import REGISTRY  # resolved in the worker: functions are not sent
 
     scan = REGISTRY[extractor].scan
     return [scan(variant, data) for variant, data in items]

@@ -14,8 +14,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
-from facts.gitio import CatFile, resolve, run_git
-from facts.indexstat import listing
+from .gitio import CatFile, resolve, run_git
+from .indexstat import listing
 
 REGULAR = ("100644", "100755")  # symlinks (120000) are never followed, gitlinks (160000) skipped
 

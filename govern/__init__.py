@@ -1,3 +1,6 @@
 """govern: should this change land? ADRs compiled to Datalog, verdicts with proofs."""
 
-__version__ = "0.1.0"
+try:
+    from govern._version import __version__
+except ImportError:  # a source tree that was never installed
+    __version__ = "0.0.0+unknown"

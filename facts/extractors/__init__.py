@@ -4,8 +4,8 @@ Adding a language (JS/TS, Go, Java) is a new module with an `EXTRACTOR` and one 
 """
 from __future__ import annotations
 
-from facts.extractors import codeowners, files, manifests, python
-from facts.extractors.base import Context, Extractor
+from ..extractors import codeowners, files, manifests, python
+from ..extractors.base import Context, Extractor
 
 REGISTRY: dict[str, Extractor] = {
     e.name: e for e in (files.EXTRACTOR, python.EXTRACTOR, manifests.EXTRACTOR, codeowners.EXTRACTOR)

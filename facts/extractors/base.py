@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from facts.config import FactsConfig
-from facts.model import Fact
-from facts.tree import Entry
+from ..config import FactsConfig
+from ..model import Fact
+from ..tree import Entry
 
 Raw = Any  # what `scan` returns: JSON-compatible, depends only on (variant, bytes)
 

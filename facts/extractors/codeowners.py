@@ -7,8 +7,8 @@ fact's source is the matching CODEOWNERS line; owners lose their leading '@'.
 """
 from __future__ import annotations
 
-from facts.extractors.base import Context, Extractor
-from facts.model import Fact, Source
+from ..extractors.base import Context, Extractor
+from ..model import Fact, Source
 
 NAME = "codeowners"
 CANDIDATES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's precedence

@@ -1,8 +1,8 @@
 """Files: `file(Path)` for every regular file of the tree (no contents read)."""
 from __future__ import annotations
 
-from facts.extractors.base import Context, Extractor
-from facts.model import Fact, new_fact, new_source
+from ..extractors.base import Context, Extractor
+from ..model import Fact, new_fact, new_source
 
 NAME = "files"
 

@@ -12,8 +12,8 @@ import posixpath
 import re
 import tomllib
 
-from facts.extractors.base import Context, Extractor
-from facts.model import Fact, Source
+from ..extractors.base import Context, Extractor
+from ..model import Fact, Source
 
 NAME = "manifests"
 _FIXED = {"pyproject.toml": "pyproject", "setup.cfg": "setup.cfg", "package.json": "package.json"}

@@ -11,9 +11,9 @@ import ast
 import keyword
 import posixpath
 
-from facts.extractors.base import Context, Extractor
-from facts.extractors.pyscan import scan_imports
-from facts.model import Fact, Source, new_fact, new_source
+from ..extractors.base import Context, Extractor
+from ..extractors.pyscan import scan_imports
+from ..model import Fact, Source, new_fact, new_source
 
 NAME = "python"
 # Statement lists that can hold an import: imports are statements, so the walk

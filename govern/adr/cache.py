@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import govern
-from facts.cache import atomic_write
+from govern.facts.cache import atomic_write
 from govern.adr.model import Adr, AdrSet
 from govern.datalog.model import Atom, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic

@@ -76,7 +76,7 @@ def _cache_dir(repo: str) -> Path | None:
     spawn); entries are keyed by content, so the directory is only ever a place, never a
     wrong answer. Anything else (a bare repository, a linked worktree) asks git.
     """
-    from facts.gitio import GitFailure, git_dir
+    from govern.facts.gitio import GitFailure, git_dir
 
     dot_git = Path(repo) / ".git"
     if (dot_git / "objects").is_dir() and (dot_git / "HEAD").is_file() and not (dot_git / "commondir").exists():

@@ -12,10 +12,10 @@ from govern.cli.app import app
 from govern.errors import GovernError, GitError, UsageError
 
 if TYPE_CHECKING:
-    from facts.api import Wanted
-    from facts.config import FactsConfig
-    from facts.model import Fact
-    from facts.tree import Tree
+    from govern.facts.api import Wanted
+    from govern.facts.config import FactsConfig
+    from govern.facts.model import Fact
+    from govern.facts.tree import Tree
     from govern.config import Config
 
 # facts.* (the extractors and their parsers) is imported inside the command: importing
@@ -31,8 +31,8 @@ def facts_command(
     fmt: str = typer.Option("text", "--format", help="text (one fact per line) or json (a list of objects)."),
 ) -> None:
     """Print extracted facts, sorted, each with its source (extractor, path:line, blob)."""
-    from facts.api import TREE_RELATIONS
-    from facts.gitio import GitFailure
+    from govern.facts.api import TREE_RELATIONS
+    from govern.facts.gitio import GitFailure
 
     relations = TREE_RELATIONS | CHANGE_RELATIONS
     unknown = sorted(set(relation) - relations)
@@ -54,10 +54,10 @@ def facts_command(
 
 
 def _facts(rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fact]:
-    from facts.api import TREE_RELATIONS, change_facts, extract
-    from facts.cache import Cache
-    from facts.order import sort_facts
-    from facts.tree import CommitTree, IndexTree, WorkTree
+    from govern.facts.api import TREE_RELATIONS, change_facts, extract
+    from govern.facts.cache import Cache
+    from govern.facts.order import sort_facts
+    from govern.facts.tree import CommitTree, IndexTree, WorkTree
 
     tree: Tree = CommitTree(".", rev) if rev else IndexTree(".") if staged else WorkTree(".")
     config = _config(tree)
@@ -77,14 +77,14 @@ def _config(tree: Tree) -> Config:
 
 def facts_config(config: Config) -> FactsConfig:
     """The extraction settings of `[tool.govern]` (the fields both dataclasses share)."""
-    from facts.config import FactsConfig
+    from govern.facts.config import FactsConfig
 
     return FactsConfig(**{f.name: getattr(config, f.name) for f in fields(FactsConfig)})
 
 
 def _wanted(tree: Tree, config: Config, relations: frozenset[str]) -> Wanted:
     """The relations asked for, with the globs/prefixes/dist globs the tree's ADRs mention."""
-    from facts.api import Wanted
+    from govern.facts.api import Wanted
 
     try:  # the rule pipeline may not be there (yet): then no helper constants
         from govern.adr.files import load_adr_tree

@@ -17,7 +17,7 @@ from govern.datalog.program import needed_rules
 from govern.datalog.proof import Proof, ground_atom
 from govern.datalog.prover import Prover
 from govern.datalog.relevance import relevant
-from facts.memory import without_gc
+from govern.facts.memory import without_gc
 from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from facts.model import Source
+from govern.facts.model import Source
 from govern.datalog.model import Atom, Comparison, Const, Origin, Value
 
 KINDS = ("rule", "fact", "absence", "comparison", "reaches")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from facts.model import Fact
+from govern.facts.model import Fact
 from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, tuple_key
 from govern.datalog import naive
 from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Sequence
 
-from facts.memory import without_gc
-from facts.model import Fact, Source
+from govern.facts.memory import without_gc
+from govern.facts.model import Fact, Source
 from govern.datalog.graph import Graph
 from govern.datalog.model import Value, sort_rows
 

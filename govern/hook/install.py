@@ -79,7 +79,7 @@ def warm_cache(repo: Path) -> str:
     The first push would otherwise parse every file of a big repository inside the hook's
     time budget. Only extraction is done (no judging); a problem is reported, never fatal.
     """
-    from facts.tree import CommitTree
+    from govern.facts.tree import CommitTree
     from govern.errors import GovernError
     from govern.hook.refs import default_branch
     from govern.verdict.evaluate import extract_facts

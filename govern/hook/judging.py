@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from facts.api import change_facts
-from facts.tree import CommitTree
+from govern.facts.api import change_facts
+from govern.facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy

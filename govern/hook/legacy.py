@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from facts.tree import Tree
+from govern.facts.tree import Tree
 from govern import __version__
 from govern.hook.note_summary import summary_of
 from govern.notes.git_plumbing import resolve

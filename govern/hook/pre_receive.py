@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from facts.change import pusher_facts
+from govern.facts.change import pusher_facts
 from govern.config import Config
 from govern.errors import GovernError
 from govern.hook import audit, pending

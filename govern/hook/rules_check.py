@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from facts.tree import CommitTree
+from govern.facts.tree import CommitTree
 from govern.config import Config
 from govern.errors import AdrError, GovernError
 from govern.notes.git_plumbing import run_git

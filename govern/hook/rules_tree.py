@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from facts.tree import REGULAR, CommitTree, Entry, list_blobs
+from govern.facts.tree import REGULAR, CommitTree, Entry, list_blobs
 from govern.config import Config
 
 PYPROJECT = "pyproject.toml"

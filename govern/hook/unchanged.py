@@ -24,10 +24,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from facts.api import IMPLIED
-from facts.extractors import REGISTRY, Context, Extractor
-from facts.gitio import CatFile
-from facts.tree import REGULAR, Entry, Tree, decode_path, list_blobs
+from govern.facts.api import IMPLIED
+from govern.facts.extractors import REGISTRY, Context, Extractor
+from govern.facts.gitio import CatFile
+from govern.facts.tree import REGULAR, Entry, Tree, decode_path, list_blobs
 from govern.adr import AdrSet
 from govern.config import Config
 from govern.datalog.relevance import relevant

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from facts import gitio
+from govern.facts import gitio
 from govern.errors import GitError
 
 ZERO = "0" * 40

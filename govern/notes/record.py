@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from facts.tree import CommitTree
+from govern.facts.tree import CommitTree
 from govern.errors import UsageError
 from govern.notes.codec import note_body
 from govern.notes.git_plumbing import resolve

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from facts.api import Wanted, extract
-from facts.cache import Cache
-from facts.model import Fact
-from facts.tree import Tree
+from govern.facts.api import Wanted, extract
+from govern.facts.cache import Cache
+from govern.facts.model import Fact
+from govern.facts.tree import Tree
 from govern.config import Config
 from govern.datalog import reaches
 from govern.datalog.engine import choose_engine, get_engine
@@ -18,7 +18,7 @@ from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.model import Rule
 from govern.datalog.program import needed_rules
 from govern.datalog.relevance import relevant
-from facts.memory import without_gc
+from govern.facts.memory import without_gc
 from govern.datalog.store import FactStore
 from govern.verdict.inputs import facts_config
 

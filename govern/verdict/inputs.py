@@ -5,12 +5,12 @@ import os
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
-from facts.api import change_facts
-from facts.config import FactsConfig
-from facts.derived import glob_facts
-from facts.gitio import GitFailure, run_git
-from facts.model import Fact, Source
-from facts.tree import Tree
+from govern.facts.api import change_facts
+from govern.facts.config import FactsConfig
+from govern.facts.derived import glob_facts
+from govern.facts.gitio import GitFailure, run_git
+from govern.facts.model import Fact, Source
+from govern.facts.tree import Tree
 from govern.adr import AdrSet, load_adr_tree
 from govern.config import Config, parse_config
 from govern.datalog.model import Rule

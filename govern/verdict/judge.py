@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from facts.gitio import resolve
-from facts.tree import CommitTree, IndexTree, Tree, WorkTree
+from govern.facts.gitio import resolve
+from govern.facts.tree import CommitTree, IndexTree, Tree, WorkTree
 from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from facts.gitio import GitFailure, resolve, run_git
-from facts.tree import CommitTree, IndexTree, WorkTree
+from govern.facts.gitio import GitFailure, resolve, run_git
+from govern.facts.tree import CommitTree, IndexTree, WorkTree
 from govern.errors import UsageError
 from govern.verdict.judge import JudgeRequest
 

@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from facts.gitio import CatFile, GitFailure
-from facts.tree import CommitTree
+from govern.facts.gitio import CatFile, GitFailure
+from govern.facts.tree import CommitTree
 from govern.datalog.check import Checker
 from govern.datalog.model import Rule
 from govern.datalog.proof import Proof, atom_values, ground_atom

@@ -84,10 +84,10 @@ def test_usage_errors_exit_2_without_traceback(make_repo):
 
 HOOK = """#!{python}
 import os, sys, json
-from facts.api import Wanted, extract, change_facts, TREE_RELATIONS
-from facts.cache import Cache
-from facts.config import FactsConfig
-from facts.tree import CommitTree
+from govern.facts.api import Wanted, extract, change_facts, TREE_RELATIONS
+from govern.facts.cache import Cache
+from govern.facts.config import FactsConfig
+from govern.facts.tree import CommitTree
 assert os.environ.get("GIT_QUARANTINE_PATH"), "not in a quarantine"
 old, new, ref = sys.stdin.read().split()
 cache = Cache.for_repo(".")

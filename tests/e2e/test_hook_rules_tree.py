@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from facts.tree import CommitTree
+from govern.facts.tree import CommitTree
 from govern.config import Config
 from govern.hook.rules_tree import RulesTree
 from govern.verdict.inputs import read_adrs, read_config

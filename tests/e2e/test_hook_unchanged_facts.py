@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from facts.tree import CommitTree
+from govern.facts.tree import CommitTree
 from govern.config import Config
 from govern.hook import judging
 from govern.hook.refs import RefUpdate

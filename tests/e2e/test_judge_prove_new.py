@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from facts.tree import CommitTree
+from govern.facts.tree import CommitTree
 from govern.errors import UsageError
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.render_text import render_text

@@ -48,7 +48,7 @@ def program(text: str, adr: str = "ADR-0001") -> list[Rule]:
 
 def store_of(facts: dict[str, list[tuple]]):
     """A FactStore whose facts come from file `<relation>.py`, line = position + 1."""
-    from facts.model import Fact, Source
+    from govern.facts.model import Fact, Source
     from govern.datalog.store import FactStore
 
     return FactStore(

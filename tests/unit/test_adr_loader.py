@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from facts.tree import MemoryTree
+from govern.facts.tree import MemoryTree
 from govern.adr import blob_id, load_adr_dir, load_adr_tree, load_adrs
 from govern.adr.safe_yaml import MAX_NODES
 from govern.errors import AdrError
@@ -170,7 +170,7 @@ def test_hostile_strings_in_kind_blocks_stay_data():
 
 
 def test_load_adr_tree_from_a_real_commit(make_repo):
-    from facts.tree import CommitTree
+    from govern.facts.tree import CommitTree
 
     files = {"adr/0001-a.md": "---\ntitle: A\nstatus: accepted\n" + RULE + "---\n", "adr/README.md": "# index\n"}
     repo = make_repo(files)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from facts.model import Source
+from govern.facts.model import Source
 from govern.datalog import reaches
 from govern.datalog.check import check_proof
 from govern.datalog.model import Comparison, Const

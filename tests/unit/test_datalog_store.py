@@ -1,4 +1,4 @@
-from facts.model import Fact, Source
+from govern.facts.model import Fact, Source
 from govern.datalog.store import COMPUTED, FactStore
 
 

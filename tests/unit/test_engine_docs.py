@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from facts.model import Fact, Source
+from govern.facts.model import Fact, Source
 from govern.datalog.check import check_proof
 from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.render import render_tree

@@ -69,7 +69,7 @@ def test_engines_agree_with_naive(program):
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(programs())
 def test_every_answer_has_a_proof_that_checks(program):
-    from facts.model import Fact, Source
+    from govern.facts.model import Fact, Source
     from govern.datalog.check import Checker
     from govern.datalog.proof import Proof, ground_atom
     from govern.datalog.prover import Prover
@@ -91,7 +91,7 @@ def test_every_answer_has_a_proof_that_checks(program):
 def test_narrowed_evaluation_keeps_every_answer_and_proof(program, data):
     """The facts handed to the engine and the prover are narrowed (base literals, helper
     rules seeded by what their callers ask): the goals' answers and proofs do not change."""
-    from facts.model import Fact, Source
+    from govern.facts.model import Fact, Source
     from govern.datalog.check import Checker
     from govern.datalog.evaluate import evaluate_with_proofs
     from govern.datalog.store import FactStore

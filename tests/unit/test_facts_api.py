@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from facts.api import TREE_RELATIONS, Wanted, extract
-from facts.cache import Cache
-from facts.config import FactsConfig
-from facts.derived import dist_facts, glob_facts, under_facts
-from facts.gitio import git_dir
-from facts.tree import CommitTree, MemoryTree
+from govern.facts.api import TREE_RELATIONS, Wanted, extract
+from govern.facts.cache import Cache
+from govern.facts.config import FactsConfig
+from govern.facts.derived import dist_facts, glob_facts, under_facts
+from govern.facts.gitio import git_dir
+from govern.facts.tree import CommitTree, MemoryTree
 
 FILES = {
     "src/app/__init__.py": b"",
@@ -100,10 +100,10 @@ WORKER = """
 import sys
 
 import pytest
-from facts.api import Wanted, extract, TREE_RELATIONS
-from facts.cache import Cache
-from facts.config import FactsConfig
-from facts.tree import CommitTree
+from govern.facts.api import Wanted, extract, TREE_RELATIONS
+from govern.facts.cache import Cache
+from govern.facts.config import FactsConfig
+from govern.facts.tree import CommitTree
 facts = extract(CommitTree(sys.argv[1], "HEAD"), FactsConfig(), Wanted(TREE_RELATIONS), cache=Cache.for_repo(sys.argv[1]), workers=1)
 print(len(facts))
 """
@@ -127,7 +127,7 @@ def test_concurrent_cache_writers(make_repo):
 
 
 def test_parallel_scan_matches_serial():
-    from facts.parallel import scan_all
+    from govern.facts.parallel import scan_all
 
     items = [("py", f"import pkg.m{i + 1}\nfrom . import (a,\n b)\n".encode()) for i in range(300)] + [("py", b"import (")]
     assert scan_all("python", items, workers=2, min_bytes=0) == scan_all("python", items, workers=1)
@@ -142,8 +142,8 @@ def test_unchanged_blob_shared_by_paths_scanned_once(tmp_path):
 
 
 def test_sort_facts_matches_dataclass_order_even_with_odd_values():
-    from facts.order import sort_facts
-    from facts.model import Fact, Source
+    from govern.facts.order import sort_facts
+    from govern.facts.model import Fact, Source
 
     src = Source("x", "p", 1, "b")
     facts = [Fact("r", ("a\0b",), src), Fact("r", ("a",), src), Fact("r", ("a", "b"), src), Fact("r", ("a",), src),
@@ -154,12 +154,12 @@ def test_sort_facts_matches_dataclass_order_even_with_odd_values():
 
 
 def test_batches_give_the_same_facts(monkeypatch, make_repo):
-    import facts.api
+    import govern.facts.api
 
     repo = make_repo({f"m{i}.py": f"import os\nimport m{i + 1}\n" for i in range(50)})
     wanted = Wanted(frozenset({"imports"}))
     whole = extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted)
-    monkeypatch.setattr(facts.api, "BATCH_BYTES", 64)
+    monkeypatch.setattr(govern.facts.api, "BATCH_BYTES", 64)
     assert extract(CommitTree(repo, "HEAD"), FactsConfig(), wanted) == whole and len(whole) == 100
 
 
@@ -167,7 +167,7 @@ def test_pool_forks_only_a_single_threaded_process():
     import multiprocessing
     import threading
 
-    from facts.parallel import _context
+    from govern.facts.parallel import _context
 
     alone = threading.active_count() == 1
     assert _context(multiprocessing).get_start_method() == ("fork" if alone else "forkserver")

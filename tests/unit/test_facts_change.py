@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from facts.api import change_facts
-from facts.change import classify
-from facts.config import FactsConfig
-from facts.tree import CommitTree
+from govern.facts.api import change_facts
+from govern.facts.change import classify
+from govern.facts.config import FactsConfig
+from govern.facts.tree import CommitTree
 from tests.conftest import git, write
 
 

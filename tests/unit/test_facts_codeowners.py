@@ -1,9 +1,9 @@
 """CODEOWNERS extractor: GitHub precedence, last match wins, ownerless lines clear."""
 from __future__ import annotations
 
-from facts.api import Wanted, extract
-from facts.config import FactsConfig
-from facts.tree import CommitTree, MemoryTree
+from govern.facts.api import Wanted, extract
+from govern.facts.config import FactsConfig
+from govern.facts.tree import CommitTree, MemoryTree
 
 WANT = Wanted(frozenset({"owner"}))
 FILES = {"app/api/x.py": b"", "app/billing/y.py": b"", "docs/readme.md": b"", "README.md": b"", "app/generated/z.py": b""}

@@ -1,9 +1,9 @@
 """Manifest extractor: declares(Manifest, Dist) with normalised names and lines."""
 from __future__ import annotations
 
-from facts.api import Wanted, extract
-from facts.config import FactsConfig
-from facts.tree import CommitTree, MemoryTree
+from govern.facts.api import Wanted, extract
+from govern.facts.config import FactsConfig
+from govern.facts.tree import CommitTree, MemoryTree
 
 WANT = Wanted(frozenset({"declares", "dist_match"}), dists=frozenset({"Django*", "zope.*"}))
 

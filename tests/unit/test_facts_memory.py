@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gc
 
-from facts.memory import without_gc
+from govern.facts.memory import without_gc
 
 
 class Node:

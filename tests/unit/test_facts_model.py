@@ -7,7 +7,7 @@ from dataclasses import FrozenInstanceError
 
 import pytest
 
-from facts.model import Fact, Source, new_fact, new_source
+from govern.facts.model import Fact, Source, new_fact, new_source
 
 SRC = Source("python", "src/a.py", 3, "abc")
 FACT = Fact("imports", ("a", "b"), SRC)

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from facts.model import Fact, Source
-from facts.order import sort_facts
+from govern.facts.model import Fact, Source
+from govern.facts.order import sort_facts
 
 STRINGS = ["", "a", "a\0b", "a\0", "ab", "b", "\0", "é", "a.b", "a b"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from facts.extractors.python import parse_imports
-from facts.extractors.pyscan import scan_imports
+from govern.facts.extractors.python import parse_imports
+from govern.facts.extractors.pyscan import scan_imports
 
 TRICKY = {
     "docstrings": '"""\nimport not_me\n"""\nimport yes\n\'\'\'from no import x\'\'\'\n',

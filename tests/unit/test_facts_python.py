@@ -1,10 +1,10 @@
 """Python extractor: modules, imports and their resolution, hostile sources."""
 from __future__ import annotations
 
-from facts.api import Wanted, extract
-from facts.config import FactsConfig
-from facts.extractors import python
-from facts.tree import CommitTree, MemoryTree
+from govern.facts.api import Wanted, extract
+from govern.facts.config import FactsConfig
+from govern.facts.extractors import python
+from govern.facts.tree import CommitTree, MemoryTree
 
 WANT = Wanted(frozenset({"module", "imports", "parse_error"}))
 

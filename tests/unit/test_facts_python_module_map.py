@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from facts.extractors.python import _module_set, discover_roots, module_map
+from govern.facts.extractors.python import _module_set, discover_roots, module_map
 
 PARTS = ["src", "pkg", "a", "b", "class", "my-dir", "__init__", "x y", "ünï", "", "lib", "_p", "9x", "match", "src", "pkg"]
 

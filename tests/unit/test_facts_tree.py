@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from facts.api import TREE_RELATIONS, Wanted, extract
-from facts.config import FactsConfig
-from facts.gitio import CatFile, GitFailure, git_dir, run_git
-from facts.tree import CommitTree, IndexTree, MemoryTree, WorkTree, blob_id
+from govern.facts.api import TREE_RELATIONS, Wanted, extract
+from govern.facts.config import FactsConfig
+from govern.facts.gitio import CatFile, GitFailure, git_dir, run_git
+from govern.facts.tree import CommitTree, IndexTree, MemoryTree, WorkTree, blob_id
 from tests.conftest import GIT_ENV, git, write
 
 HOSTILE = {

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from facts.indexstat import listing
-from facts.tree import REGULAR, Entry, WorkTree, decode_path
+from govern.facts.indexstat import listing
+from govern.facts.tree import REGULAR, Entry, WorkTree, decode_path
 from tests.conftest import git, write
 
 BASE = {

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 HEAVY = ("lark", "jsonschema", "yaml", "frontmatter", "markdown_it", "packaging", "pathspec", "git",
-         "clingo", "pyDatalog", "facts.api", "facts.extractors", "govern.adr.loader", "govern.rules.parser",
+         "clingo", "pyDatalog", "govern.facts.api", "govern.facts.extractors", "govern.adr.loader", "govern.rules.parser",
          "govern.verdict.judge", "govern.datalog.evaluate")
 
 

@@ -2,7 +2,7 @@
 proofs built by govern's prover from a small store."""
 from __future__ import annotations
 
-from facts.model import Fact, Source
+from govern.facts.model import Fact, Source
 from govern.datalog.proof import prove, ground_atom
 from govern.datalog.store import FactStore
 from govern.verdict.model import AdrInfo, Finding, RuleInfo, Verdict
