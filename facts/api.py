@@ -7,7 +7,7 @@ from itertools import chain
 from .cache import Cache
 from .change import change_facts
 from .config import FactsConfig
-from .derived import dist_facts, glob_facts, under_facts
+from .derived import dist_facts, glob_facts, group_facts, under_facts
 from .extractors import REGISTRY, Context, Extractor
 from .memory import without_gc
 from .model import Fact, Source
@@ -18,9 +18,11 @@ from .tree import Entry, Tree
 # Always kept from the extractors that ran: they explain missing facts.
 DIAGNOSTICS = frozenset({"parse_error", "skipped"})
 # Derived relations and the extracted ones they are computed from.
-IMPLIED = {"under": frozenset({"module", "imports"}), "dist_match": frozenset({"declares"})}
+IMPLIED = {"under": frozenset({"module", "imports"}), "dist_match": frozenset({"declares"}),
+           "group_match": frozenset({"declares_group"})}
 BATCH_BYTES = 64_000_000  # blobs read and scanned at once (above PARALLEL_MIN_BYTES)
-TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "owner", "glob", "under", "dist_match"}) | DIAGNOSTICS
+TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "declares_group", "owner", "glob", "under",
+                            "dist_match", "group_match"}) | DIAGNOSTICS
 
 __all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
 
@@ -34,6 +36,7 @@ class Wanted:
     globs: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
     dists: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
 
 
 def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None,
@@ -84,6 +87,8 @@ def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fa
         out += under_facts(modules, wanted.prefixes)
     if "dist_match" in wanted.relations and wanted.dists:
         out += dist_facts({f.args[1] for f in found if f.relation == "declares"}, wanted.dists)
+    if "group_match" in wanted.relations and wanted.groups:
+        out += group_facts({f.args[2] for f in found if f.relation == "declares_group"}, wanted.groups)
     return out
 
 

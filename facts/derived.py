@@ -1,7 +1,8 @@
 """Helper facts computed in Python only for the constants the rules mention.
 
 glob(Path, Pattern): gitignore-style match (pathspec). under(Module, Prefix): Module
-is Prefix or inside it. dist_match(Dist, Pattern): fnmatch on PEP 503 names.
+is Prefix or inside it. dist_match(Dist, Pattern): fnmatch on PEP 503 names. group_match(Group, Pattern): a declaration group
+("runtime", "dev", "requirements", "extra:NAME", "group:NAME") is Pattern, or Pattern is "extra:*" / "group:*".
 Each is exposed separately so that callers can add paths the tree does not hold
 (e.g. the deleted paths of a change).
 """
@@ -52,3 +53,14 @@ def dist_facts(dists: set[str], patterns: frozenset[str]) -> list[Fact]:
     """dist_match facts for every declared distribution and each glob."""
     compiled = [(p, normalise_dist_pattern(p)) for p in sorted(patterns)]
     return [Fact("dist_match", (d, p), Source("dist_match", "", 0, "")) for d in dists for p, n in compiled if fnmatch.fnmatchcase(d, n)]
+
+
+def group_facts(groups: set[str], patterns: frozenset[str]) -> list[Fact]:
+    """group_match facts: a pattern is a group name or `KIND:*` (every extra, every named group)."""
+    source = Source("group_match", "", 0, "")
+    out = []
+    for pattern in sorted(patterns):
+        kind, star = pattern[:-1], pattern.endswith(":*")
+        out += [Fact("group_match", (g, pattern), source) for g in sorted(groups)
+                if g == pattern or (star and g.startswith(kind))]
+    return out

@@ -21,7 +21,7 @@ from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
 # Helper relation -> the field of Relevance collecting its constant patterns.
-PATTERN_FIELDS = {"glob": "globs", "under": "prefixes", "dist_match": "dists"}
+PATTERN_FIELDS = {"glob": "globs", "under": "prefixes", "dist_match": "dists", "group_match": "groups"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Relevance:
     globs: frozenset[str]
     prefixes: frozenset[str]
     dists: frozenset[str]
+    groups: frozenset[str] = frozenset()
     rules: tuple[Rule, ...] = ()
 
     def restrictions(self, store: FactStore, goals: Sequence[str] | None = None) -> list[Allowed]:
@@ -75,5 +76,6 @@ def relevant(rules: Sequence[Rule]) -> Relevance:
         globs=frozenset(patterns["globs"]),
         prefixes=frozenset(patterns["prefixes"]),
         dists=frozenset(patterns["dists"]),
+        groups=frozenset(patterns["groups"]),
         rules=tuple(rules),
     )

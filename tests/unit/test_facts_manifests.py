@@ -102,3 +102,78 @@ def test_real_repo(make_repo):
     repo = make_repo({"pyproject.toml": PYPROJECT})
     facts = extract(CommitTree(repo, "HEAD"), FactsConfig(), WANT)
     assert len(declared(facts)) == 6
+
+
+GROUPS = Wanted(frozenset({"declares_group", "parse_error", "group_match"}), groups=frozenset({"extra:*", "runtime"}))
+
+
+def grouped(files):
+    facts = extract(MemoryTree({p: d.encode() for p, d in files.items()}), FactsConfig(), GROUPS)
+    return ([(f.args, f.source.path, f.source.line) for f in facts if f.relation == "declares_group"],
+            [f.args for f in facts if f.relation == "parse_error"], [f.args for f in facts if f.relation == "group_match"])
+
+
+def test_every_pyproject_table_knows_its_group():
+    text = PYPROJECT + """
+[tool.poetry.extras]
+web = ["gunicorn"]
+
+[tool.poetry.dev-dependencies]
+black = "*"
+
+[tool.uv]
+dev-dependencies = ["mypy"]
+
+[tool.pdm.dev-dependencies]
+Test = ["pytest"]
+"""
+    text = text.replace('Django = "^5"\n', 'Django = "^5"\ngunicorn = {version = "*", optional = true}\n')
+    deps, errors, matches = grouped({"pyproject.toml": text})
+    assert errors == []
+    assert sorted(args for args, _, _ in deps) == sorted([
+        ("pyproject.toml", "requests", "runtime"), ("pyproject.toml", "zope-interface", "runtime"),
+        ("pyproject.toml", "pytest-cov", "extra:dev"), ("pyproject.toml", "ruff", "group:lint"),
+        ("pyproject.toml", "django", "runtime"), ("pyproject.toml", "gunicorn", "extra:web"),
+        ("pyproject.toml", "mkdocs", "group:docs"), ("pyproject.toml", "black", "dev"),
+        ("pyproject.toml", "mypy", "dev"), ("pyproject.toml", "pytest", "group:test"),
+    ])
+    assert sorted(matches) == [("extra:dev", "extra:*"), ("extra:web", "extra:*"), ("runtime", "runtime")]
+
+
+def test_setup_py_is_read_statically_and_never_run():
+    setup = ('import os\nfrom setuptools import setup\nos.system("touch /tmp/pwned")\nBASE = ["numpy", "scipy>=1"]\n'
+             'setup(name="s", install_requires=BASE,\n      extras_require={"Viz": ["matplotlib"]},\n'
+             '      tests_require=["pytest"])\n')
+    deps, errors, _ = grouped({"setup.py": setup})
+    assert errors == []
+    assert sorted((args, line) for args, _, line in deps) == [
+        (("setup.py", "matplotlib", "extra:viz"), 6), (("setup.py", "numpy", "runtime"), 4),
+        (("setup.py", "pytest", "dev"), 7), (("setup.py", "scipy", "runtime"), 4)]
+    _, errors, _ = grouped({"setup.py": "from setuptools import setup\nsetup(install_requires=read_reqs())\n"})
+    assert errors == [("setup.py", "line 2: setup.py: install_requires is not a literal; govern reads setup.py without running it")]
+    _, errors, _ = grouped({"setup.py": "setup(\n"})
+    assert errors and errors[0][1].startswith("invalid setup.py")
+
+
+def test_pipfile_and_pip_file_forms():
+    deps, errors, _ = grouped({
+        "Pipfile": '[packages]\nFlask = "*"\n[dev-packages]\nblack = "*"\n',
+        "requirements.in": "-rbase.txt\n--requirement=more.txt\n-c constraints.txt\nfoo \\\n  >=1  # pinned\n"
+                           "https://x.org/dl/Bar_Pkg-1.0-py3-none-any.whl\nhttps://x.org/src.zip\nname#not-a-comment\n",
+        "base.txt": "six\n", "more.txt": "urllib3\n", "constraints.txt": "idna==3\n", "MANIFEST.in": "include *.py\n",
+    })
+    assert sorted(args for args, _, _ in deps) == [
+        ("Pipfile", "black", "dev"), ("Pipfile", "flask", "runtime"),
+        ("requirements.in", "bar-pkg", "requirements"), ("requirements.in", "foo", "requirements"),
+        ("requirements.in", "six", "requirements"), ("requirements.in", "urllib3", "requirements")]
+    assert ("requirements.in", "line 7: a URL requirement without #egg=NAME: its distribution is unknown") in errors
+    assert any("name#not-a-comment" in message for _, message in errors)  # '#' not after a space is no comment
+
+
+def test_hostile_manifests_stay_linear():
+    many = "[project]\ndependencies = [\n" + "".join(f'  "p{i}",\n' for i in range(20000)) + "]\n"
+    deps, errors, _ = grouped({"pyproject.toml": many, "requirements.txt": "-r" + " " * 40000 + "\n" + "a" * 40000 + " \\\n"})
+    lines = {args[1]: line for args, path, line in deps if path == "pyproject.toml"}
+    assert len(lines) == 20000 and lines["p0"] == 3 and lines["p19999"] == 20002
+    assert [args for args, path, _ in deps if path == "requirements.txt"] == [("requirements.txt", "a" * 40000, "requirements")]
+    assert errors == [("requirements.txt", "line 1: -r without a file")]

@@ -1,7 +1,7 @@
-"""allow-dependencies: manifests in `in` may declare only distributions matching `packages`."""
+"""allow-dependencies: manifests in `in` may declare (in `groups`) only distributions matching `packages`."""
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, clause, dist_patterns, manifest_filter, q, text
+from govern.rules.kinds.base import KindInput, clause, declaration, dist_patterns, manifest_filter, q, text
 
 
 def default_message(block: dict) -> str:
@@ -18,5 +18,7 @@ def compile(kind: KindInput) -> str:
             clauses.append(clause(f"{allowed}(D)", ["declares(_, D)", f"dist_match(D, {q(name)})"]))
         else:
             clauses.append(clause(f"{allowed}({q(name)})", []))
-    clauses.append(clause(kind.violation("P"), ["declares(P, D)"] + where + [f"not {allowed}(D)"]))
+    helpers, declared = declaration(kind, "P", "D")
+    clauses += helpers
+    clauses.append(clause(kind.violation("P"), declared + where + [f"not {allowed}(D)"]))
     return text(clauses)

@@ -135,6 +135,28 @@ def manifest_filter(kind: KindInput) -> tuple[list[str], list[str]]:
     return helpers, [literal]
 
 
+_GROUP = re.compile(r"(?:runtime|dev|requirements|(?:extra|group):(?:\*|[a-z0-9]+(?:-[a-z0-9]+)*|))")
+
+
+def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], list[str]]:
+    """Helpers and body literals for "manifest declares dist" in the rule's `groups` (none: any group).
+
+    A group is runtime, dev, requirements, extra:NAME, group:NAME, or extra:* / group:* (every extra,
+    every named group); names are normalised like distributions (PEP 503/685)."""
+    groups = []
+    for path, value in kind.items("groups"):
+        name = re.sub(r"[-_.]+", "-", value).lower() if isinstance(value, str) else value
+        if not (isinstance(name, str) and _GROUP.fullmatch(name)):
+            kind.error(path, f"dependency group {value!r}: use runtime, dev, requirements, extra:NAME, group:NAME, "
+                             "extra:* or group:*")
+            continue
+        groups.append(name)
+    if not groups:
+        return [], [f"declares({manifest}, {dist})"]
+    helpers, literal = any_of(f"group_{kind.slug}", "G", groups, lambda g: f"group_match(G, {q(g)})")
+    return helpers, [f"declares_group({manifest}, {dist}, G)", literal]
+
+
 def transitive_relation(kind: KindInput) -> str:
     """`transitive: true` reads reaches/2 (native graph search) instead of imports/2."""
     return "reaches" if kind.block.get("transitive") else "imports"

@@ -1,7 +1,7 @@
-"""forbid-dependency: no manifest in `in` may declare a distribution matching `packages`."""
+"""forbid-dependency: no manifest in `in` may declare (in `groups`) a distribution matching `packages`."""
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, clause, dist_patterns, manifest_filter, q, text
+from govern.rules.kinds.base import KindInput, clause, declaration, dist_patterns, manifest_filter, q, text
 
 
 def default_message(block: dict) -> str:
@@ -13,6 +13,8 @@ def compile(kind: KindInput) -> str:
     """One violation clause per package: exact names are constants, globs go through dist_match."""
     clauses, where = manifest_filter(kind)
     for name, is_glob in dist_patterns(kind):
-        declared = ["declares(P, D)", f"dist_match(D, {q(name)})"] if is_glob else [f"declares(P, {q(name)})"]
+        helpers, declared = declaration(kind, "P", "D" if is_glob else q(name))
+        clauses += [h for h in helpers if h not in clauses]
+        declared += [f"dist_match(D, {q(name)})"] if is_glob else []
         clauses.append(clause(kind.violation("P"), declared + where))
     return text(clauses)
