@@ -17,18 +17,26 @@ ADR_DIR_OPTION = typer.Option(None, "--adr-dir", help="Directory of the ADRs (de
 
 @app.command("check")
 def check(
-    rev: Optional[str] = typer.Option(None, "--rev", help="Judge this commit (and its change against its first parent)."),
+    paths: Optional[list[str]] = typer.Argument(None, metavar="[PATH]...", show_default=False,
+                                                help="Only report findings about these files or directories."),
+    rev: Optional[str] = typer.Option(None, "--rev", metavar="REV", help="Judge this commit (and its change against its first parent)."),
     staged: bool = typer.Option(False, "--staged", help="Judge the index (what the next commit would hold)."),
-    new_since: Optional[str] = typer.Option(None, "--new-since", help="Only violations not already present in REV block."),
-    fmt: str = typer.Option("text", "--format", "-f", help=f"Output format: {', '.join(FORMATS)}."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to FILE instead of stdout."),
+    new_since: Optional[str] = typer.Option(None, "--new-since", metavar="REV", help="Only violations not already present in REV block."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
     engine: Optional[str] = ENGINE_OPTION,
     verify: bool = typer.Option(False, "--verify", help="Re-check every proof against the facts, without the engine."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: only the blocking findings, without proofs; nothing when allowed."),
+    no_proof: bool = typer.Option(False, "--no-proof", help="Text and JUnit: leave out the proof trees."),
+    only_new: bool = typer.Option(False, "--only-new", help="Report only new violations (no legacy ones, no exemptions)."),
+    max_findings: Optional[int] = typer.Option(None, "--max-findings", metavar="N", help="Text: show at most N findings (the summary counts all)."),
     adr_dir: Optional[str] = ADR_DIR_OPTION,
     repo: Path = REPO_OPTION,
 ) -> None:
     """Judge the working tree (or --staged, or --rev REV) against the ADRs; exit 0 allow, 1 block, 2 error."""
-    options = CheckOptions(rev, staged, new_since, fmt, output, engine, verify, adr_dir, repo)
+    options = CheckOptions(rev=rev, staged=staged, new_since=new_since, fmt=fmt, output=output, engine=engine,
+                           verify=verify, adr_dir=adr_dir, repo=repo, quiet=quiet, no_proof=no_proof,
+                           only_new=only_new, max_findings=max_findings, paths=tuple(paths or ()))
     raise typer.Exit(run_check(options))
 
 

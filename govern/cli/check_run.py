@@ -4,13 +4,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 
-FORMATS = ("text", "json", "sarif")  # govern.verdict.render.RENDERERS, imported lazily (startup time)
+if TYPE_CHECKING:
+    from govern.verdict.model import Finding, Verdict
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # the keys of REPORTS below
 
 
 @dataclass(frozen=True)
@@ -26,31 +30,121 @@ class CheckOptions:
     verify: bool = False
     adr_dir: str | None = None
     repo: Path = Path(".")
+    quiet: bool = False
+    no_proof: bool = False
+    only_new: bool = False
+    max_findings: int | None = None
+    paths: tuple[str, ...] = ()
 
 
 def run_check(options: CheckOptions) -> int:
     """Judge, print the verdict, return the exit code (0 allow, 1 block); GovernError on bad input."""
     from govern.verdict.judge import judge_in_full
-    from govern.verdict.render import render
     from govern.verdict.targets import judge_request, open_repo
 
     o = options
     if o.fmt not in FORMATS:
         raise UsageError(f"unknown format {o.fmt!r} (known: {', '.join(FORMATS)})")
+    if o.max_findings is not None and o.max_findings < 0:
+        raise UsageError(f"--max-findings must be 0 or more, not {o.max_findings}")
     top = open_repo(o.repo)
+    within = repo_paths(o.repo, top, o.paths, must_exist=o.rev is None and not o.staged)
     request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
     with _progress("govern: judging…"):
         judgement = judge_in_full(request)
-    verdict = judgement.verdict
     if o.verify:
         from govern.verdict.verify import verify_proofs
 
-        problems = verify_proofs(verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
+        problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
         if problems:
             raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
+    verdict = select(judgement.verdict, within, o.only_new)
     color = o.output is None and o.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    _emit(render(o.fmt, verdict, color=color), o.output)
+    _emit(report(o, verdict, color), o.output)
     return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
+
+
+def repo_paths(base: Path, top: str, paths: Iterable[str], must_exist: bool) -> tuple[str, ...] | None:
+    """PATH arguments (relative to `base`) as repository paths ("" = all); None when none given."""
+    paths = tuple(paths)
+    if not paths:
+        return None
+    root = os.path.realpath(top)
+    out = []
+    for given in paths:
+        full = os.path.abspath(os.path.join(os.path.realpath(base), given))
+        if must_exist and not os.path.lexists(full):
+            raise UsageError(f"{given}: no such file or directory")
+        rel = os.path.relpath(full, root)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            raise UsageError(f"{given}: outside the repository {top}")
+        out.append("" if rel == os.curdir else Path(rel).as_posix())
+    return tuple(out)
+
+
+def select(verdict: Verdict, within: tuple[str, ...] | None, only_new: bool) -> Verdict:
+    """The verdict restricted to findings whose subject is in `within`, and to new violations
+    (no legacy ones, no exemptions) when `only_new`: what the report lists and the exit code says."""
+
+    def kept(finding: Finding) -> bool:
+        return within is None or any(p == "" or finding.subject == p or finding.subject.startswith(p + "/") for p in within)
+
+    if within is None and not only_new:
+        return verdict
+    return replace(verdict, violations=tuple(f for f in verdict.violations if kept(f) and (f.new or not only_new)),
+                   exemptions=() if only_new else tuple(f for f in verdict.exemptions if kept(f)))
+
+
+def report(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    """The verdict in the chosen format, as text pieces."""
+    return REPORTS[o.fmt](o, verdict, color)
+
+
+def _text(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    """For people; --quiet: only the blocking findings without proofs, nothing when allowed."""
+    from govern.verdict.render_text import render_text
+
+    if o.quiet:
+        if not verdict.blocking:
+            return []
+        verdict = replace(verdict, violations=tuple(verdict.blocking), exemptions=())
+    return [render_text(verdict, color=color, proofs=not (o.quiet or o.no_proof), limit=o.max_findings)]
+
+
+def _json(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    from govern.verdict.render_json import json_chunks
+
+    return json_chunks(verdict)
+
+
+def _sarif(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    from govern.verdict.render_sarif import sarif_chunks
+
+    return sarif_chunks(verdict)
+
+
+def _junit(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    from govern.ci.junit import junit_chunks
+
+    return junit_chunks(verdict, proofs=not o.no_proof)
+
+
+def _github(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    from govern.ci.github import github_chunks
+
+    return github_chunks(verdict)
+
+
+def _gitlab(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
+    from govern.ci.gitlab import gitlab_chunks
+
+    return gitlab_chunks(verdict)
+
+
+# format name → renderer; each imports its module only when chosen (start-up time)
+REPORTS: dict[str, Callable[[CheckOptions, Verdict, bool], Iterable[str]]] = {
+    "text": _text, "json": _json, "sarif": _sarif, "junit": _junit, "github": _github, "gitlab": _gitlab,
+}
 
 
 def _progress(message: str):

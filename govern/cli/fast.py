@@ -5,8 +5,9 @@ its own --help included, so every command parsed by typer also imports pydantic 
 about a fifth of a warm `govern check` at 2,000 modules. Two cases skip it:
 
 * `govern hook pre-receive` / `post-receive` exactly as git runs them (no arguments);
-* `govern check` whose every argument is one of its options written `--opt VALUE`,
-  `--opt=VALUE` or `-o VALUE` (each at most once, no value empty or starting with `-`).
+* `govern check` whose every argument is a PATH (not starting with `-`) or one of its options
+  written `--opt VALUE`, `--opt=VALUE` or `-o VALUE` (each at most once, no value empty or
+  starting with `-`).
 
 Anything else (`--help`, a global option, a bundled short option, `--`, a repeated or
 unknown option) returns None and goes through typer, which also owns every usage error.
@@ -25,9 +26,13 @@ HOOKS = {
 
 # `govern check`'s options (govern.cli.check_cmd) → CheckOptions field
 CHECK_VALUES = {"--rev": "rev", "--new-since": "new_since", "--format": "fmt", "-f": "fmt", "--output": "output",
-                "-o": "output", "--engine": "engine", "--adr-dir": "adr_dir", "--repo": "repo", "-C": "repo"}
-CHECK_FLAGS = {"--staged": "staged", "--verify": "verify"}
+                "-o": "output", "--engine": "engine", "--adr-dir": "adr_dir", "--repo": "repo", "-C": "repo",
+                "--max-findings": "max_findings"}
+CHECK_FLAGS = {"--staged": "staged", "--verify": "verify", "--quiet": "quiet", "-q": "quiet",
+               "--no-proof": "no_proof", "--only-new": "only_new"}
 CHECK_PATHS = frozenset({"output", "repo"})
+CHECK_INTS = frozenset({"max_findings"})
+CHECK_ARGUMENTS = "paths"  # the PATH arguments
 
 
 def fast_command(args: list[str]) -> Callable[[], int] | None:
@@ -46,6 +51,7 @@ def fast_command(args: list[str]) -> Callable[[], int] | None:
 def check_fields(args: list[str]) -> dict | None:
     """CheckOptions fields of `govern check ARGS` when they have the plain shape above, else None."""
     fields: dict = {}
+    paths: list[str] = []
     rest = iter(args)
     for token in rest:
         name, eq, attached = token.partition("=")
@@ -55,9 +61,16 @@ def check_fields(args: list[str]) -> dict | None:
             key, value = CHECK_VALUES[name], attached
         elif token in CHECK_VALUES:
             key, value = CHECK_VALUES[token], next(rest, None)
+        elif token and not token.startswith("-"):
+            paths.append(token)
+            continue
         else:
             return None
         if key in fields or value is None or value == "" or (value is not True and value.startswith("-")):
             return None
-        fields[key] = Path(value) if key in CHECK_PATHS else value
+        if key in CHECK_INTS and not (value.isascii() and value.isdigit()):
+            return None  # typer owns the error message (and int()'s other spellings)
+        fields[key] = Path(value) if key in CHECK_PATHS else int(value) if key in CHECK_INTS else value
+    if paths:
+        fields[CHECK_ARGUMENTS] = tuple(paths)
     return fields

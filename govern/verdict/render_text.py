@@ -30,16 +30,23 @@ MARKS = {
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # all but TAB: one field, one line
 
 
-def render_text(verdict: Verdict, color: bool = False, proofs: bool = True) -> str:
-    """The verdict for a terminal (ANSI colours only when `color`)."""
+def render_text(verdict: Verdict, color: bool = False, proofs: bool = True, limit: int | None = None) -> str:
+    """The verdict for a terminal (ANSI colours only when `color`): new findings first, blocking
+    before warnings, then legacy ones, then exemptions; at most `limit` findings when given."""
     paint = _painter(color)
+    shown = [(f, _mark(f)) for f in sorted(verdict.violations, key=_order)]
+    shown += [(f, "exempt") for f in sorted(verdict.exemptions, key=Finding.key)]
     lines: list[str] = []
-    for finding in sorted(verdict.violations, key=Finding.key):
-        lines += _finding(finding, _mark(finding), proofs, paint)
-    for finding in sorted(verdict.exemptions, key=Finding.key):
-        lines += _finding(finding, "exempt", proofs, paint)
+    for finding, mark in shown[:limit]:
+        lines += _finding(finding, mark, proofs, paint)
+    if limit is not None and len(shown) > limit:
+        lines += [f"… {_plural(len(shown) - limit, 'more finding')} not shown (--max-findings {limit})", ""]
     lines.append(paint(summary_line(verdict), "bold red" if verdict.blocking else "bold green"))
     return "\n".join(lines) + "\n"
+
+
+def _order(finding: Finding) -> tuple:
+    return (not finding.new, finding.severity != BLOCK, finding.key())
 
 
 def summary_line(verdict: Verdict) -> str:

@@ -30,11 +30,20 @@ FAST = [
     ["--adr-dir", "nowhere"],
     ["-C", "{repo}/missing"],
     ["--output", "{repo}/missing/out.json"],
+    ["app/api", "--no-proof"],
+    ["app/api/extra.py", "app/billing", "-q"],
+    ["--only-new", "--new-since", "HEAD", "--max-findings", "1"],
+    ["--max-findings=0", "--format", "junit"],
+    ["-f", "github", "app"],
+    ["--format=gitlab", "--quiet"],
+    ["no/such/path"],
+    ["../outside"],
 ]
 
 TYPER = [
     ["--help"], ["-fjson"], ["--rev"], ["--rev", "--staged"], ["--rev="], ["--rev", ""],
-    ["--format", "json", "--format", "text"], ["--", "HEAD"], ["extra"], ["--staged=1"], ["-f=json"],
+    ["--format", "json", "--format", "text"], ["--", "HEAD"], [""], ["--staged=1"], ["--max-findings", "x"],
+    ["--max-findings", "+1"], ["--max-findings", "-1"], ["-q", "-q"], ["-f=json"],
     ["--verify", "--verify"], ["--output", "-"], ["--re", "HEAD"],
 ]
 
@@ -46,6 +55,7 @@ def test_other_shapes_go_through_typer(args):
 
 def test_plain_shapes_are_parsed_as_typer_would():
     assert check_fields(["--format=json", "-C", "x", "--staged"]) == {"fmt": "json", "repo": Path("x"), "staged": True}
+    assert check_fields(["a.py", "--max-findings", "3", "b"]) == {"paths": ("a.py", "b"), "max_findings": 3}
 
 
 def run(capsys, args: list[str]) -> tuple[int, str, str]:
@@ -87,16 +97,20 @@ def test_fast_option_tables_match_the_typer_command():
     import typer.main
 
     from govern.cli.app import app
-    from govern.cli.fast import CHECK_FLAGS, CHECK_VALUES
+    from govern.cli.fast import CHECK_ARGUMENTS, CHECK_FLAGS, CHECK_VALUES
     from govern.cli.check_run import CheckOptions
 
     command = typer.main.get_command(app).commands["check"]
     declared = {}
+    arguments = [p.name for p in command.params if p.param_type_name == "argument"]
+    assert arguments == [CHECK_ARGUMENTS]
     for param in command.params:
+        if param.param_type_name == "argument":
+            continue
         for opt in param.opts:
             declared[opt] = (param.name, param.is_flag)
     fast = {**{o: (f, False) for o, f in CHECK_VALUES.items()}, **{o: (f, True) for o, f in CHECK_FLAGS.items()}}
     assert sorted(fast) == sorted(o for o in declared if o != "--help")
     assert {flag for _, (_, flag) in fast.items()} and all(fast[o][1] == declared[o][1] for o in fast)
     fields = set(CheckOptions.__dataclass_fields__)
-    assert {f for f, _ in fast.values()} == fields
+    assert {f for f, _ in fast.values()} | {CHECK_ARGUMENTS} == fields
