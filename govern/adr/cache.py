@@ -27,7 +27,7 @@ from pathlib import Path
 import govern
 from govern.facts.cache import atomic_write
 from govern.adr.model import Adr, AdrSet
-from govern.datalog.model import Atom, Comparison, Const, Literal, Origin, Rule, Var
+from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
 from govern.rules.spec import RuleSpec
 
@@ -126,6 +126,8 @@ def _encode(adrs: AdrSet) -> dict:
 
 def _encode_rule(rule: Rule) -> list:
     body = [["l", _encode_atom(b.atom), b.negated] if isinstance(b, Literal)
+            else ["a", b.op, _encode_term(b.result), b.pred, [v.name for v in b.group], b.width, b.text]
+            if isinstance(b, Aggregate)
             else ["c", b.op, _encode_term(b.left), _encode_term(b.right)] for b in rule.body]
     o = rule.origin
     return [_encode_atom(rule.head), body, [o.adr, o.rule, o.path, o.line, o.text]]
@@ -165,6 +167,8 @@ def _decode_rule(data: list) -> Rule:
     head, body, (adr, rule_id, path, line, text) = data
     items = tuple(Literal(_decode_atom(b[1]), _bool(b[2])) if b[0] == "l"
                   else Comparison(_str(b[1]), _decode_term(b[2]), _decode_term(b[3])) if b[0] == "c"
+                  else Aggregate(_str(b[1]), _decode_term(b[2]), _str(b[3]), tuple(Var(_str(v)) for v in b[4]),
+                                 _int(b[5]), _str(b[6])) if b[0] == "a"
                   else _bad(b) for b in body)
     return Rule(_decode_atom(head), items, Origin(_str(adr), _str(rule_id), _str(path), _int(line), _str(text)))
 

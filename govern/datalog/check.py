@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from govern.datalog import naive, reaches
-from govern.datalog.model import Atom, Comparison, Const, Rule, compare
+from govern.datalog.model import Aggregate, Atom, Comparison, Const, Rule, aggregate_value, compare
 from govern.datalog.naive import Model
 from govern.datalog.program import base_preds, derived, needed_rules, rule_vars
-from govern.datalog.proof import Proof, atom_values, content_id
+from govern.datalog.proof import LISTED, Proof, atom_values, content_id, ground_atom, tuples_digest
 from govern.datalog.store import FactStore
 
 
@@ -37,7 +37,7 @@ class Checker:
             self._by_clause[(rule.origin, str(rule))] = rule
         self.kinds: dict[str, Callable[[Proof], list[str]]] = {
             "rule": self._rule, "fact": self._fact, "absence": self._absence,
-            "comparison": self._comparison, "reaches": self._reaches,
+            "comparison": self._comparison, "reaches": self._reaches, "aggregate": self._aggregate,
         }
 
     def check(self, proof: Proof) -> list[str]:
@@ -78,6 +78,12 @@ class Checker:
         if isinstance(item, Comparison):
             want = Comparison(item.op, _term(item.left, env), _term(item.right, env))
             return [] if child.kind == "comparison" and child.comparison == want else [f"premise {want} not matched"]
+        if isinstance(item, Aggregate):
+            group = ground_atom(item.pred, [env[v.name] for v in item.group])
+            value = _term(item.result, env).value
+            ok = child.kind == "aggregate" and child.conclusion == group and child.aggregate is not None \
+                and child.aggregate[:2] == (item.op, value)
+            return [] if ok else [f"premise {item} ({item.op} = {value}) not matched by {child.kind} {child.conclusion}"]
         atom = _instantiate(item.atom, env)
         kind = "absence" if item.negated else self._kind_of(atom.pred)
         if child.kind != kind or child.conclusion != atom:
@@ -114,6 +120,28 @@ class Checker:
         if c is None or not isinstance(c.left, Const) or not isinstance(c.right, Const):
             return ["malformed comparison"]
         return [] if compare(c.op, c.left.value, c.right.value) else [f"{c} is false"]
+
+    def _aggregate(self, node: Proof) -> list[str]:
+        """The op over the helper's tuples for the group, recomputed from the facts, gives the
+        node's value, count and digest; listed children are exactly those tuples."""
+        if node.conclusion is None or node.aggregate is None or node.conclusion.pred not in self.derived:
+            return ["malformed aggregate"]
+        op, value, count, digest = node.aggregate
+        group = atom_values(node.conclusion)
+        rows = [r for r in self._derived_model(node.conclusion.pred).rows(node.conclusion.pred)
+                if r[:len(group)] == group]
+        errors = []
+        if aggregate_value(op, (r[len(group):] for r in rows)) != value:
+            errors.append(f"{op} is {aggregate_value(op, (r[len(group):] for r in rows))}, not {value}")
+        if count != len(rows) or digest != tuples_digest(rows):
+            errors.append(f"the counted tuples differ from the {len(rows)} tuples that hold")
+        listed = {c.conclusion for c in node.children}
+        if (node.children or len(rows) <= LISTED) and (
+            listed != {ground_atom(node.conclusion.pred, r) for r in rows} or len(node.children) != len(rows)
+            or any(c.kind != "rule" for c in node.children)
+        ):
+            errors.append("the listed tuples are not the tuples that hold")
+        return errors
 
     def _reaches(self, node: Proof) -> list[str]:
         if node.conclusion is None or not node.children:

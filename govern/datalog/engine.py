@@ -10,7 +10,9 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from govern.datalog import staged
 from govern.datalog.model import Rule, Value
+from govern.datalog.program import has_aggregates
 from govern.errors import UsageError
 
 Row = tuple[Value, ...]
@@ -37,7 +39,10 @@ class _ModuleEngine:
 
     def evaluate(self, rules, facts, goals, timings=None):
         backend = importlib.import_module(self._module)
-        return backend.evaluate(list(rules), facts, list(goals), timings)
+        rules = list(rules)
+        if self.name != "naive" and has_aggregates(rules):  # aggregates: govern/datalog/staged.py
+            return staged.evaluate(backend.evaluate, rules, facts, list(goals), timings)
+        return backend.evaluate(rules, facts, list(goals), timings)
 
 
 # name -> module implementing evaluate(rules, facts, goals)

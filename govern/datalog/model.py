@@ -64,7 +64,36 @@ class Comparison:
         return f"{self.left} {self.op} {self.right}"
 
 
-BodyItem = Union[Literal, Comparison]
+AGGREGATE_OPS = ("count", "sum", "min", "max")
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """`Result = op { Elements : Body }` (SPEC §3, docs/rule-language.md).
+
+    The parser moves the body into a helper rule `pred(Group…, Elements…) :- Body.`; this
+    item then reads that helper's tuples for the values of the group variables (the
+    variables the body shares with the rest of the rule, bound there) and binds or tests
+    `result` with the op over the distinct element tuples. `text` is the aggregate as written.
+    """
+
+    op: str
+    result: Term
+    pred: str
+    group: tuple[Var, ...]
+    width: int  # how many element terms
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def atom(self) -> Atom:
+        """The helper atom, element positions as variables no rule can spell (`#0`, `#1`, …)."""
+        return Atom(self.pred, self.group + tuple(Var(f"#{i}") for i in range(self.width)))
+
+
+BodyItem = Union[Literal, Comparison, Aggregate]
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,21 @@ def compare(op: str, left: Value, right: Value) -> bool:
         ">": a > b,
         ">=": a >= b,
     }[op]
+
+
+def aggregate_value(op: str, elements) -> Value | None:
+    """The op over distinct element tuples: count (0 when empty), sum of the integer first
+    elements (0 when empty; strings are not added), min/max of the first elements under the
+    total order (None when empty: the aggregate has no value and its literal fails)."""
+    rows = set(elements)
+    if op == "count":
+        return len(rows)
+    if op == "sum":
+        return sum(row[0] for row in rows if isinstance(row[0], int))
+    if not rows:
+        return None
+    firsts = [row[0] for row in rows]
+    return (min if op == "min" else max)(firsts, key=value_key)
 
 
 def sort_rows(rows) -> list[tuple[Value, ...]]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
-from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Rule, Value, Var, compare
+from govern.datalog.model import (
+    Aggregate, Atom, BodyItem, Comparison, Const, Literal, Rule, Value, Var, aggregate_value, compare,
+)
 
 Env = dict[str, Value]
 
@@ -22,7 +24,13 @@ def derived(rules: Iterable[Rule]) -> set[str]:
 
 
 def body_preds(rules: Iterable[Rule]) -> set[str]:
-    return {b.atom.pred for r in rules for b in r.body if isinstance(b, Literal)}
+    """Predicates the rules read (an aggregate reads its helper predicate)."""
+    return {b.pred if isinstance(b, Aggregate) else b.atom.pred for r in rules for b in r.body
+            if not isinstance(b, Comparison)}
+
+
+def has_aggregates(rules: Iterable[Rule]) -> bool:
+    return any(isinstance(b, Aggregate) for r in rules for b in r.body)
 
 
 def base_preds(rules: Sequence[Rule]) -> set[str]:
@@ -40,7 +48,23 @@ def rule_vars(rule: Rule) -> set[str]:
 def item_vars(item: BodyItem) -> set[str]:
     if isinstance(item, Literal):
         return item.atom.variables()
+    if isinstance(item, Aggregate):
+        return {v.name for v in item.group} | ({item.result.name} if isinstance(item.result, Var) else set())
     return {t.name for t in (item.left, item.right) if isinstance(t, Var)}
+
+
+def _needs(item: BodyItem) -> set[str]:
+    """Variables that must be bound before a filter runs (an aggregate binds its result)."""
+    return {v.name for v in item.group} if isinstance(item, Aggregate) else item_vars(item)
+
+
+def _lowers(item: BodyItem) -> str | None:
+    """The predicate an item needs complete before it is read (`not p`, an aggregate's helper)."""
+    if isinstance(item, Aggregate):
+        return item.pred
+    if isinstance(item, Literal) and item.negated:
+        return item.atom.pred
+    return None
 
 
 def strata(rules: Sequence[Rule]) -> list[list[Rule]]:
@@ -138,7 +162,7 @@ def plan(
     for item in order:
         known |= item_vars(item)
     while todo:
-        ready = [b for b in todo if _is_filter(b) and (item_vars(b) <= known or binds and _binds(b, known))]
+        ready = [b for b in todo if _is_filter(b) and (_needs(b) <= known or binds and _binds(b, known))]
         if ready:
             pick = ready[0]
         else:
@@ -160,7 +184,7 @@ def _binds(item: BodyItem, known: set[str]) -> bool:
 
 
 def _is_filter(item: BodyItem) -> bool:
-    return isinstance(item, Comparison) or item.negated
+    return not isinstance(item, Literal) or item.negated
 
 
 def _bound_count(atom: Atom, known: set[str]) -> int:
@@ -220,6 +244,11 @@ def body_solutions(order: Sequence[BodyItem], env: Env, candidates: Callable[[in
         if comparison_holds(item, env):
             yield from body_solutions(order, env, candidates, holds, k + 1)
         return
+    if isinstance(item, Aggregate):
+        extended = aggregate_env(item, candidates(k, item.atom, env), env)
+        if extended is not None:
+            yield from body_solutions(order, extended, candidates, holds, k + 1)
+        return
     if item.negated:
         if not holds(item.atom.pred, ground(item.atom, env)):
             yield from body_solutions(order, env, candidates, holds, k + 1)
@@ -228,6 +257,16 @@ def body_solutions(order: Sequence[BodyItem], env: Env, candidates: Callable[[in
         extended = match(item.atom, row, env)
         if extended is not None:
             yield from body_solutions(order, extended, candidates, holds, k + 1)
+
+
+def aggregate_env(item: Aggregate, rows: Iterable[tuple], env: Env) -> Env | None:
+    """env with the aggregate's result bound (or checked), None when it fails. `rows`: the
+    helper's tuples for the group's values (every group variable is bound in env)."""
+    n = len(item.group)
+    value = aggregate_value(item.op, (row[n:] for row in rows))
+    if value is None:
+        return None
+    return match(Atom("", (item.result,)), (value,), env)
 
 
 def comparison_holds(item: Comparison, env: Mapping[str, Value]) -> bool:

@@ -8,7 +8,11 @@ Kinds of node:
 * ``fact`` — a base fact with its Source (extractor, file:line, blob);
 * ``absence`` — for ``not p(…)``: the ground atom is not in the facts and not derivable;
 * ``comparison`` — a checked comparison with its values;
-* ``reaches`` — ``reaches(S, D)`` whose children are the ``imports`` facts of the chain.
+* ``reaches`` — ``reaches(S, D)`` whose children are the ``imports`` facts of the chain;
+* ``aggregate`` — ``Result = op { … }`` for the group's values: the conclusion is the helper
+  predicate applied to the group values, ``aggregate`` holds (op, value, count, digest), and
+  the children prove each counted tuple (left out above ``LISTED`` tuples: the digest, the
+  sha256 of the sorted tuples, still pins them and ``--verify`` recomputes them).
 
 A node's id is the sha256 of the canonical JSON of the node without its id,
 children replaced by their ids; identical sub-proofs share an id.
@@ -21,9 +25,11 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from govern.facts.model import Source
-from govern.datalog.model import Atom, Comparison, Const, Origin, Value
+from govern.datalog.model import Atom, Comparison, Const, Origin, Value, sort_rows
 
-KINDS = ("rule", "fact", "absence", "comparison", "reaches")
+KINDS = ("rule", "fact", "absence", "comparison", "reaches", "aggregate")
+# An aggregate's proof lists the counted tuples up to this many; above, their digest only.
+LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Proof:
     bindings: tuple[tuple[str, Value], ...] = ()
     source: Source | None = None
     comparison: Comparison | None = None
+    aggregate: tuple[str, Value, int, str] | None = None  # (op, value, count, digest of the tuples)
     # Content hash; computed when not given (from_json keeps the stored one so checks can compare).
     id: str = field(default="", compare=True)
 
@@ -78,6 +85,9 @@ class Proof:
             comparison=(
                 Comparison(comparison["op"], Const(comparison["left"]), Const(comparison["right"]))
                 if comparison else None
+            ),
+            aggregate=(
+                (agg["op"], agg["value"], agg["count"], agg["digest"]) if (agg := data.get("aggregate")) else None
             ),
             id=data.get("id", ""),
         )
@@ -127,7 +137,15 @@ def _content(node: Proof) -> dict[str, Any]:
     if node.comparison is not None:
         c = node.comparison
         data["comparison"] = {"op": c.op, "left": c.left.value, "right": c.right.value}  # type: ignore[union-attr]
+    if node.aggregate is not None:
+        op, value, count, digest = node.aggregate
+        data["aggregate"] = {"op": op, "value": value, "count": count, "digest": digest}
     return data
+
+
+def tuples_digest(rows) -> str:
+    """sha256 of the canonical JSON of the rows in value order (an aggregate's counted tuples)."""
+    return hashlib.sha256(canonical([list(r) for r in sort_rows(rows)]).encode("utf-8")).hexdigest()
 
 
 def _atom_from(data: dict[str, Any]) -> Atom:

@@ -13,13 +13,13 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 
 from govern.datalog import naive, reaches
-from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, tuple_key
+from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Rule, tuple_key
 from govern.datalog.naive import Model
 from govern.datalog.program import (
     Env, base_preds, body_preds, body_solutions, bound_positions, derived, ground, match, needed_rules, plan, rule_vars,
     value_of,
 )
-from govern.datalog.proof import Proof, atom_values, ground_atom
+from govern.datalog.proof import LISTED, Proof, atom_values, ground_atom, tuples_digest
 from govern.datalog.store import FactStore
 
 # How many body solutions to compare when looking for the shortest proof.
@@ -134,6 +134,8 @@ class Prover:
                 op, left, right = key[1]
                 self._memo[key] = Proof("comparison", comparison=Comparison(op, Const(left), Const(right)))
             return self._memo[key]
+        if isinstance(item, Aggregate):
+            return self._aggregate(item, env)
         row = ground(item.atom, env)
         if item.negated:
             key = ("~absence", (item.atom.pred, row))
@@ -141,6 +143,18 @@ class Prover:
                 self._memo[key] = Proof("absence", ground_atom(item.atom.pred, row))
             return self._memo[key]
         return self._atom(item.atom.pred, row)
+
+    def _aggregate(self, item: Aggregate, env: Env) -> Proof:
+        """The counted tuples (each proven, up to LISTED of them), the op, value and digest."""
+        group = tuple(env[v.name] for v in item.group)
+        key = ("~aggregate", (item.pred, item.op, group))
+        if key not in self._memo:
+            rows = self._candidates(item.atom, env)
+            value = value_of(item.result, env)
+            children = tuple(self._atom(item.pred, row) for row in rows) if len(rows) <= LISTED else ()
+            self._memo[key] = Proof("aggregate", ground_atom(item.pred, group), children=children,
+                                    aggregate=(item.op, value, len(rows), tuples_digest(rows)))
+        return self._memo[key]
 
     def _rank(self, item, env: Env) -> int:
         if isinstance(item, Literal) and not item.negated and item.atom.pred in self._evaluated:

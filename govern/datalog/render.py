@@ -76,8 +76,16 @@ def _reaches(node: Proof) -> str:
     return "reaches " + " → ".join(steps)
 
 
+def _aggregate(node: Proof) -> str:
+    """count = 3 over 3 tuples of aggregate@12:5("app.db") (digest 1a2b3c4d5e6f)"""
+    op, value, count, digest = node.aggregate
+    listed = "" if node.children or not count else f", {digest[:12]}: not listed"
+    return f"{op} = {format_value(value)} over {count} tuple{'s' * (count != 1)} of {node.conclusion}{listed}"
+
+
 LABELS: dict[str, Callable[[Proof], str]] = {
     "rule": _rule, "fact": _fact, "absence": _absence, "comparison": _comparison, "reaches": _reaches,
+    "aggregate": _aggregate,
 }
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, Var
+from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Rule, Var
 from govern.errors import AdrError, Diagnostic
 from govern.rules.parser import Clause, Position, parse_clauses
 from govern.vocabulary import OUTPUTS, VOCABULARY
@@ -132,35 +132,51 @@ def check_outputs(program: Program) -> list[Diagnostic]:
 
 
 def check_safety(program: Program) -> list[Diagnostic]:
-    """Range restriction: variables of the head, negated literals and comparisons occur in a positive literal."""
+    """Range restriction: variables of the head, negated literals and comparisons occur in a
+    positive literal (or are an aggregate's result); an aggregate's group variables occur in a
+    positive literal outside it, and its own body is safe by itself."""
     out = []
     for c in program.clauses:
-        bound = {v for lit, _ in _literals(c) if not lit.negated for v in lit.atom.variables()}
-        places = [(c.rule.head.variables(), c.head_pos, "the head")]
+        positive = {v for lit, _ in _literals(c) if not lit.negated for v in lit.atom.variables()}
+        results = {i.result.name for i in c.rule.body if isinstance(i, Aggregate) and isinstance(i.result, Var)}
+        helper = is_aggregate_helper(c.rule.head.pred)
+        places = [(c.rule.head.variables(), c.head_pos, "the aggregate" if helper else "the head", positive | results)]
         for item, pos in zip(c.rule.body, c.body_pos):
             if isinstance(item, Comparison):
                 names = {t.name for t in (item.left, item.right) if isinstance(t, Var)}
-                places.append((names, pos, "a comparison"))
+                places.append((names, pos, "a comparison", positive | results))
+            elif isinstance(item, Aggregate):
+                places.append(({v.name for v in item.group}, pos, "an aggregate (a group variable)", positive))
             elif item.negated:
-                places.append((item.atom.variables(), pos, "a negated literal"))
-        for names, pos, where in places:
+                places.append((item.atom.variables(), pos, "a negated literal", positive | results))
+        for names, pos, where, bound in places:
             for name in sorted(names - bound):
                 shown = "anonymous variable '_'" if re.fullmatch(r"_[0-9]+", name) else f"variable {name}"
-                out.append(_diag(program, pos, f"unsafe {shown} in {where}: it must also occur in a positive body literal"))
+                inside = " inside the aggregate" if helper else (" outside the aggregate" if where.startswith("an agg") else "")
+                out.append(_diag(program, pos, f"unsafe {shown} in {where}: it must also occur in a positive body literal{inside}"))
     return out
 
 
+def is_aggregate_helper(pred: str) -> bool:
+    """The helper predicate the parser made of an aggregate's body (namespaced or not)."""
+    return pred.split("__")[-1].startswith("aggregate@")
+
+
 def check_stratification(program: Program) -> list[Diagnostic]:
-    """No recursion through `not`: a negated predicate must not depend on the head deriving it."""
+    """No recursion through `not` or an aggregate: what they read must not depend on the head."""
     edges: dict[str, set[str]] = {}
     for c in program.clauses:
         edges.setdefault(c.rule.head.pred, set()).update(lit.atom.pred for lit, _ in _literals(c))
+        edges[c.rule.head.pred].update(i.pred for i in c.rule.body if isinstance(i, Aggregate))
     out = []
     for c in program.clauses:
         head = c.rule.head.pred
         for lit, pos in _literals(c):
             if lit.negated and head in _reachable(lit.atom.pred, edges):
                 out.append(_diag(program, pos, f"recursion through negation: {head} depends on 'not {lit.atom.pred}', which depends on {head} (negation must be stratified)"))
+        for item, pos in zip(c.rule.body, c.body_pos):
+            if isinstance(item, Aggregate) and head in _reachable(item.pred, edges):
+                out.append(_diag(program, pos, f"recursion through an aggregate: {head} depends on its own {item.op} (aggregates must be stratified)"))
     return out
 
 
@@ -194,14 +210,22 @@ def adr_slug(adr_id: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", adr_id.lower()).strip("_")
 
 
-def namespace(rules: list[Rule], adr_id: str, private: set[str]) -> list[Rule]:
-    """Rename the ADR's private predicates `p` to `<adr-slug>__p` (heads and bodies)."""
+def namespace(rules: list[Rule], adr_id: str, private: set[str], tag: str = "") -> list[Rule]:
+    """Rename the ADR's private predicates `p` to `<adr-slug>__p` (heads and bodies). `tag`
+    (a rule id) also goes into aggregate helpers' names: generated texts all start at line 1."""
     prefix = adr_slug(adr_id) + "__"
 
+    def name(pred: str) -> str:
+        if pred not in private:
+            return pred
+        return prefix + pred + (f"#{tag}" if tag and is_aggregate_helper(pred) else "")
+
     def rename(atom: Atom) -> Atom:
-        return Atom(prefix + atom.pred, atom.args) if atom.pred in private else atom
+        return Atom(name(atom.pred), atom.args)
 
     def item(it):
+        if isinstance(it, Aggregate):
+            return replace(it, pred=name(it.pred))
         return Literal(rename(it.atom), it.negated) if isinstance(it, Literal) else it
 
     return [replace(r, head=rename(r.head), body=tuple(item(b) for b in r.body)) for r in rules]

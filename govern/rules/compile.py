@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from govern.datalog.model import Literal, Rule
+from govern.datalog.model import Rule
+from govern.datalog.program import body_preds
 from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
 from govern.rules.kinds import CHANGE_KINDS, KINDS, KindInput
@@ -125,7 +126,7 @@ def _compile_kind(source: AdrSource, entry: RuleEntry) -> tuple[RuleSpec | None,
         return None, set(), problems
     private = set(private_arities(program))
     rules = [replace(c.rule, origin=replace(c.rule.origin, line=entry.line)) for c in clauses]
-    rules = namespace(rules, source.id, private)
+    rules = namespace(rules, source.id, private, tag=entry.id)
     scope = "change" if entry.kind in CHANGE_KINDS or reads_change(rules) else "tree"
     spec = RuleSpec(entry.id, entry.kind, source.id, _severity(entry, source), message, entry.expires,
                     source.path, entry.line, text, tuple(rules), scope)
@@ -184,7 +185,7 @@ def _unused(source: AdrSource, helpers: list[Rule], used: set[int]) -> list[Diag
 
 def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
     """The helper clauses the seed clauses depend on, transitively."""
-    wanted = {b.atom.pred for r in seeds for b in r.body if isinstance(b, Literal)}
+    wanted = body_preds(seeds)
     needed: list[Rule] = []
     while True:
         taken = set(map(id, needed))  # identity, not equality: a clause written twice is two clauses
@@ -192,7 +193,7 @@ def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
         if not more:
             return needed
         needed += more
-        wanted |= {b.atom.pred for r in more for b in r.body if isinstance(b, Literal)}
+        wanted |= body_preds(more)
 
 
 def _in_order(all_rules: list[Rule], chosen: list[Rule]) -> tuple[Rule, ...]:

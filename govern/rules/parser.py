@@ -12,7 +12,7 @@ from functools import lru_cache
 from lark import Lark, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from govern.datalog.model import Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
+from govern.datalog.model import Aggregate, Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
 
 MAX_TEXT = 100_000  # characters of rule text per block (parsing is linear: ~1 s at the limit)
@@ -24,9 +24,12 @@ query: body DOT?
 clause: atom DOT -> fact
       | atom ":-" body DOT -> rule
 body: item ("," item)*
-?item: atom -> positive
-     | NOT atom -> negative
-     | term CMP term -> comparison
+?item: simple
+     | term CMP AGG "{" term ("," term)* ":" inner "}" -> aggregate
+inner: simple ("," simple)*
+?simple: atom -> positive
+       | NOT atom -> negative
+       | term CMP term -> comparison
 atom: PRED "(" [term ("," term)*] ")"
     | PRED
 ?term: VAR -> var
@@ -34,6 +37,7 @@ atom: PRED "(" [term ("," term)*] ")"
      | STRING -> string
      | INT -> integer
 NOT.2: "not"
+AGG.2: "count" | "sum" | "min" | "max"
 DOT: "."
 PRED: /[a-z][A-Za-z0-9_]*/
 VAR: /_[A-Za-z0-9_]+|[A-Z][A-Za-z0-9_]*/
@@ -113,8 +117,33 @@ class _Build(Transformer):
         (left, ltok), op, (right, _) = items
         return (Comparison(str(op), left, right), Position(ltok.line, ltok.column))
 
+    def aggregate(self, items):
+        (result, rtok), op, agg = items[0], items[1], items[2]
+        elements = tuple(term for term, _ in items[3:-1])
+        inner = items[-1]
+        pos = Position(rtok.line, rtok.column)
+        if str(op) != "=":
+            self.errors.append((pos.line, pos.col, f"an aggregate is written `Result = {agg} {{ … }}`, not with {op}"))
+        return (_Agg(str(agg), result, elements, inner), pos)
+
     def body(self, items):
         return list(items)
+
+    inner = body  # an aggregate's body: no aggregate inside (the grammar has no deeper nesting)
+
+
+@dataclass
+class _Agg:
+    """An aggregate as parsed, before its body moves to a helper rule (see `_clause`)."""
+
+    op: str
+    result: object
+    elements: tuple
+    items: list  # (BodyItem, Position)
+
+    def text(self) -> str:
+        inner = ", ".join(str(item) for item, _ in self.items)
+        return f"{self.result} = {self.op} {{ {', '.join(str(e) for e in self.elements)} : {inner} }}"
 
 
 def _unescape(raw: str) -> str:
@@ -138,7 +167,7 @@ def parse_clauses(text: str, path: str, first_line: int = 1, adr: str = "") -> l
     tree = _parse(text, "program", path, shift)
     errors: list[tuple[int, int, str]] = []
     build = _Build(errors)
-    clauses = [_clause(node, build, text, path, shift, adr) for node in tree.children]
+    clauses = [c for node in tree.children for c in _clause(node, build, text, path, shift, adr)]
     if errors:
         raise AdrError([Diagnostic(path, line + shift, col, msg) for line, col, msg in errors])
     return clauses
@@ -156,6 +185,8 @@ def parse_query(text: str) -> tuple[BodyItem, ...]:
     tree = _parse(text, "query", "<query>", 0)
     errors: list[tuple[int, int, str]] = []
     items = _Build(errors).transform(tree.children[0])
+    errors += [(pos.line, pos.col, "aggregates are allowed in rules only (define a rule and query it)")
+               for item, pos in items if isinstance(item, _Agg)]
     if errors:
         raise AdrError([Diagnostic("<query>", line, col, msg) for line, col, msg in errors])
     return tuple(_fresh_anonymous([item for item, _ in items]))
@@ -202,39 +233,82 @@ def _spell(terminal: str) -> str:
     return _SPELLING.get(terminal, terminal.lower())
 
 
-def _clause(node, build: _Build, text: str, path: str, shift: int, adr: str) -> Clause:
+def _clause(node, build: _Build, text: str, path: str, shift: int, adr: str) -> list[Clause]:
+    """The clause, then one helper clause per aggregate in its body."""
     head, head_pos = build.transform(node.children[0])
     items = build.transform(node.children[1]) if len(node.children) > 2 else []
-    renamed = _fresh_anonymous([Literal(head)] + [item for item, _ in items])
-    head_atom, body = renamed[0].atom, renamed[1:]
+    rename = _anonymous_renamer([Literal(head)] + [item for item, _ in items])
+    head_atom = rename(Literal(head)).atom
+    items = [(rename(item), pos) for item, pos in items]
     start, dot = node.children[0].children[0], node.children[-1]
     origin = Origin(adr, rule_of(head_atom), path, head_pos.line + shift, text[start.start_pos:dot.end_pos])
+    body, helpers = [], []
+    for k, (item, pos) in enumerate(items):
+        if isinstance(item, _Agg):
+            outside = head_atom.variables() | {
+                v for j, (other, _) in enumerate(items) if j != k for v in _item_vars(other)}
+            if isinstance(item.result, Var) and item.result.name in _item_vars(_Agg(item.op, Const(0), item.elements, item.items)):
+                build.errors.append((pos.line, pos.col, f"the result variable {item.result} must not occur inside its aggregate"))
+            item, helper = _split(item, Position(pos.line + shift, pos.col), shift, outside, path, adr)
+            helpers.append(helper)
+        body.append(item)
     positions = tuple(Position(p.line + shift, p.col) for _, p in items)
-    return Clause(Rule(head_atom, tuple(body), origin), Position(head_pos.line + shift, head_pos.col), positions)
+    rule = Rule(head_atom, tuple(body), origin)
+    return [Clause(rule, Position(head_pos.line + shift, head_pos.col), positions), *helpers]
+
+
+def _split(agg: _Agg, pos: Position, shift: int, outside: set[str], path: str, adr: str) -> tuple[Aggregate, Clause]:
+    """`R = op { E : B }` → the Aggregate item and its helper clause `pred(Group…, E…) :- B.`
+    The group: the variables of E and B that also occur outside the aggregate."""
+    inner = {t.name for t in agg.elements if isinstance(t, Var)}
+    for item, _ in agg.items:
+        inner |= _item_vars(item)
+    group = tuple(Var(name) for name in sorted(inner & outside))
+    pred = f"aggregate@{pos.line}:{pos.col}"  # '@' and ':' keep it apart from any predicate a user can name
+    text = agg.text()
+    helper = Rule(Atom(pred, group + agg.elements), tuple(item for item, _ in agg.items), Origin(adr, "", path, pos.line, text))
+    positions = tuple(Position(p.line + shift, p.col) for _, p in agg.items)
+    return Aggregate(agg.op, agg.result, pred, group, len(agg.elements), text), Clause(helper, pos, positions)
 
 
 def _fresh_anonymous(items: list[BodyItem]) -> list[BodyItem]:
-    """Rename every `_` to a distinct variable `_<n>` that the clause does not already use."""
-    used = {t.name for item in items for t in _terms(item) if isinstance(t, Var)}
+    """Rename every `_` to a distinct variable `_<n>` that the items do not already use."""
+    rename = _anonymous_renamer(items)
+    return [rename(item) for item in items]
+
+
+def _anonymous_renamer(items: list):
+    """A function renaming each `_` of an item (aggregates included) to a fresh `_<n>`."""
+    used = set()
+    for item in items:
+        used |= _item_vars(item)
     counter = iter(range(1, 10**9))
 
     def fresh(term):
         if isinstance(term, Var) and term.name == "_":
-            name = next(f"_{n}" for n in counter if f"_{n}" not in used)
-            return Var(name)
+            return Var(next(f"_{n}" for n in counter if f"_{n}" not in used))
         return term
 
-    out = []
-    for item in items:
+    def rename(item):
         if isinstance(item, Literal):
-            out.append(Literal(Atom(item.atom.pred, tuple(fresh(t) for t in item.atom.args)), item.negated))
-        else:
-            out.append(Comparison(item.op, fresh(item.left), fresh(item.right)))
-    return out
+            return Literal(Atom(item.atom.pred, tuple(fresh(t) for t in item.atom.args)), item.negated)
+        if isinstance(item, _Agg):
+            return _Agg(item.op, fresh(item.result), tuple(fresh(t) for t in item.elements),
+                        [(rename(i), p) for i, p in item.items])
+        return Comparison(item.op, fresh(item.left), fresh(item.right))
+
+    return rename
 
 
-def _terms(item: BodyItem):
-    return item.atom.args if isinstance(item, Literal) else (item.left, item.right)
+def _item_vars(item) -> set[str]:
+    """Variable names of an item as parsed (an aggregate's own and its body's)."""
+    if isinstance(item, _Agg):
+        names = {t.name for t in (item.result, *item.elements) if isinstance(t, Var)}
+        for inner, _ in item.items:
+            names |= _item_vars(inner)
+        return names
+    terms = item.atom.args if isinstance(item, Literal) else (item.left, item.right)
+    return {t.name for t in terms if isinstance(t, Var)}
 
 
 def rule_of(head: Atom) -> str:

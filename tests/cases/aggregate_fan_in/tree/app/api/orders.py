@@ -1,0 +1,2 @@
+from app.core import config
+from app.core import util

@@ -1,0 +1,1 @@
+import app.core.config as c
