@@ -15,13 +15,18 @@ app.add_typer(hook_app, name="hook")
 def install_cmd(
     server: Path = typer.Option(..., "--server", help="The bare repository that receives pushes."),
     force: bool = typer.Option(False, "--force", help="Replace pre-receive/post-receive hooks govern did not write."),
+    hooks_dir: Path = typer.Option(None, "--hooks-dir", help="Write the hook scripts here instead of the repository's "
+                                   "hooks directory (GitLab: <repo>.git/custom_hooks)."),
+    dispatch: bool = typer.Option(False, "--dispatch", help="Write each hook as <hooks-dir>/<hook>.d/govern, for forges "
+                                  "that run every script there (Gitea, GitLab); see docs/install.md."),
 ) -> None:
     """Write the pre-receive and post-receive hooks and the receive settings (idempotent)."""
     from govern.hook.install import install
 
-    report = install(server.absolute(), force=force)
-    for hook in report.written:
-        typer.echo(f"wrote {report.hooks_dir / hook}")
+    report = install(server.absolute(), force=force, hooks_dir=hooks_dir.absolute() if hooks_dir else None,
+                     dispatch=dispatch)
+    for path in report.written:
+        typer.echo(f"wrote {path}")
     for setting in report.configured:
         typer.echo(f"set {setting}")
     if not report.written and not report.configured:

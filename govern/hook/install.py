@@ -26,7 +26,7 @@ class InstallReport:
     """What an install changed (empty lists: it was already installed)."""
 
     hooks_dir: Path
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the paths of the scripts written
     configured: list[str] = field(default_factory=list)
     warmed: str = ""  # what warm_cache() said
 
@@ -54,18 +54,24 @@ def script_text(hook: str, command: list[str]) -> str:
     return f'#!/bin/sh\n{MARKER}; all logic is in govern.hook (tested Python).\nexec {line} "$@"\n'
 
 
-def install(repo: Path, force: bool = False) -> InstallReport:
-    """Install both hooks into `repo` (a bare server repository) and set the receive settings."""
+def install(repo: Path, force: bool = False, hooks_dir: Path | None = None, dispatch: bool = False) -> InstallReport:
+    """Install both hooks into `repo` (a bare server repository) and set the receive settings.
+
+    `hooks_dir`: where the shims go instead of the repository's hooks directory (GitLab's
+    custom_hooks). `dispatch`: each shim is `<hooks_dir>/<hook>.d/govern`, for forges whose own
+    hook runs every script of that directory (Gitea, GitLab)."""
     if try_git(repo, "rev-parse", "--git-dir") is None:
         raise UsageError(f"{repo}: not a git repository")
-    hooks_dir = Path(run_git(repo, "rev-parse", "--git-path", "hooks").decode().strip())
-    if not hooks_dir.is_absolute():
-        hooks_dir = (Path(repo) / hooks_dir).resolve()
+    if hooks_dir is None:
+        hooks_dir = Path(run_git(repo, "rev-parse", "--git-path", "hooks").decode().strip())
+        if not hooks_dir.is_absolute():
+            hooks_dir = (Path(repo) / hooks_dir).resolve()
     report = InstallReport(hooks_dir)
     command = govern_command()
     for hook in HOOKS:
-        if _write_hook(hooks_dir / hook, script_text(hook, command), force):
-            report.written.append(hook)
+        target = hooks_dir / f"{hook}.d" / "govern" if dispatch else hooks_dir / hook
+        if _write_hook(target, script_text(hook, command), force):
+            report.written.append(str(target))
     for key, value, multi in SETTINGS:
         if _configure(repo, key, value, multi):
             report.configured.append(f"{key}={value}")
