@@ -207,3 +207,29 @@ class MemoryTree:
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: self._blobs[blob] for blob in blobs}
+
+
+class OverlayTree:
+    """A tree with pending changes laid over it (`{path: bytes}`, None deletes the path):
+    what the tree would be if the changes were written. Unchanged files keep the base's
+    blob ids (and so its cache entries); changed ones get the ids of their new bytes."""
+
+    def __init__(self, base: Tree, files: dict[str, bytes | None]) -> None:
+        self.base = base
+        listed = {e.path: e for e in base.entries()}
+        self._blobs = {blob_id(data): data for data in files.values() if data is not None}
+        for path, data in files.items():
+            if data is None:
+                listed.pop(path, None)
+            else:
+                mode = listed[path].mode if path in listed else "100644"
+                listed[path] = Entry(path, blob_id(data), mode, len(data))
+        self._entries = _sorted(listed.values())
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    def read_many(self, blobs: list[str]) -> dict[str, bytes]:
+        out = {blob: self._blobs[blob] for blob in blobs if blob in self._blobs}
+        rest = [blob for blob in blobs if blob not in self._blobs]
+        return out | (self.base.read_many(rest) if rest else {})

@@ -32,11 +32,12 @@ def check(
     max_findings: Optional[int] = typer.Option(None, "--max-findings", metavar="N", help="Text: show at most N findings (the summary counts all)."),
     adr_dir: Optional[str] = ADR_DIR_OPTION,
     repo: Path = REPO_OPTION,
+    patch: Optional[str] = typer.Option(None, "--patch", help="Judge the working tree plus this patch (unified diff or apply_patch; FILE or - for stdin) without writing it; only what it adds blocks."),
 ) -> None:
     """Judge the working tree (or --staged, or --rev REV) against the ADRs; exit 0 allow, 1 block, 2 error."""
     options = CheckOptions(rev=rev, staged=staged, new_since=new_since, fmt=fmt, output=output, engine=engine,
                            verify=verify, adr_dir=adr_dir, repo=repo, quiet=quiet, no_proof=no_proof,
-                           only_new=only_new, max_findings=max_findings, paths=tuple(paths or ()))
+                           only_new=only_new, max_findings=max_findings, paths=tuple(paths or ()), patch=patch)
     raise typer.Exit(run_check(options))
 
 

@@ -35,6 +35,7 @@ class CheckOptions:
     only_new: bool = False
     max_findings: int | None = None
     paths: tuple[str, ...] = ()
+    patch: str | None = None  # FILE or "-": judge the working tree plus this patch (govern.agents)
 
 
 def run_check(options: CheckOptions) -> int:
@@ -49,16 +50,20 @@ def run_check(options: CheckOptions) -> int:
         raise UsageError(f"--max-findings must be 0 or more, not {o.max_findings}")
     top = open_repo(o.repo)
     within = repo_paths(o.repo, top, o.paths, must_exist=o.rev is None and not o.staged)
-    request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
-    with _progress("govern: judging…"):
-        judgement = judge_in_full(request)
-    if o.verify:
-        from govern.verdict.verify import verify_proofs
+    if o.patch is not None:
+        judged = _judge_patch(o, top)
+    else:
+        request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
+        with _progress("govern: judging…"):
+            judgement = judge_in_full(request)
+        if o.verify:
+            from govern.verdict.verify import verify_proofs
 
-        problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
-        if problems:
-            raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
-    verdict = select(judgement.verdict, within, o.only_new)
+            problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
+            if problems:
+                raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
+        judged = judgement.verdict
+    verdict = select(judged, within, o.only_new)
     color = o.output is None and o.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _emit(report(o, verdict, color), o.output)
     return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
@@ -145,6 +150,16 @@ def _gitlab(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
 REPORTS: dict[str, Callable[[CheckOptions, Verdict, bool], Iterable[str]]] = {
     "text": _text, "json": _json, "sarif": _sarif, "junit": _junit, "github": _github, "gitlab": _gitlab,
 }
+
+
+def _judge_patch(o: CheckOptions, top: str) -> Verdict:
+    """--patch: the working tree plus the patch, judged as an agent's proposed change (govern.agents)."""
+    from govern.agents.proposal import draft_of, judge_draft, read_patch_text
+
+    if o.rev is not None or o.staged or o.new_since is not None or o.verify:
+        raise UsageError("--patch judges the working tree plus the patch: it excludes --rev, --staged, --new-since and --verify")
+    with _progress("govern: judging…"):
+        return judge_draft(draft_of(top, patch=read_patch_text(o.patch)), engine=o.engine, adr_dir=o.adr_dir)
 
 
 def _progress(message: str):

@@ -5,6 +5,7 @@ its own --help included, so every command parsed by typer also imports pydantic 
 about a fifth of a warm `govern check` at 2,000 modules. Two cases skip it:
 
 * `govern hook pre-receive` / `post-receive` exactly as git runs them (no arguments);
+* `govern agent-hook HARNESS` exactly as the coding agents run it;
 * `govern check` whose every argument is a PATH (not starting with `-`) or one of its options
   written `--opt VALUE`, `--opt=VALUE` or `-o VALUE` (each at most once, no value empty or
   starting with `-`).
@@ -24,10 +25,13 @@ HOOKS = {
     ("hook", "post-receive"): "govern.hook.post_receive",
 }
 
+# `govern agent-hook HARNESS` as the harnesses run it (govern.cli.agent_cmd.HARNESSES)
+AGENT_HARNESSES = ("claude-code", "codex", "gemini", "cursor")
+
 # `govern check`'s options (govern.cli.check_cmd) → CheckOptions field
 CHECK_VALUES = {"--rev": "rev", "--new-since": "new_since", "--format": "fmt", "-f": "fmt", "--output": "output",
                 "-o": "output", "--engine": "engine", "--adr-dir": "adr_dir", "--repo": "repo", "-C": "repo",
-                "--max-findings": "max_findings"}
+                "--max-findings": "max_findings", "--patch": "patch"}
 CHECK_FLAGS = {"--staged": "staged", "--verify": "verify", "--quiet": "quiet", "-q": "quiet",
                "--no-proof": "no_proof", "--only-new": "only_new"}
 CHECK_PATHS = frozenset({"output", "repo"})
@@ -39,6 +43,8 @@ def fast_command(args: list[str]) -> Callable[[], int] | None:
     """A function running the command of `args` without typer, or None (then typer runs it)."""
     if tuple(args) in HOOKS:
         return import_module(HOOKS[tuple(args)]).main
+    if len(args) == 2 and args[0] == "agent-hook" and args[1] in AGENT_HARNESSES:
+        return lambda: import_module("govern.agents.hook").main(args[1])
     if args[:1] == ["check"]:
         fields = check_fields(args[1:])
         if fields is not None:

@@ -66,7 +66,7 @@ def adr_facts(adrs: AdrSet) -> list[Fact]:
     return sorted(out)
 
 
-def commit_change_facts(repo: str | os.PathLike, rev: str, config: Config, env, rules: list[Rule],
+def commit_change_facts(repo: str | os.PathLike, rev: str | None, config: Config, env, rules: list[Rule],
                         signers: Tree | None = None, known: Sequence[Fact] | None = None) -> list[Fact]:
     """The change facts of `rev` (against its first parent), as the judge and --verify see them.
 

@@ -52,7 +52,8 @@ class JudgeRequest:
     # which saves proving them where only the new ones matter (a pre-receive hook's budget).
     prove: str = "all"
     # facts.api.change_facts of change_rev when the caller already has them (computed with
-    # this request's env and adr_tree as signers); None: computed here.
+    # this request's env and adr_tree as signers); None: computed here. Without change_rev:
+    # the change facts of a proposed edit (govern.agents.proposal), used as they are.
     change_facts: tuple | None = None
     # The target's answers when the caller has shown its tree facts equal (as tuples) to those
     # of a tree judged before (govern.hook.unchanged); used only where nothing needs proving.
@@ -143,8 +144,9 @@ def _in_scope(spec: RuleSpec, scope: str) -> bool:
 
 
 def _change_facts(request: JudgeRequest, config, specs: Mapping[str, RuleSpec]) -> list:
-    # Change facts exist only for a commit being judged, and only matter to change rules.
-    if request.change_rev is None or not any(s.scope == "change" for s in specs.values()):
+    # Change facts exist only for a change being judged (a commit, or a proposed edit whose
+    # facts the caller gives), and only matter to change rules.
+    if (request.change_rev is None and request.change_facts is None) or not any(s.scope == "change" for s in specs.values()):
         return []
     # Signatures are verified against the allowed signers of the tree the rules come from
     # (the old tip in a push): a pushed commit that adds a key must not vouch for the next one.
