@@ -1,10 +1,15 @@
 """The one place in `facts` that runs git.
 
 Never a shell; callers put `--` (or `--end-of-options`) before anything that comes
-from users. The environment is inherited untouched: inside a pre-receive hook git
+from users. The environment is inherited, never trimmed: inside a pre-receive hook git
 sets GIT_QUARANTINE_PATH / GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES so
 that the pushed objects are readable; dropping them would hide the very commits we
 must judge.
+
+Every git process reads the real objects (REAL_OBJECTS, layered on top of the
+environment): no `refs/replace/*` substitution, no grafts file. Otherwise whoever can
+write a replace ref (a pusher, or anyone whose clone fetched one) decides which commit
+or tree govern judges, and which notes commit `govern why` reads.
 """
 from __future__ import annotations
 
@@ -15,6 +20,12 @@ import weakref
 from pathlib import Path
 
 GIT = "git"
+# GIT_NO_REPLACE_OBJECTS: refs/replace/* are ignored. GIT_GRAFT_FILE: the deprecated
+# info/grafts parent rewriting reads a file that does not exist.
+REAL_OBJECTS = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull + "/no-grafts"}
+# git before 2.43 lets a repository's `core.useReplaceRefs = true` turn replace refs back on
+# despite the variable; a command-line setting outranks every config file.
+GIT_ARGS = (GIT, "-c", "core.useReplaceRefs=false")
 
 
 class GitFailure(Exception):
@@ -27,15 +38,15 @@ class GitFailure(Exception):
         super().__init__(f"git {' '.join(args)} failed ({returncode}): {self.stderr}")
 
 
-def _environ(env: dict[str, str] | None) -> dict[str, str] | None:
-    # None lets subprocess inherit os.environ as is; extra variables are layered on top.
-    return None if env is None else {**os.environ, **env}
+def _environ(env: dict[str, str] | None) -> dict[str, str]:
+    # os.environ as is, the caller's extra variables and REAL_OBJECTS layered on top.
+    return {**os.environ, **(env or {}), **REAL_OBJECTS}
 
 
 def run_git(repo: str | os.PathLike, *args: str, input: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
     """Run `git <args>` in `repo` and return stdout; raise GitFailure on a non-zero exit."""
     result = subprocess.run(
-        [GIT, *args], cwd=os.fspath(repo), input=input, capture_output=True, env=_environ(env)
+        [*GIT_ARGS, *args], cwd=os.fspath(repo), input=input, capture_output=True, env=_environ(env)
     )
     if result.returncode != 0:
         raise GitFailure(args, result.returncode, result.stderr)
@@ -59,7 +70,7 @@ class CatFile:
 
     def __init__(self, repo: str | os.PathLike) -> None:
         self._proc = subprocess.Popen(
-            [GIT, "cat-file", "--batch"], cwd=os.fspath(repo),
+            [*GIT_ARGS, "cat-file", "--batch"], cwd=os.fspath(repo), env=_environ(None),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
         self._finalizer = weakref.finalize(self, _close, self._proc)

@@ -6,11 +6,15 @@ documented in docs/configuration.md; unknown keys are an error (exit 2).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 
 from govern.errors import UsageError
 
 ENGINES = ("auto", "pydatalog", "clingo")
+# adr-changes values (and the server's govern.adrChangePolicy) -> the policy they name.
+# "human-or-signed" is the older spelling of "humans".
+ADR_CHANGES = {"humans": "humans", "human-or-signed": "humans", "signed": "signed", "owners": "owners",
+               "anyone": "anyone"}
 
 
 @dataclass(frozen=True)
@@ -26,13 +30,21 @@ class Config:
     # Extra regular expressions (matched against author e-mail/name and trailers) per actor kind.
     agent_patterns: tuple[str, ...] = ()
     bot_patterns: tuple[str, ...] = ()
-    # Who may change adr/: "human-or-signed" (default) or "anyone".
-    adr_changes: str = "human-or-signed"
+    # Who may change adr/: "humans" (default), "signed", "owners" or "anyone" (docs/hooks.md).
+    adr_changes: str = "humans"
+    # Server accounts (pusher names, exact) that are coding agents: their pushes are agent changes.
+    agent_pushers: tuple[str, ...] = ()
     hook_budget: float = 4.0
     fail_open: bool = False
+    # Governed refs of the hook: "PATTERN MODE" entries (mode block|warn|off), before the defaults.
+    refs: tuple[str, ...] = ()
+    # Non-fast-forward updates and deletions of refs in mode block (refused unless true).
+    allow_rewrites: bool = False
+    # The keys the table set explicitly (not a key itself): policy origins (govern.hook.policy).
+    explicit: frozenset = field(default=frozenset(), compare=False, repr=False)
 
 
-_KEYS = {f.name.replace("_", "-"): f for f in fields(Config) }
+_KEYS = {f.name.replace("_", "-"): f for f in fields(Config) if f.name != "explicit"}
 
 
 def parse_config(pyproject: bytes | None, path: str = "pyproject.toml") -> Config:
@@ -52,12 +64,12 @@ def parse_config(pyproject: bytes | None, path: str = "pyproject.toml") -> Confi
         if spec is None:
             raise UsageError(f"{path}: [tool.govern]: unknown key {key!r} (known: {', '.join(sorted(_KEYS))})")
         values[spec.name] = _coerce(path, key, spec.type, value)
-    config = Config(**values)
+    config = Config(**values, explicit=frozenset(section))
     if config.engine not in ENGINES:
         raise UsageError(f"{path}: [tool.govern] engine must be one of {', '.join(ENGINES)}")
-    if config.adr_changes not in ("human-or-signed", "anyone"):
-        raise UsageError(f"{path}: [tool.govern] adr-changes must be 'human-or-signed' or 'anyone'")
-    return config
+    if config.adr_changes not in ADR_CHANGES:
+        raise UsageError(f"{path}: [tool.govern] adr-changes must be one of {', '.join(ADR_CHANGES)}")
+    return replace(config, adr_changes=ADR_CHANGES[config.adr_changes])
 
 
 def _coerce(path: str, key: str, kind: str, value: object) -> object:

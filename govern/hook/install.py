@@ -9,16 +9,21 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govern.errors import UsageError
+from govern.errors import GovernError, UsageError
 from govern.notes.git_plumbing import run_git, try_git
 from govern.notes.store import NOTES_REF
 
 HOOKS = ("pre-receive", "post-receive")
 MARKER = "# installed by govern"
 # receive.hideRefs: clients neither see nor push refs/notes/govern (only post-receive writes it).
+# transfer.hideRefs refs/replace: replace refs are neither pushed nor fetched (they substitute
+# objects; the hook refuses them too). core.useReplaceRefs / receive.shallowUpdate: git on the
+# server reads real objects and refuses pushes that would make the repository shallow (grafted).
 # receive.fsckObjects: malformed objects are refused before govern reads them.
 # (key, value, multi-valued: add the value once beside others instead of replacing)
-SETTINGS = (("receive.hideRefs", NOTES_REF, True), ("receive.fsckObjects", "true", False))
+SETTINGS = (("receive.hideRefs", NOTES_REF, True), ("transfer.hideRefs", "refs/replace", True),
+            ("core.useReplaceRefs", "false", False), ("receive.shallowUpdate", "false", False),
+            ("receive.fsckObjects", "true", False))
 
 
 @dataclass
@@ -66,6 +71,7 @@ def install(repo: Path, force: bool = False, hooks_dir: Path | None = None, disp
         hooks_dir = Path(run_git(repo, "rev-parse", "--git-path", "hooks").decode().strip())
         if not hooks_dir.is_absolute():
             hooks_dir = (Path(repo) / hooks_dir).resolve()
+    _require_default_branch(repo)
     report = InstallReport(hooks_dir)
     command = govern_command()
     for hook in HOOKS:
@@ -77,6 +83,45 @@ def install(repo: Path, force: bool = False, hooks_dir: Path | None = None, disp
             report.configured.append(f"{key}={value}")
     report.warmed = warm_cache(repo)
     return report
+
+
+def _require_default_branch(repo: Path) -> None:
+    """A non-empty repository whose HEAD names no commit has no rules to judge by: refuse."""
+    from govern.hook.pre_receive import _require_default
+    from govern.hook.refs import default_branch
+
+    try:
+        _require_default(repo, default_branch(repo))
+    except GovernError as err:
+        raise UsageError(f"{repo}: {err}") from None
+
+
+def configure_policy(repo: Path, settings: dict[str, object]) -> list[str]:
+    """Write server policy settings (govern.hookBudget, … ; None: leave as is) into the repository's
+    git config, validated first; return what changed as `key=value` lines."""
+    from govern.hook.policy import validate
+
+    wanted = {}
+    for key, value in settings.items():
+        if value is None:
+            continue
+        values = [_text(v) for v in value] if isinstance(value, (list, tuple)) else [_text(value)]
+        for text in values:
+            validate(key, text)  # all of them before anything is written
+        wanted[key] = values
+    changed = []
+    for key, values in wanted.items():
+        if (try_git(repo, "config", "--local", "--get-all", key) or b"").decode().splitlines() == values:
+            continue
+        try_git(repo, "config", "--unset-all", key)
+        for text in values:
+            run_git(repo, "config", "--add", key, text)
+        changed += [f"{key}={text}" for text in values]
+    return changed
+
+
+def _text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def warm_cache(repo: Path) -> str:
@@ -119,7 +164,7 @@ def _write_hook(path: Path, text: str, force: bool) -> bool:
 
 def _configure(repo: Path, key: str, value: str, multi: bool) -> bool:
     """Set key=value unless already there (multi-valued keys keep their other values)."""
-    present = (try_git(repo, "config", "--get-all", key) or b"").decode().split("\n")
+    present = (try_git(repo, "config", "--local", "--get-all", key) or b"").decode().split("\n")
     if value in present:
         return False
     run_git(repo, "config", *(["--add"] if multi else []), key, value)

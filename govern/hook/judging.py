@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from govern.facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy
+from govern.hook.policy import Policy, read_policy
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
 from govern.hook.rules_check import rules_load_findings
 from govern.hook.rules_tree import RulesTree
@@ -74,24 +76,32 @@ def config_at(repo: Path, rev: str | None) -> Config:
 
 
 def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all",
-                 default: tuple[str, str] | None | object = ASK) -> RefJudgment:
-    """Judge `update`; a deletion is not judged (git's receive.denyDeleteCurrent guards HEAD).
+                 default: tuple[str, str] | None | object = ASK, policy: Policy | None = None,
+                 moment: datetime | None = None) -> RefJudgment:
+    """Judge `update`; a deletion is not judged (the policy decides on deletions).
 
     `prove="new"` (pre-receive): the tip's legacy violations are listed without proofs
     (see JudgeRequest.prove); its verdict is then not a complete note (`complete`).
-    `default`: refs.default_branch(repo) when the caller has read it already."""
+    `default`: refs.default_branch(repo) when the caller has read it already.
+    `policy`: the server's (adr-changes and agent pushers override the rules tree's).
+    `moment`: the server's clock at push time; rule expiry is judged on its date (UTC), never
+    on a commit's date, which the pusher writes. Default: now."""
     result = RefJudgment(update)
     if update.deleted:
         return result
     _locate(repo, result, default_branch(repo) if default is ASK else default)
     config = config_at(repo, result.rules_rev)
+    if policy is None:
+        policy = read_policy(repo, config, "the rules' tree", None)
+    config = policy.config(config)
+    on = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
     tip, rules_tree = result.tip, RulesTree(repo, result.rules_rev, config)
     changes = _change_facts(repo, result.commits, config, env, rules_tree)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
                                change_rev=commit if commit in result.commits else None,
                                scope="all" if commit == tip else "change", env=env, prove=prove,
-                               change_facts=changes.get(commit))
+                               change_facts=changes.get(commit), on=on)
         verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
         if commit == tip:
             result.tip_verdict = verdict
@@ -146,6 +156,18 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
         if verdict is not None:
             return verdict
     return judge(replace(request, base=CommitTree(repo, base_rev), base_facts_equal=same()))
+
+
+def rules_changed(repo: Path, update: RefUpdate, default: tuple[str, str] | None) -> bool:
+    """Whether `update` changes the rules: the ADR directory, pyproject.toml or the allowed signers
+    (against the old tip; for a new ref against the default branch; anything, without one)."""
+    before = update.old if not update.created else (default[1] if default else None)
+    if before is None:
+        return True
+    config = config_at(repo, before)
+    out = try_git(repo, "--literal-pathspecs", "diff-tree", "-r", "--name-only", "-z", before, update.new, "--",
+                  config.adr_dir.strip("/") or ".", "pyproject.toml", config.allowed_signers)
+    return out is None or bool(out.strip(b"\0"))
 
 
 def complete(verdicts: Mapping[str, dict]) -> bool:

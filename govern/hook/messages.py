@@ -12,12 +12,14 @@ PREFIX = "govern: "
 MAX_PROOF_LINES = 6
 
 
-def blocked_lines(judgment: RefJudgment) -> list[str]:
-    """The rejection report of one ref update."""
+def blocked_lines(judgment: RefJudgment, mode_origin: str = "") -> list[str]:
+    """The rejection report of one ref update (`mode_origin`: the setting that made the ref blocking)."""
     update = judgment.update
     count = len(judgment.blocking)
     lines = [f"✗ {update.ref}: rejected, {count} blocking violation{'s' if count != 1 else ''} "
              f"(rules from the ADRs of {_short(judgment.rules_rev)})"]
+    if mode_origin:
+        lines.append(f"  blocking because of {mode_origin}")
     for commit, finding in sorted(judgment.blocking, key=lambda cf: (cf[1].rule, cf[1].location, cf[0])):
         lines += _finding_lines(commit, finding, judgment.tip)
     lines.append(f"  see more: govern check --rev {_short(judgment.tip)}"

@@ -1,7 +1,10 @@
 """post-receive: the refs have moved; write one verdict note per new commit.
 
 The notes pre-receive computed are taken from the handover file; only when it is missing
-(e.g. fail-open let the push through unjudged) is the update judged again here. Notes are
+(e.g. fail-open let the push through unjudged) is the update judged again here, in a child
+process killed after POST_RECEIVE_SECONDS or ten times the hook budget, whichever is longer
+(govern.hook.budget): the push has happened, nobody's platform limit applies, but a push whose
+judging cannot end must not hang the pusher's `git push` forever. Notes are
 written with compare-and-swap and retry (govern.notes.store), so racing pushes lose none.
 post-receive cannot undo a push, so a failure here is reported and audited, and exits 0.
 """
@@ -18,11 +21,14 @@ from govern.hook import audit, pending
 from govern.hook.judging import complete, judge_update
 from govern.hook.messages import PREFIX
 from govern.hook.note_summary import remember
-from govern.hook.pre_receive import pusher
-from govern.hook.refs import RefUpdate, parse_updates
+from govern.hook.budget import TIMED_OUT, Failed, run_tasks
+from govern.hook.pre_receive import pusher, server_policy
+from govern.hook.refs import RefUpdate, default_branch, parse_updates
 from govern.notes.codec import encode
 from govern.notes.git_plumbing import git_dir
 from govern.notes.store import write_notes
+
+POST_RECEIVE_SECONDS = 60.0
 
 
 def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr) -> int:
@@ -38,7 +44,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
         try:
             verdicts = pending.take(gdir, update)
             if verdicts is None or not complete(verdicts):  # pre-receive proves new findings only
-                verdicts = judge_update(repo, update, env).verdicts
+                verdicts = _judge(repo, update, env)
             bodies = {commit: encode(verdict) for commit, verdict in verdicts.items()}
             write_notes(repo, bodies)
             for commit, body in bodies.items():
@@ -48,6 +54,19 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
             _report(gdir, update, env, f"{type(error).__name__}: {error}", err)
     pending.sweep(gdir)
     return 0
+
+
+def _judge(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> dict[str, dict]:
+    """The update's verdicts, judged within the time limit (GovernError when it cannot be)."""
+    default = default_branch(repo)
+    policy = server_policy(repo, default)
+    seconds = max(POST_RECEIVE_SECONDS, 10 * policy.hook_budget.value)
+    [outcome] = run_tasks([lambda: judge_update(repo, update, env, default=default, policy=policy).verdicts], seconds)
+    if isinstance(outcome, Failed):
+        raise GovernError(outcome.message)
+    if outcome is TIMED_OUT:
+        raise GovernError(f"judging did not end within {seconds} s")
+    return outcome
 
 
 def _report(gdir: Path, update: RefUpdate | None, env: Mapping[str, str], reason: str, err: TextIO) -> int:

@@ -4,6 +4,12 @@ Runs inside git's quarantine: pushed objects are readable, but no ref may be wri
 attempt fails, and forcing it by unsetting the quarantine variables would leave refs
 pointing at objects that vanish when the push is rejected). So notes are handed over to
 post-receive through files in the git dir, and nothing here touches the environment.
+
+Each line of the push is decided on its own (govern.hook.policy says how each ref is
+governed): a malformed line, a forbidden ref, a refused rewrite or a judged violation rejects
+(never subject to fail-open); only a ref govern could not judge (its own fault, or the budget)
+is let through when fail-open is on. Any rejected line rejects the whole push (git moves no
+ref). Every line gets an audit entry, whatever happens.
 """
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import os
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
@@ -18,86 +26,208 @@ from govern.facts.change import pusher_facts
 from govern.config import Config
 from govern.errors import GovernError
 from govern.hook import audit, pending
-from govern.hook.budget import Budget
-from govern.hook.judging import RefJudgment, config_at, judge_update
+from govern.hook.budget import Failed, run_tasks
+from govern.hook.judging import RefJudgment, config_at, judge_update, rules_changed
 from govern.hook.messages import PREFIX, blocked_lines, summary_lines
-from govern.hook.refs import RefUpdate, default_branch, parse_updates
-from govern.notes.git_plumbing import git_dir
+from govern.hook.policy import Policy, forbidden, read_policy
+from govern.hook.refs import RefUpdate, default_branch, is_ancestor, parse_line, peel_commit, printable
+from govern.notes.git_plumbing import git_dir, try_git
+
 
 def pusher(env: Mapping[str, str]) -> str | None:
     """The server-authenticated user (never the commit author: that is a claim)."""
     return next((str(f.args[0]) for f in pusher_facts(env)), None)
 
 
-def policy(repo: Path, default: tuple[str, str] | None) -> Config:
-    """hook-budget and fail-open apply to a whole push: read from the default branch's tip."""
-    return config_at(repo, default[1] if default else None)
+@dataclass
+class Line:
+    """The decision on one line of hook input."""
+
+    text: str  # the raw line, printable
+    update: RefUpdate | None = None
+    mode: str = "block"
+    mode_origin: str = ""
+    decision: str = "reject"
+    reason: str = ""  # why it was rejected (or allowed unjudged)
+    judgment: RefJudgment | None = None
+    extra: dict = field(default_factory=dict)  # more audit fields
 
 
-def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr) -> int:
+def server_policy(repo: Path, default: tuple[str, str] | None) -> Policy:
+    """The policy (server git config, then [tool.govern] of the default branch's tip).
+
+    A [tool.govern] that does not load does not stop the policy: the server's settings and the
+    defaults still apply (so the operator can always recover, see docs/hooks.md)."""
+    tree, origin = Config(), "(no default branch)"
+    if default is not None:
+        origin = f"{default[0]} at {default[1][:12]}"
+        try:
+            tree = config_at(repo, default[1])
+        except GovernError:
+            origin += " (unreadable; ignored)"
+    return read_policy(repo, tree, origin, default[0] if default else None)
+
+
+def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr,
+        today: datetime | None = None) -> int:
     """The hook: 0 accepts the push, 1 rejects it (git then updates no ref at all)."""
     started = time.monotonic()
     gdir = git_dir(repo)
+    raw = [line for line in stdin_text.splitlines() if line.strip()]
+    lines = [Line(printable(text)) for text in raw]
     try:
-        default = default_branch(repo)  # read once: the policy's and every update's
-        config = policy(repo, default)
-    except GovernError as error:  # unreadable policy: fail closed, fail-open unknown
-        return _failure(gdir, [], env, Config(), f"cannot read the server's [tool.govern]: {error}", err)
-    state: dict = {"updates": []}
-
-    def work() -> list[RefJudgment]:
-        state["updates"] = parse_updates(stdin_text)
-        return [judge_update(repo, update, env, prove="new", default=default) for update in state["updates"]]
-
-    def decide(outcome: list[RefJudgment] | Exception) -> int:
-        if isinstance(outcome, Exception):
-            reason = str(outcome) if isinstance(outcome, GovernError) else f"internal error: {type(outcome).__name__}: {outcome}"
-            return _failure(gdir, state["updates"], env, config, reason, err)
-        return _conclude(gdir, outcome, env, err, round(time.monotonic() - started, 3))
-
-    def on_timeout() -> int:
-        reason = (f"time budget of {config.hook_budget} s exceeded while judging the push "
-                  "(hook-budget in [tool.govern]; the GitHub Enterprise limit is 5 s for all hooks)")
-        return _failure(gdir, state["updates"], env, config, reason, err)
-
-    return Budget(config.hook_budget, on_timeout).run(work, decide)
+        default = default_branch(repo)
+        _require_default(repo, default)
+        policy = server_policy(repo, default)
+    except GovernError as error:  # no trustworthy policy: fail closed, whatever fail-open says
+        for line in lines:
+            line.reason = f"cannot read the server's policy: {error}"
+        return _conclude(gdir, lines, env, err, None, started)
+    moment = today or datetime.now(timezone.utc)
+    work = []
+    for number, (line, text) in enumerate(zip(lines, raw), 1):
+        if _classify(repo, line, text, number, policy, default):
+            work.append(line)
+    work.sort(key=lambda line: line.mode != "block")  # blocking refs first: judged before any deadline
+    tasks = [_task(repo, line.update, env, default, policy, moment) for line in work]
+    for line, outcome in zip(work, run_tasks(tasks, policy.hook_budget.value)):
+        _settle(repo, line, outcome, policy, default)
+    return _conclude(gdir, lines, env, err, policy, started)
 
 
-def _conclude(gdir: Path, judgments: list[RefJudgment], env: Mapping[str, str], err: TextIO, seconds: float) -> int:
-    rejected = [j for j in judgments if not j.allowed]
-    for judgment in judgments:
-        lines = summary_lines(judgment) if judgment.allowed else blocked_lines(judgment)
-        _say(err, lines)
-        audit.append(gdir, _entry(judgment.update, env, "allow" if judgment.allowed else "reject",
-                                  blocking=[_blocking(c, f) for c, f in judgment.blocking],
-                                  rules_from=judgment.rules_rev, commits=len(judgment.commits), seconds=seconds,
-                                  verdict=judgment.tip_verdict.outcome if judgment.tip_verdict else None))
+def _require_default(repo: Path, default: tuple[str, str] | None) -> None:
+    """A repository with refs whose HEAD names no commit has no trustworthy rules: refuse."""
+    if default is not None:
+        return
+    if try_git(repo, "for-each-ref", "--count=1", "--format=%(refname)", "refs/") not in (None, b""):
+        head = (try_git(repo, "symbolic-ref", "--quiet", "HEAD") or b"(detached)").decode().strip()
+        raise GovernError(f"the default branch {head} (HEAD) does not exist in this non-empty repository, "
+                          "so there are no rules to judge by; the server's operator sets it with "
+                          "`git symbolic-ref HEAD refs/heads/<branch>`")
+
+
+def _classify(repo: Path, line: Line, text: str, number: int, policy: Policy,
+              default: tuple[str, str] | None) -> bool:
+    """Decide what needs no judging; True when `line` is to be judged."""
+    try:
+        line.update = update = parse_line(text, number)
+    except GovernError as error:
+        line.reason = str(error)
+        return False
+    line.mode, line.mode_origin = policy.mode(update.ref)
+    if (pattern := forbidden(update.ref)) is not None:
+        line.reason = (f"{update.ref}: pushes to {pattern} are refused: they change which objects a name reads "
+                       "(replace refs) or govern's own records (built in, not configurable)")
+        return False
+    if line.mode == "off":
+        line.decision, line.reason = "allow", f"not governed ({line.mode_origin})"
+        return False
+    rewrites = policy.allow_rewrites
+    if update.deleted:
+        if line.mode == "block" and not rewrites.value:
+            line.reason = (f"{update.ref}: deleting a governed ref is refused ({line.mode_origin}; "
+                           f"govern.allowRewrites = {rewrites})")
+        else:
+            line.decision = "allow"
+        return False
+    try:
+        tip = peel_commit(repo, update.new, update.ref)
+        old = None if update.created else peel_commit(repo, update.old, update.ref)
+    except GovernError as error:  # a tag of a tree, a blob: the pusher's input, never failed open
+        line.reason = str(error)
+        return False
+    if old is not None and line.mode == "block" and not rewrites.value and not is_ancestor(repo, old, tip):
+        line.reason = (f"{update.ref}: non-fast-forward update of a governed ref is refused "
+                       f"({line.mode_origin}; govern.allowRewrites = {rewrites})")
+        return False
+    if update.created and update.ref != (default[0] if default else None) and default is not None \
+            and is_ancestor(repo, tip, default[1]):
+        line.decision, line.reason = "allow", f"points at a commit already judged on {default[0]}"
+        return False
+    return True
+
+
+def _task(repo: Path, update: RefUpdate, env: Mapping[str, str], default, policy: Policy, moment: datetime):
+    return lambda: judge_update(repo, update, env, prove="new", default=default, policy=policy, moment=moment)
+
+
+def _settle(repo: Path, line: Line, outcome: object, policy: Policy, default) -> None:
+    """Turn a judging outcome (a RefJudgment, a Failed, or TIMED_OUT) into the line's decision."""
+    if isinstance(outcome, RefJudgment):
+        line.judgment = outcome
+        blocking = bool(outcome.blocking)
+        line.decision = "reject" if blocking and line.mode == "block" else "allow"
+        if blocking and line.mode != "block":
+            line.reason = f"violations reported, not blocking ({line.mode_origin})"
+        return
+    if isinstance(outcome, Failed):
+        line.reason = outcome.message
+    else:
+        line.reason = (f"time budget of {policy.hook_budget.value} s exceeded while judging the push "
+                       f"(govern.hookBudget = {policy.hook_budget}; the GitHub Enterprise limit is 5 s for all hooks)")
+        line.extra["timed_out"] = True
+    if line.mode != "block":
+        line.decision, line.reason = "allow", f"{line.reason}; not blocking ({line.mode_origin})"
+        return
+    if policy.fail_open.value:
+        if line.extra.get("timed_out") and rules_changed(repo, line.update, default):
+            line.reason += ("; the push changes the rules, whose cost could not be checked, "
+                            "so fail-open does not apply")
+            return
+        line.decision = "allow"
+        line.extra["failed_open"] = True
+
+
+def _conclude(gdir: Path, lines: list[Line], env: Mapping[str, str], err: TextIO, policy: Policy | None,
+              started: float) -> int:
+    seconds = round(time.monotonic() - started, 3)
+    rejected = [line for line in lines if line.decision == "reject"]
+    for line in lines:
+        _say(err, _lines_for(line, policy))
+        audit.append(gdir, _entry(line, env, seconds))
     if rejected:
-        _say(err, [f"{PREFIX}push rejected: {len(rejected)} of {len(judgments)} ref update(s) blocked"])
+        _say(err, [f"{PREFIX}push rejected: {len(rejected)} of {len(lines)} ref update(s) blocked"])
         return 1
-    for judgment in judgments:  # all accepted: post-receive writes these notes
-        if judgment.verdicts:
-            pending.save(gdir, judgment.update, judgment.verdicts)
+    for line in lines:  # all accepted: post-receive writes these notes (none for a ref not judged on purpose)
+        if line.update is not None and not line.update.deleted and not line.extra.get("failed_open") \
+                and not line.extra.get("timed_out"):
+            pending.save(gdir, line.update, line.judgment.verdicts if line.judgment else {})
     return 0
 
 
-def _failure(gdir: Path, updates: list[RefUpdate], env: Mapping[str, str], config: Config, reason: str,
-             err: TextIO) -> int:
-    """Internal error, malformed input or budget exhausted: fail closed, or open if configured."""
-    decision = "allow" if config.fail_open else "reject"
-    if config.fail_open:
-        _say(err, [f"{PREFIX}WARNING: {reason}", f"{PREFIX}push ALLOWED UNJUDGED because fail-open = true"])
-    else:
-        _say(err, [PREFIX + line for line in reason.splitlines()] + [f"{PREFIX}push rejected (fail closed; see docs/hooks.md)"])
-    for update in updates or [None]:
-        base = _entry(update, env, decision, error=reason, failed_open=config.fail_open)
-        audit.append(gdir, base)
-    return 0 if config.fail_open else 1
+def _lines_for(line: Line, policy: Policy | None) -> list[str]:
+    judgment = line.judgment
+    if judgment is not None:
+        if line.decision == "reject":
+            return blocked_lines(judgment, line.mode_origin)
+        return summary_lines(judgment) + ([f"{PREFIX}  {line.reason}"] + blocked_lines(judgment, line.mode_origin)[1:]
+                                          if judgment.blocking else [])
+    ref = line.update.ref if line.update else line.text
+    if line.extra.get("failed_open"):
+        fail_open = policy.fail_open if policy else "?"
+        return [f"{PREFIX}WARNING: {ref}: {line.reason}",
+                f"{PREFIX}{ref}: ALLOWED UNJUDGED because govern.failOpen = {fail_open}"]
+    if line.decision == "allow":
+        return [f"{PREFIX}✓ {ref}: allowed" + (f", {line.reason}" if line.reason else "")]
+    return ([f"{PREFIX}✗ {ref}: rejected"] + [PREFIX + "  " + text for text in line.reason.splitlines()]
+            + [f"{PREFIX}  (fail closed; see docs/hooks.md)"])
 
 
-def _entry(update: RefUpdate | None, env: Mapping[str, str], decision: str, **extra) -> dict:
-    where = update.as_dict() if update else {"ref": None, "old": None, "new": None}
-    return {"hook": "pre-receive", **where, "pusher": pusher(env), "decision": decision, **extra}
+def _entry(line: Line, env: Mapping[str, str], seconds: float) -> dict:
+    where = line.update.as_dict() if line.update else {"ref": None, "old": None, "new": None, "input": line.text}
+    entry = {"hook": "pre-receive", **where, "pusher": pusher(env), "decision": line.decision,
+             "mode": line.mode, "seconds": seconds, **line.extra}
+    if line.mode_origin:
+        entry["mode_from"] = line.mode_origin
+    judgment = line.judgment
+    if judgment is not None:
+        entry.update(blocking=[_blocking(c, f) for c, f in judgment.blocking], rules_from=judgment.rules_rev,
+                     commits=len(judgment.commits),
+                     verdict=judgment.tip_verdict.outcome if judgment.tip_verdict else None)
+    if line.reason:
+        failed = (line.decision == "reject" and judgment is None) or "failed_open" in entry or "timed_out" in entry
+        entry["error" if failed else "note"] = line.reason
+    return entry
 
 
 def _blocking(commit: str, finding) -> dict:
@@ -112,5 +242,8 @@ def _say(err: TextIO, lines: list[str]) -> None:
 
 
 def main() -> int:
-    """Entry point of `govern hook pre-receive` (cwd is the repository git runs the hook in)."""
-    return run(Path(os.getcwd()), sys.stdin.read(), dict(os.environ))
+    """Entry point of `govern hook pre-receive` (cwd is the repository git runs the hook in).
+
+    Input bytes that are not UTF-8 (a ref name) are kept as surrogates, so the line is refused
+    and audited, never a decoding traceback."""
+    return run(Path(os.getcwd()), sys.stdin.buffer.read().decode("utf-8", "surrogateescape"), dict(os.environ))

@@ -38,15 +38,35 @@ class RefUpdate:
 
 def parse_updates(text: str) -> list[RefUpdate]:
     """Parse hook stdin; anything malformed is a UsageError naming the line (the hook fails closed)."""
-    updates = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        parts = line.split(" ")
-        if len(parts) != 3 or not _OID.match(parts[0]) or not _OID.match(parts[1]) or not _REF.match(parts[2]):
-            raise UsageError(f"malformed hook input line {number}: {line[:200]!r} (expected 'OLD NEW REF')")
-        updates.append(RefUpdate(*parts))
-    return updates
+    return [parse_line(line, number) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def parse_line(line: str, number: int) -> RefUpdate:
+    """One `OLD NEW REF` line; malformed (or a ref name that is not UTF-8): UsageError naming it."""
+    parts = line.split(" ")
+    if len(parts) != 3 or not _OID.match(parts[0]) or not _OID.match(parts[1]) or not _REF.match(parts[2]) \
+            or not _utf8(parts[2]):
+        raise UsageError(f"malformed hook input line {number}: {printable(line[:200])!r} "
+                         "(expected 'OLD NEW REF' with a UTF-8 ref name)")
+    return RefUpdate(*parts)
+
+
+def printable(text: str) -> str:
+    """`text` with bytes that were not UTF-8 (surrogate escapes) shown as \\xNN: safe to print and log."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_ancestor(repo, ancestor: str, commit: str) -> bool:
+    """Whether `ancestor` is reachable from `commit` (a fast-forward from it to `commit`)."""
+    return try_git(repo, "merge-base", "--is-ancestor", ancestor, commit) is not None
 
 
 def peel_commit(repo, oid: str, ref: str) -> str:
@@ -83,4 +103,5 @@ def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str], old: str 
     return out.decode().split()
 
 
-__all__ = ["ZERO", "RefUpdate", "parse_updates", "peel_commit", "default_branch", "new_commits"]
+__all__ = ["ZERO", "RefUpdate", "parse_updates", "parse_line", "printable", "is_ancestor", "peel_commit",
+           "default_branch", "new_commits"]

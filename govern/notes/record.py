@@ -2,12 +2,14 @@
 
 For CI (or a server without hooks). Each commit is judged with the rules of its first
 parent (like the hook: the rules that stood before the change), its first parent as base
-(legacy violations are reported, not blocking), and its own change facts; a root commit is
-judged with its own rules and no base. All notes go into one notes commit (CAS + retry).
+(legacy violations are reported, not blocking), and its own change facts, on today's date (UTC;
+like the hook, rule expiry never follows the commit's date, which its author writes); a root
+commit is judged with its own rules and no base. All notes go into one notes commit (CAS + retry).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 
 from govern.facts.tree import CommitTree
@@ -32,7 +34,8 @@ def judge_commit(repo: Path, commit: str, env: Mapping[str, str]) -> Verdict:
     parent = resolve(repo, f"{commit}^1")
     before = CommitTree(repo, parent) if parent else None
     return judge(JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=before,
-                              change_rev=commit, base=before, scope="all", env=env))
+                              change_rev=commit, base=before, scope="all", env=env,
+                              on=datetime.now(timezone.utc).date()))
 
 
 def record(repo: Path, revs: list[str], env: Mapping[str, str]) -> list[tuple[str, Verdict]]:

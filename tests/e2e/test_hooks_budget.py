@@ -18,7 +18,9 @@ def test_budget_exceeded_rejects_with_a_clear_message(tmp_path):
     commit(work, {"app/api/health.py": "x = 1\n"})
     done = push(work)
     assert done.returncode != 0
-    assert "govern: time budget of 0.001 s exceeded" in done.stderr
+    assert "govern: ✗ refs/heads/main: rejected" in done.stderr
+    assert "govern:   time budget of 0.001 s exceeded" in done.stderr
+    assert "govern.hookBudget = 0.001 ([tool.govern] hook-budget of refs/heads/main at " in done.stderr
     assert git(bare, "rev-parse", "main").strip() == old
     [entry] = audit_entries(bare)
     assert entry["decision"] == "reject" and "time budget" in entry["error"]
@@ -31,6 +33,7 @@ def test_fail_open_allows_with_a_warning_and_audits_it(tmp_path):
     done = push(work)
     assert done.returncode == 0, done.stderr
     assert json.loads(note(bare, new))["commit"] == new  # post-receive judged it (no handover file)
-    assert "WARNING: time budget of 0.001 s exceeded" in done.stderr and "fail-open = true" in done.stderr
+    assert "WARNING: refs/heads/main: time budget of 0.001 s exceeded" in done.stderr
+    assert "ALLOWED UNJUDGED because govern.failOpen = true ([tool.govern] fail-open of refs/heads/main" in done.stderr
     decisions = [(e["hook"], e["decision"], e.get("failed_open")) for e in audit_entries(bare)]
     assert ("pre-receive", "allow", True) in decisions

@@ -22,3 +22,17 @@ def test_rejection_example_in_docs_is_real(tmp_path):
     block = text[text.index("```text\nremote: govern: ✗") + len("```text\n"):]
     block = block[: block.index("```")]
     assert _normalise(done.stderr.splitlines()) == _normalise(block.splitlines())
+
+
+def test_policy_install_example_in_docs_is_real(tmp_path):
+    """The `govern hook install … --refs …` example of "Server policy" is this run's output."""
+    from tests.e2e.hooks_support import govern
+
+    bare, _ = server(tmp_path, {"app.py": "x = 1\n"})
+    done = govern("hook", "install", "--server", str(bare), "--budget", "3", "--agent-pusher", "claude-bot",
+                  "--refs", "refs/heads/* block", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = DOC.read_text()
+    start = text.index("```console\n$ govern hook install --server /srv/git/shop.git --budget 3")
+    block = text[start:text.index("```\n", start + 10)].splitlines()[2:]
+    assert done.stdout.replace(str(bare), "/srv/git/shop.git").splitlines() == block

@@ -62,13 +62,21 @@ def test_deleting_an_adr_does_not_lift_it(tmp_path):
 
 
 def test_forbidden_dependency_on_a_new_branch(tmp_path):
+    """release/* branches block by default; other branches are judged and reported, not blocked."""
     bare, work = server(tmp_path)
-    git(work, "checkout", "-q", "-b", "feature")
+    git(work, "checkout", "-q", "-b", "release/2")
     commit(work, {"requirements.txt": "requests==2.31\n"}, "add requests")
-    done = push(work, "feature")
+    done = push(work, "release/2")
     assert done.returncode != 0
-    assert "✗ refs/heads/feature" in done.stderr and "[no-requests]" in done.stderr
-    assert git(bare, "branch", "--list", "feature") == ""
+    assert "✗ refs/heads/release/2" in done.stderr and "[no-requests]" in done.stderr
+    assert "blocking because of govern.refs 'refs/heads/release/* block' (default)" in done.stderr
+    assert git(bare, "branch", "--list", "release/2") == ""
+    done = push(work, "release/2:feature")
+    assert done.returncode == 0, done.stderr
+    assert "✓ refs/heads/feature: allowed" in done.stderr and "[no-requests]" in done.stderr
+    assert "not blocking (govern.refs 'refs/heads/* warn' (default))" in done.stderr
+    [*_, entry] = audit_entries(bare)
+    assert entry["decision"] == "allow" and entry["mode"] == "warn" and entry["blocking"][0]["rule"] == "no-requests"
 
 
 def test_sneaky_branch_then_main_is_caught(tmp_path):
@@ -85,8 +93,8 @@ def test_sneaky_branch_then_main_is_caught(tmp_path):
     main = git(bare, "rev-parse", "main").strip()
     done = push(work, "sneaky:main")
     assert done.returncode != 0 and "[billing-needs-approval]" in done.stderr
-    done = push(work, "sneaky:refs/heads/innocent")
-    assert done.returncode != 0 and "✗ refs/heads/innocent" in done.stderr
+    done = push(work, "sneaky:refs/heads/release/innocent")
+    assert done.returncode != 0 and "✗ refs/heads/release/innocent" in done.stderr
     assert "[billing-needs-approval]" in done.stderr
     assert git(bare, "rev-parse", "main").strip() == main
 
@@ -95,9 +103,13 @@ def test_annotated_tag_and_delete(tmp_path):
     bare, work = server(tmp_path)
     git(work, "tag", "-a", "-m", "release", "v1")
     assert push(work, "v1").returncode == 0
+    done = push(work, ":refs/tags/v1")  # tags are governed (block): deleting one is refused by default
+    assert done.returncode != 0 and "deleting a governed ref is refused" in done.stderr
+    assert "govern.allowRewrites = false (default)" in done.stderr
+    git(bare, "config", "govern.allowRewrites", "true")
     done = push(work, ":refs/tags/v1")
     assert done.returncode == 0, done.stderr
-    assert [e["decision"] for e in audit_entries(bare)] == ["allow", "allow"]
+    assert [e["decision"] for e in audit_entries(bare)] == ["allow", "reject", "allow"]
 
 
 def test_invalid_adr_is_rejected_with_its_location(tmp_path):

@@ -1,31 +1,57 @@
-"""govern.hook.budget: the decision is taken once, by the work or by the watchdog."""
+"""govern.hook.budget: work runs in a child process that the deadline kills, whatever it is doing."""
 from __future__ import annotations
 
+import os
+import re
 import subprocess
-import sys
+import time
 
-from govern.hook.budget import Budget
-
-
-def test_work_in_time_decides():
-    budget = Budget(30.0, on_timeout=lambda: 9)
-    assert budget.run(lambda: 5, lambda result: result + 1) == 6
+from govern.errors import UsageError
+from govern.hook.budget import TIMED_OUT, Failed, run_tasks
 
 
-def test_exception_is_handed_to_decide():
-    def boom():
-        raise ValueError("x")
-
-    assert Budget(30.0, lambda: 9).run(boom, lambda r: 4 if isinstance(r, ValueError) else 0) == 4
+def test_results_come_back_in_order():
+    assert run_tasks([lambda: 5, lambda: {"a": [1, 2]}], 30.0) == [5, {"a": [1, 2]}]
 
 
-def test_watchdog_ends_the_process():
-    # A child process: the watchdog ends its process, which must not be the test runner.
-    code = (
-        "import threading, sys\n"
-        "from govern.hook.budget import Budget\n"
-        "def on_timeout():\n    print('budget exceeded', file=sys.stderr); return 7\n"
-        "Budget(0.001, on_timeout).run(lambda: threading.Event().wait(60), lambda r: 0)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 7 and "budget exceeded" in done.stderr
+def test_exceptions_become_failures_not_tracebacks():
+    def usage():
+        raise UsageError("bad input")
+
+    def bug():
+        raise KeyError("x")
+
+    first, second, third = run_tasks([usage, bug, lambda: 1], 30.0)
+    assert first == Failed("govern", "bad input")
+    assert second.kind == "internal" and "KeyError" in second.message
+    assert third == 1
+
+
+def test_a_regex_holding_the_interpreter_is_killed_at_the_deadline():
+    """Catastrophic backtracking runs in C with the GIL held: a watchdog thread could not fire."""
+    evil = re.compile(r"(a+)+$")
+    started = time.monotonic()
+    done, cut = run_tasks([lambda: 1, lambda: evil.match("a" * 40 + "!")], 0.5)
+    assert done == 1 and cut is TIMED_OUT
+    assert time.monotonic() - started < 10  # not the minutes the match would take
+
+
+def test_child_processes_die_with_the_work(tmp_path):
+    """git (or any process) started by the work is in the killed process group: no CPU burnt after."""
+    marker = tmp_path / "pid"
+
+    def sleeper():
+        proc = subprocess.Popen(["sleep", "60"])
+        marker.write_text(str(proc.pid))
+        proc.wait()
+
+    assert run_tasks([sleeper], 0.5) == [TIMED_OUT]
+    pid = int(marker.read_text())
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the work's child process survived the deadline")

@@ -15,7 +15,8 @@ def test_install_is_idempotent(tmp_path):
     git(tmp_path, "init", "-q", "--bare", str(bare))
     first = install(bare)
     assert first.written == [str(bare.resolve() / "hooks" / h) for h in ("pre-receive", "post-receive")]
-    assert len(first.configured) == 2
+    assert {"receive.hideRefs=refs/notes/govern", "transfer.hideRefs=refs/replace", "core.useReplaceRefs=false",
+            "receive.shallowUpdate=false", "receive.fsckObjects=true"} <= set(first.configured)
     for hook in ("pre-receive", "post-receive"):
         path = bare / "hooks" / hook
         assert os.access(path, os.X_OK)
@@ -53,3 +54,16 @@ def test_not_a_repository(tmp_path):
 def test_script_quotes_paths():
     text = script_text("pre-receive", ["/opt/my tools/govern"])
     assert "exec '/opt/my tools/govern' hook pre-receive \"$@\"" in text
+
+
+def test_policy_settings_are_validated_before_any_is_written(tmp_path):
+    from govern.hook.install import configure_policy
+
+    bare = tmp_path / "server.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    with pytest.raises(UsageError, match="govern.adrChangePolicy: 'nobody' must be one of"):
+        configure_policy(bare, {"govern.hookBudget": 3.0, "govern.adrChangePolicy": "nobody"})
+    assert git(bare, "config", "--get-regexp", "^govern", check=False) == ""
+    assert configure_policy(bare, {"govern.refs": ["refs/heads/* block"], "govern.failOpen": False}) == [
+        "govern.refs=refs/heads/* block", "govern.failOpen=false"]
+    assert configure_policy(bare, {"govern.refs": ["refs/heads/* block"], "govern.failOpen": None}) == []
