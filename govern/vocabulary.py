@@ -47,8 +47,16 @@ VOCABULARY: dict[str, Relation] = {
     )
 }
 
-# Relations a rule may derive for others (SPEC §3).
+# Relations a rule may derive for others (SPEC §3). A finding is identified by
+# (RuleId, Subject, Target): Target is what the finding is about (the imported module,
+# the declared distribution, a chain's target), "" when there is none.
 OUTPUTS: dict[str, tuple[str, ...]] = {
-    "violation": ("RuleId", "Subject", "Message"),
-    "exempt": ("RuleId", "Subject", "Reason"),
+    "violation": ("RuleId", "Subject", "Target", "Message"),
+    "exempt": ("RuleId", "Subject", "Target", "Reason"),
 }
+
+# The three-argument spellings of the outputs and the Target they stand for (the parser
+# inserts it): violation/3 is a finding without a target; exempt/3 lifts every finding of
+# its subject, whatever the target (ANY_TARGET; no module or distribution is named "*").
+ANY_TARGET = "*"
+SHORT_OUTPUTS: dict[str, str] = {"violation": "", "exempt": ANY_TARGET}

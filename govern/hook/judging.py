@@ -150,9 +150,9 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:
         change_rules = {s.id for s in read_adrs(request.adr_tree, config.adr_dir).rules() if s.scope == "change"}
-        pairs = frozenset((rule, subject) for rule, subject in note.get("pairs") or [])
+        legacy = frozenset(tuple(identity) for identity in note.get("legacy") or [])
         known = known_answers(note) if request.prove == "new" and same() else None
-        verdict = with_legacy(judge(replace(request, legacy=pairs, known=known)), note, base_rev, change_rules)
+        verdict = with_legacy(judge(replace(request, legacy=legacy, known=known)), note, base_rev, change_rules)
         if verdict is not None:
             return verdict
     return judge(replace(request, base=CommitTree(repo, base_rev), base_facts_equal=same()))

@@ -7,7 +7,9 @@ violations. The note is trusted for this only when it was judged under the same 
 same govern version, same ADR files (path and blob), same `pyproject.toml` blob, and (checked
 after judging) the same rules applying. Otherwise the base is evaluated as usual.
 
-Change rules judge a commit, not a tree: their findings are always new.
+A finding is legacy when the base had the identical finding (rule, subject, target) as a
+violation; one the base only had exempted is new. Change rules judge a commit, not a tree:
+their findings are always new.
 """
 from __future__ import annotations
 
@@ -44,10 +46,10 @@ def with_legacy(verdict: Verdict, note: dict, base_rev: str, change_rules: set[s
     if [r.to_json() for r in sorted(verdict.rules, key=lambda r: (r.adr, r.id))] != note.get("rules"):
         return None
     change = change_rules
-    legacy = {(rule, subject) for rule, subject in note.get("pairs") or [] if rule not in change}
+    legacy = {tuple(identity) for identity in note.get("legacy") or [] if identity[0] not in change}
 
     def relabel(findings):
-        return tuple(replace(f, new=f.rule in change or (f.rule, f.subject) not in legacy) for f in findings)
+        return tuple(replace(f, new=f.rule in change or f.identity not in legacy) for f in findings)
 
     return replace(verdict, base=base_rev, violations=relabel(verdict.violations),
                    exemptions=relabel(verdict.exemptions))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from govern.hook.judging import RefJudgment
 from govern.verdict.model import Finding
-from govern.verdict.render_text import proof_lines
+from govern.verdict.render_text import about, proof_lines
 
 PREFIX = "govern: "
 MAX_PROOF_LINES = 6
@@ -43,7 +43,7 @@ def summary_lines(judgment: RefJudgment) -> list[str]:
 def _finding_lines(commit: str, finding: Finding, tip: str | None) -> list[str]:
     where = f" in commit {_short(commit)}" if commit != tip else ""
     lines = [f"  [{finding.rule}] {finding.adr} \"{finding.adr_title}\"{where}",
-             f"    {finding.location or finding.subject}: {finding.message}"]
+             f"    {finding.location or finding.subject}: {finding.message}{about(finding)}"]
     proof = short_proof(finding.proof)
     if proof:
         lines.append("    proof: " + proof[0])

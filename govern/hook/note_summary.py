@@ -2,7 +2,7 @@
 
 A note of a big repository with many legacy violations is tens of MB of JSON (every violation
 carries its proof); parsing it takes about a second at 10,000 modules. The next push only needs
-its header, the (rule, subject) pairs and, to reuse them when the tree's facts are unchanged
+its header, the identities of its violations and, to reuse them when the tree's facts are unchanged
 (govern.hook.unchanged), its engine and answers; post-receive stores that summary beside the note
 in <git dir>/govern/summaries/<note blob id> (`marshal` data: plain values, written and read only
 by govern), and pre-receive parses the note itself only when the summary is missing.
@@ -20,17 +20,18 @@ from govern.notes.git_plumbing import git_dir, run_git, try_git
 from govern.notes.store import NOTES_REF
 
 HEADER = ("commit", "govern", "base", "adrs", "rules", "engine")
-VERSION = 2  # 2: the engine and every violation's answer (govern.hook.unchanged reuses them)
+VERSION = 3  # 3: findings identified by (rule, subject, target); only unexempted violations are legacy
 
 
 def summarize(note: dict) -> dict:
-    """The header of a note, every (rule, subject) it found (exempted ones included), its
-    violations' (rule, subject, message) answers and how many exemptions it has."""
+    """The header of a note, the identities (rule, subject, target) of its violations (the
+    legacy of the next push: an exempted finding is not legacy), its violations'
+    (rule, subject, target, message) answers and how many exemptions it has."""
     violations = list(note.get("violations") or [])
     exemptions = list(note.get("exemptions") or [])
     return {**{k: note.get(k) for k in HEADER}, "summary": VERSION,
-            "pairs": sorted({(f["rule"], f["subject"]) for f in violations + exemptions}),
-            "answers": sorted({(f["rule"], f["subject"], f.get("message")) for f in violations}, key=str),
+            "legacy": sorted({(f["rule"], f["subject"], f.get("target", "")) for f in violations}),
+            "answers": sorted({(f["rule"], f["subject"], f.get("target", ""), f.get("message")) for f in violations}, key=str),
             "exemptions": len(exemptions)}
 
 

@@ -232,7 +232,7 @@ def _entry(line: Line, env: Mapping[str, str], seconds: float) -> dict:
 
 def _blocking(commit: str, finding) -> dict:
     return {"commit": commit, "rule": finding.rule, "adr": finding.adr, "subject": finding.subject,
-            "location": finding.location, "message": finding.message}
+            "target": finding.target, "location": finding.location, "message": finding.message}
 
 
 def _say(err: TextIO, lines: list[str]) -> None:

@@ -54,7 +54,7 @@ def known_answers(note: dict) -> KnownAnswers | None:
     if note.get("summary") != VERSION or note.get("exemptions") != 0 or not isinstance(note.get("engine"), str):
         return None
     answers = frozenset(tuple(a) for a in note.get("answers") or ())
-    if not all(len(a) == 3 and all(isinstance(v, str) for v in a) for a in answers):
+    if not all(len(a) == 4 and all(isinstance(v, str) for v in a) for a in answers):
         return None
     return KnownAnswers(engine=note["engine"], violations=answers, rules=tuple(note["rules"] or ()))
 

@@ -27,8 +27,8 @@ class Program:
     adr: str
     path: str
     clauses: tuple[Clause, ...]
-    violation_ids: frozenset[str]  # rule ids this program may derive violation/3 for
-    known_rule_ids: frozenset[str]  # rule ids exempt/3 may name (any ADR)
+    violation_ids: frozenset[str]  # rule ids this program may derive violation for
+    known_rule_ids: frozenset[str]  # rule ids exempt may name (any ADR)
     exempt_allowed: bool = True
 
 
@@ -80,7 +80,9 @@ def check_predicates(program: Program) -> list[Diagnostic]:
     for c in program.clauses:
         head = c.rule.head
         if head.pred in OUTPUTS and len(head.args) != len(OUTPUTS[head.pred]):
-            out.append(_diag(program, c.head_pos, f"{head.pred} takes {len(OUTPUTS[head.pred])} arguments, not {len(head.args)}"))
+            params = OUTPUTS[head.pred]
+            out.append(_diag(program, c.head_pos, f"{head.pred} takes 3 arguments ({', '.join(params[:2] + params[3:])}) "
+                                                  f"or 4 ({', '.join(params)}), not {len(head.args)}"))
         for lit, pos in _literals(c):
             out.extend(_check_use(program, lit.atom, pos, private))
     return out
@@ -94,7 +96,7 @@ def _check_use(program: Program, atom: Atom, pos: Position, private: dict[str, s
             return [_diag(program, pos, f"wrong arity: {name} takes {want} arguments ({name}({', '.join(VOCABULARY[name].params)})), not {n}")]
         return []
     if name in OUTPUTS:
-        return [_diag(program, pos, f"{name}/3 is an output; rules may derive it but not read it")]
+        return [_diag(program, pos, f"{name} is an output; rules may derive it but not read it")]
     if name not in private:
         return [_diag(program, pos, f"unknown predicate {name}/{n} (not in the fact vocabulary and not defined in this ADR)")]
     if n not in private[name]:
@@ -112,7 +114,7 @@ def check_read_only(program: Program) -> list[Diagnostic]:
 
 
 def check_outputs(program: Program) -> list[Diagnostic]:
-    """violation/3 names a rule declared here (`datalog: true`); exempt/3 names a known rule."""
+    """violation names a rule declared here (`datalog: true`); exempt names a known rule."""
     out = []
     for c in program.clauses:
         head = c.rule.head
@@ -125,7 +127,7 @@ def check_outputs(program: Program) -> list[Diagnostic]:
             allowed = ", ".join(sorted(program.violation_ids)) or "none"
             out.append(_diag(program, c.head_pos, f"violation of undeclared rule {rule_id.value!r}: declare it in this ADR's rules with `datalog: true` (declared: {allowed})"))
         elif head.pred == "exempt" and not program.exempt_allowed:
-            out.append(_diag(program, c.head_pos, "exempt/3 may only be derived in ```datalog blocks"))
+            out.append(_diag(program, c.head_pos, "exempt may only be derived in ```datalog blocks"))
         elif head.pred == "exempt" and rule_id.value not in program.known_rule_ids:
             out.append(_diag(program, c.head_pos, f"exempt names unknown rule {rule_id.value!r}"))
     return out

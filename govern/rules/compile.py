@@ -50,7 +50,7 @@ class AdrSource:
 
 
 def exemptions_id(adr_id: str, rule_id: str) -> str:
-    """Id of the RuleSpec holding an ADR's exempt/3 clauses for one rule (never a valid user rule id)."""
+    """Id of the RuleSpec holding an ADR's exempt clauses for one rule (never a valid user rule id)."""
     return f"{adr_id}:exempt:{rule_id}"
 
 

@@ -14,6 +14,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from govern.datalog.model import Aggregate, Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
+from govern.vocabulary import SHORT_OUTPUTS
 
 MAX_TEXT = 100_000  # characters of rule text per block (parsing is linear: ~1 s at the limit)
 MAX_INT = 2**31 - 1  # clingo integers are 32-bit
@@ -238,7 +239,7 @@ def _clause(node, build: _Build, text: str, path: str, shift: int, adr: str) -> 
     head, head_pos = build.transform(node.children[0])
     items = build.transform(node.children[1]) if len(node.children) > 2 else []
     rename = _anonymous_renamer([Literal(head)] + [item for item, _ in items])
-    head_atom = rename(Literal(head)).atom
+    head_atom = _full_output(rename(Literal(head)).atom)
     items = [(rename(item), pos) for item, pos in items]
     start, dot = node.children[0].children[0], node.children[-1]
     origin = Origin(adr, rule_of(head_atom), path, head_pos.line + shift, text[start.start_pos:dot.end_pos])
@@ -269,6 +270,14 @@ def _split(agg: _Agg, pos: Position, shift: int, outside: set[str], path: str, a
     helper = Rule(Atom(pred, group + agg.elements), tuple(item for item, _ in agg.items), Origin(adr, "", path, pos.line, text))
     positions = tuple(Position(p.line + shift, p.col) for _, p in agg.items)
     return Aggregate(agg.op, agg.result, pred, group, len(agg.elements), text), Clause(helper, pos, positions)
+
+
+def _full_output(head: Atom) -> Atom:
+    """violation/3 and exempt/3 heads with the Target they stand for inserted (SHORT_OUTPUTS):
+    the engine sees one arity per output; the clause's text stays as written."""
+    if head.pred in SHORT_OUTPUTS and len(head.args) == 3:
+        return Atom(head.pred, (*head.args[:2], Const(SHORT_OUTPUTS[head.pred]), head.args[2]))
+    return head
 
 
 def _fresh_anonymous(items: list[BodyItem]) -> list[BodyItem]:

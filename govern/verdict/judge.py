@@ -18,8 +18,8 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError
 from govern.rules import active
-from govern.verdict.evaluate import Evaluation, answers_only, evaluate, extract_facts
-from govern.verdict.findings import findings
+from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
+from govern.verdict.findings import findings, unexempted
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 from govern.verdict.reuse import KnownAnswers, nothing_to_evaluate, own_legacy, reused, rules_of
@@ -45,9 +45,9 @@ class JudgeRequest:
     on: date | None = None
     adr_dir: str | None = None  # overrides [tool.govern] adr-dir
     cache: bool = True  # reuse extraction results by blob id (<git dir>/govern/cache)
-    # (rule, subject) pairs known to be legacy without evaluating `base` (e.g. read from the
-    # base's verdict note); used only when `base` is None.
-    legacy: frozenset[tuple[str, str]] | None = None
+    # Finding identities (rule, subject, target) known to be legacy without evaluating `base`
+    # (the base's unexempted violations, e.g. read from its verdict note); used only when `base` is None.
+    legacy: frozenset[tuple[str, str, str]] | None = None
     # "all": every finding carries its proof; "new": legacy violations (not new) get `proof: None`,
     # which saves proving them where only the new ones matter (a pre-receive hook's budget).
     prove: str = "all"
@@ -103,7 +103,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
         skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
         run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
-        legacy = {(row[0], row[1]) for row in run.violations}
+        legacy = unexempted(run.violations, run.exemptions)
     elif run is None:
         skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
         run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
@@ -119,23 +119,26 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
 
 
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:
-    """(rule, subject) pairs the base violates under the same tree rules (no proofs needed)."""
+    """The identities the base violates, unexempted, under the same tree rules (no proofs needed).
+
+    A finding the base only had exempted is not legacy: an exemption that stops holding
+    (expired, its condition gone) must not leave the finding waved through for good."""
     rules = rules_of({k: s for k, s in specs.items() if s.scope == "tree"})
     if not rules:  # nothing can violate: the base's tree need not be listed
         return set()
     store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
-    rows = answers_only(rules, store, engine, ("violation",), config.engine_threshold)["violation"]
-    return {(row[0], row[1]) for row in rows}
+    rows = answers_only(rules, store, engine, GOALS, config.engine_threshold)
+    return unexempted(rows["violation"], rows["exempt"])
 
 
-def _legacy_skip(legacy: set[tuple[str, str]] | frozenset, specs: Mapping[str, RuleSpec]):
+def _legacy_skip(legacy: set[tuple[str, str, str]] | frozenset, specs: Mapping[str, RuleSpec]):
     """skip(goal, row) for evaluate: a legacy violation of a tree rule needs no proof.
 
     Exemptions are still proven (an exempted violation is reported with the exemption's
     proof), and change rules are always new (see findings)."""
     def skip(goal: str, row: tuple) -> bool:
         spec = specs.get(row[0]) if goal == "violation" else None
-        return spec is not None and spec.scope != "change" and (row[0], row[1]) in legacy
+        return spec is not None and spec.scope != "change" and tuple(row[:3]) in legacy
     return skip
 
 

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 FORMAT = 1
 BLOCK, WARN = "block", "warn"
-EXEMPT = "exempt"  # kind of the pseudo-rule holding an ADR's exempt/3 clauses
+EXEMPT = "exempt"  # kind of the pseudo-rule holding an ADR's exempt clauses
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,9 @@ class RuleInfo:
 class Finding:
     """A violation, or an exempted violation (then `reason` and `violation_proof` are set).
 
+    Its identity is (rule, subject, target): `target` is what the finding is about (the
+    imported module, the declared distribution, a chain's target; "" when the rule has none).
+
     `proof` is the proof JSON (govern.datalog.proof.Proof.to_json()) of the violation,
     or for an exemption the proof of the `exempt` atom that lifted it; None for a legacy
     violation judged with `prove="new"` (a pre-receive hook's verdict; notes are complete).
@@ -69,14 +72,20 @@ class Finding:
     proof: Mapping[str, Any] | None
     reason: str | None = None
     violation_proof: Mapping[str, Any] | None = None
+    target: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What the ratchet matches on: the same finding in the base is legacy."""
+        return (self.rule, self.subject, self.target)
 
     def key(self) -> tuple:
-        return (self.subject, self.rule, self.message)
+        return (self.subject, self.rule, self.target, self.message)
 
     def to_json(self) -> dict[str, Any]:
         out = {
             "rule": self.rule, "adr": self.adr, "adr_title": self.adr_title, "subject": self.subject,
-            "location": self.location, "message": self.message, "severity": self.severity,
+            "target": self.target, "location": self.location, "message": self.message, "severity": self.severity,
             "new": self.new, "proof": self.proof,
         }
         if self.reason is not None or self.violation_proof is not None:  # an exemption
@@ -90,7 +99,7 @@ class Finding:
             rule=data["rule"], adr=data["adr"], adr_title=data["adr_title"], subject=data["subject"],
             location=data["location"], message=data["message"], severity=data["severity"],
             new=data["new"], proof=data["proof"], reason=data.get("reason"),
-            violation_proof=data.get("violation_proof"),
+            violation_proof=data.get("violation_proof"), target=data.get("target", ""),
         )
 
 

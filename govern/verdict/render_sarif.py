@@ -76,7 +76,7 @@ def _result(finding: Finding, index: dict[str, int], with_base: bool, exemption:
         "message": {"text": f"{finding.message} ({finding.adr}: {finding.adr_title})"},
         "locations": [{"physicalLocation": _physical(*split_location(finding.location))}],
         "partialFingerprints": {"governFinding/v1": _fingerprint(finding)},
-        "properties": {"adr": finding.adr, "subject": finding.subject, "new": finding.new},
+        "properties": {"adr": finding.adr, "subject": finding.subject, "target": finding.target, "new": finding.new},
     }
     if finding.rule in index:
         result["ruleIndex"] = index[finding.rule]
@@ -117,6 +117,6 @@ def split_location(location: str) -> tuple[str, int]:
 
 
 def _fingerprint(finding: Finding) -> str:
-    # Stable across line moves: the rule, the subject and the message identify a finding.
-    key = "\0".join((finding.rule, finding.subject, finding.message))
+    # Stable across line moves: the finding's identity (rule, subject, target) and its message.
+    key = "\0".join((finding.rule, finding.subject, finding.target, finding.message))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -31,18 +31,31 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # all but TAB: one fiel
 
 
 def render_text(verdict: Verdict, color: bool = False, proofs: bool = True, limit: int | None = None) -> str:
-    """The verdict for a terminal (ANSI colours only when `color`): new findings first, blocking
-    before warnings, then legacy ones, then exemptions; at most `limit` findings when given."""
+    """The verdict for a terminal (ANSI colours only when `color`): findings grouped by subject
+    (the file, printed once); new findings first, blocking before warnings, then legacy ones,
+    then exemptions (a file comes where its first finding does); at most `limit` findings."""
     paint = _painter(color)
     shown = [(f, _mark(f)) for f in sorted(verdict.violations, key=_order)]
     shown += [(f, "exempt") for f in sorted(verdict.exemptions, key=Finding.key)]
     lines: list[str] = []
-    for finding, mark in shown[:limit]:
+    subject = None
+    for finding, mark in _by_subject(shown)[:limit]:
+        if finding.subject != subject:
+            subject = finding.subject
+            lines.append(paint(clean(subject), "bold underline"))
         lines += _finding(finding, mark, proofs, paint)
     if limit is not None and len(shown) > limit:
         lines += [f"… {_plural(len(shown) - limit, 'more finding')} not shown (--max-findings {limit})", ""]
     lines.append(paint(summary_line(verdict), "bold red" if verdict.blocking else "bold green"))
     return "\n".join(lines) + "\n"
+
+
+def _by_subject(shown: list[tuple[Finding, str]]) -> list[tuple[Finding, str]]:
+    """The findings regrouped by subject, subjects in order of their first finding (stable)."""
+    groups: dict[str, list[tuple[Finding, str]]] = {}
+    for item in shown:
+        groups.setdefault(item[0].subject, []).append(item)
+    return [item for group in groups.values() for item in group]
 
 
 def _order(finding: Finding) -> tuple:
@@ -78,17 +91,22 @@ def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def about(finding: Finding) -> str:
+    """` → target` (what the finding is about), or nothing for a finding without a target."""
+    return f" → {finding.target}" if finding.target else ""
+
+
 def _finding(finding: Finding, mark: str, proofs: bool, paint) -> list[str]:
     label, style = MARKS[mark]
     lines = [
-        f"{paint(label, style)}  {paint(clean(finding.rule), 'bold')}  {clean(finding.adr)} "
+        f"  {paint(label, style)}  {paint(clean(finding.rule), 'bold')}  {clean(finding.adr)} "
         f"{paint('“' + clean(finding.adr_title) + '”', 'italic')}",
-        f"  {paint(clean(finding.location), 'bold')}: {clean(finding.message)}",
+        f"    {paint(clean(finding.location), 'bold')}: {clean(finding.message + about(finding))}",
     ]
     if finding.reason is not None:
-        lines.append(f"  exempted: {clean(finding.reason)}")
+        lines.append(f"    exempted: {clean(finding.reason)}")
     if proofs:
-        lines += [paint("    " + line, "dim") for line in proof_lines(finding.proof)]
+        lines += [paint("      " + line, "dim") for line in proof_lines(finding.proof)]
     return lines + [""]
 
 

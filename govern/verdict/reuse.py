@@ -28,7 +28,7 @@ class KnownAnswers:
     """
 
     engine: str
-    violations: frozenset[tuple[str, str, str]]  # (rule, subject, message)
+    violations: frozenset[tuple[str, str, str, str]]  # (rule, subject, target, message)
     rules: tuple  # RuleInfo.to_json() of every rule, sorted by (adr, id)
 
 
@@ -37,7 +37,7 @@ def reused(known: KnownAnswers | None, prove: str, specs: Mapping[str, RuleSpec]
     KnownAnswers); its store is empty: a reused judgment has no facts to query or verify."""
     if known is None or prove != "new" or legacy is None or any(s.scope == "change" for s in specs.values()):
         return None
-    if any(v[0] not in specs or v[:2] not in legacy for v in known.violations):
+    if any(v[0] not in specs or v[:3] not in legacy for v in known.violations):
         return None
     if [r.to_json() for r in sorted(rules, key=lambda r: (r.adr, r.id))] != list(known.rules):
         return None

@@ -19,17 +19,19 @@ from govern.datalog.store import FactStore
 from govern.errors import GovernError
 from govern.verdict.evaluate import extract_facts
 from govern.verdict.inputs import adr_facts, commit_change_facts, read_config
+from govern.vocabulary import ANY_TARGET
 
 
 def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store: FactStore) -> list[str]:
     """Every problem with every proof of the verdict (empty: all proofs hold).
 
     A proof must be valid (govern.datalog.check) and prove what its finding claims:
-    violation(rule, subject, message), or for an exemption exempt(rule, subject, reason).
+    violation(rule, subject, target, message), or for an exemption
+    exempt(rule, subject, target, reason) or exempt(rule, subject, "*", reason).
     """
     checker = Checker(list(rules), store)
     problems = []
-    for what, finding, proof, claim in _proofs(verdict_json):
+    for what, finding, proof, claims in _proofs(verdict_json):
         where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
         if isinstance(proof, Mapping) and "builtin" in proof:
             problems.append(f"{where} cannot be verified: it comes from the built-in check "
@@ -41,9 +43,10 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             found = [f"malformed proof: {type(err).__name__}: {err}"]
         else:
-            if (node.conclusion is None or node.conclusion.pred != claim[0]
-                    or list(atom_values(node.conclusion)) != list(claim[1])):
-                found.append(f"it proves {node.conclusion}, not {ground_atom(claim[0], claim[1])}")
+            if node.conclusion is None or not any(
+                    node.conclusion.pred == pred and list(atom_values(node.conclusion)) == list(args)
+                    for pred, args in claims):
+                found.append(f"it proves {node.conclusion}, not {ground_atom(*claims[0])}")
         problems += [f"{where} failed verification: {p}" for p in found]
     return problems
 
@@ -86,11 +89,15 @@ def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list
     return rules, store
 
 
-def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any, tuple]]:
-    """(what, finding, proof JSON, (predicate, args) the proof must conclude)."""
+def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any, list[tuple]]]:
+    """(what, finding, proof JSON, the (predicate, args) the proof may conclude)."""
     for f in verdict_json.get("violations", []):
-        yield "violation", f, f.get("proof"), ("violation", (f.get("rule"), f.get("subject"), f.get("message")))
+        yield "violation", f, f.get("proof"), [_violation(f)]
     for f in verdict_json.get("exemptions", []):
-        yield "exemption", f, f.get("proof"), ("exempt", (f.get("rule"), f.get("subject"), f.get("reason")))
-        yield ("exempted violation", f, f.get("violation_proof"),
-               ("violation", (f.get("rule"), f.get("subject"), f.get("message"))))
+        rule, subject, target, reason = f.get("rule"), f.get("subject"), f.get("target"), f.get("reason")
+        yield "exemption", f, f.get("proof"), [("exempt", (rule, subject, t, reason)) for t in (target, ANY_TARGET)]
+        yield "exempted violation", f, f.get("violation_proof"), [_violation(f)]
+
+
+def _violation(f: Mapping[str, Any]) -> tuple:
+    return ("violation", (f.get("rule"), f.get("subject"), f.get("target"), f.get("message")))

@@ -65,7 +65,9 @@ def test_compile_prints_headed_namespaced_datalog(make_repo):
     assert result.stdout == (
         "% ADR-0003 rule good (decisions/0003-g.md:5)\n"
         "adr_0003__owned_good(F) :- owner(F, _1).\n"
-        'violation("good", F, "has no CODEOWNERS owner") :- glob(F, "src/**"), not adr_0003__owned_good(F).\n'
+        'violation("good", F, "", "has no CODEOWNERS owner") :-\n'
+        '    glob(F, "src/**"),\n'
+        '    not adr_0003__owned_good(F).\n'
     )
     assert govern(repo, "adr", "compile", "good", "--adr-dir", "decisions").stdout == result.stdout
     missing = govern(repo, "adr", "compile", "nope", "--adr-dir", "decisions")

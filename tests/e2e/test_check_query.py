@@ -15,11 +15,13 @@ def test_vocabulary_query_prints_sorted_bindings(tmp_path):
 
 def test_query_violations_and_negation(tmp_path):
     repo = example_repo(tmp_path)
-    result = govern(repo, "query", "violation(R, S, _)", "--format", "json")
+    result = govern(repo, "query", "violation(R, S, T, _)", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert {"R": "stripe-only-in-billing", "S": "app/api/refunds.py"} in rows
-    assert {"R": "api-skips-service", "S": "app/api/health.py"} in rows  # exempted, still derived
+    assert {"R": "stripe-only-in-billing", "S": "app/api/refunds.py", "T": "stripe"} in rows
+    assert {"R": "api-skips-service", "S": "app/api/health.py", "T": "app.db.session"} in rows  # exempted, still derived
+    result = govern(repo, "query", 'exempt(R, S, T, _)', "--format", "json")
+    assert json.loads(result.stdout) == [{"R": "api-skips-service", "S": "app/api/health.py", "T": "*"}]
     result = govern(repo, "query", 'module(M, F), under(M, "app.api"), not imports(M, "stripe"), M != "app.api"')
     assert result.stdout.splitlines() == [
         'M = "app.api.health", F = "app/api/health.py"',

@@ -134,11 +134,11 @@ def test_the_judge_reuses_known_answers_only_when_nothing_would_differ(make_repo
 
     repo = make_repo({**FILES, **LEGACY})
     tip = git(repo, "rev-parse", "HEAD").strip()
-    pairs = frozenset({("stripe-only-in-billing", "app/api/refunds.py")})
-    request = JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip, legacy=pairs, prove="new")
+    legacy = frozenset({("stripe-only-in-billing", "app/api/refunds.py", "stripe")})
+    request = JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip, legacy=legacy, prove="new")
     full = judge(request)
     rules = tuple(full.to_json()["rules"])
-    answers = frozenset((v.rule, v.subject, v.message) for v in full.violations)
+    answers = frozenset((v.rule, v.subject, v.target, v.message) for v in full.violations)
     known = KnownAnswers(full.engine, answers, rules)
     assert judge(replace(request, known=known)).stats == {"answers_reused": True}
     assert judge(replace(request, known=known)) == full

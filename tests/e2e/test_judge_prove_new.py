@@ -40,10 +40,13 @@ def test_new_mode_proves_only_new_violations(pushed):
     assert "not proven here" in render_text(lean)
 
 
-def test_legacy_pairs_given_without_a_base(pushed):
-    known = frozenset({("stripe-only-in-billing", "app/api/pay.py")})
+def test_legacy_identities_given_without_a_base(pushed):
+    known = frozenset({("stripe-only-in-billing", "app/api/pay.py", "stripe")})
     lean = judge(replace(pushed, base=None, legacy=known, prove="new"))
     assert _shape(lean) == [("app/api/pay.py", False, True), ("app/api/refund.py", True, False)]
+    # Legacy is the identical finding: the same rule and file with another target is new.
+    other = frozenset({("stripe-only-in-billing", "app/api/pay.py", "stripe.api")})
+    assert _shape(judge(replace(pushed, base=None, legacy=other, prove="new")))[0] == ("app/api/pay.py", True, False)
 
 
 def test_all_mode_is_the_default_and_unknown_modes_are_refused(pushed):

@@ -165,7 +165,7 @@ def test_hostile_strings_in_kind_blocks_stay_data():
             '    message: "x\\") :- file(X). evil(\\""\n---\n')
     [spec] = load_one(text).rules()
     assert [r.head.pred for r in spec.rules] == ["adr_0007__owned_r", "violation"]
-    assert spec.rules[1].head.args[2].value == 'x") :- file(X). evil("'
+    assert spec.rules[1].head.args[3].value == 'x") :- file(X). evil("'
     assert spec.rules[1].body[0].atom.args[1].value == 'a"b\\c\nd\r%'
 
 

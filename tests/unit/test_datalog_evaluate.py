@@ -5,8 +5,8 @@ from govern.datalog.evaluate import evaluate_with_proofs
 from tests.unit.datalog_helpers import program, store_of
 from tests.unit.test_datalog_proof import FACTS, RULES
 
-EXPECTED = [("cycle", "a.py", "import cycle"), ("cycle", "b.py", "import cycle"),
-            ("far", "low/x.py", "low reaches high")]
+EXPECTED = [("cycle", "a.py", "", "import cycle"), ("cycle", "b.py", "", "import cycle"),
+            ("far", "low/x.py", "", "low reaches high")]
 
 
 @pytest.mark.parametrize("engine", ["naive", "pydatalog", "clingo"])
@@ -36,5 +36,5 @@ def test_exemptions_are_proven_too():
     )
     store = store_of({"file": [("old/a.py",), ("new/b.py",)], "glob": [("old/a.py", "old/**")]})
     result = evaluate_with_proofs(rules, store, "clingo")
-    assert result.answers["exempt"] == [("r", "old/a.py", "legacy")]
-    assert ("exempt", ("r", "old/a.py", "legacy")) in result.proofs
+    assert result.answers["exempt"] == [("r", "old/a.py", "*", "legacy")]
+    assert ("exempt", ("r", "old/a.py", "*", "legacy")) in result.proofs

@@ -39,7 +39,7 @@ def setup():
 
 def test_rule_proof_with_derived_premises_checks(setup):
     rules, store = setup
-    proof = prove(ground_atom("violation", ["cycle", "a.py", "import cycle"]), rules, store)
+    proof = prove(ground_atom("violation", ["cycle", "a.py", "", "import cycle"]), rules, store)
     assert proof.kind == "rule" and proof.origin.line == 3
     assert [c.kind for c in proof.children] == ["fact", "rule", "absence", "comparison"]
     assert dict(proof.bindings) == {"F": "a.py", "M": "a"}
@@ -48,7 +48,7 @@ def test_rule_proof_with_derived_premises_checks(setup):
 
 def test_reaches_proof_is_the_import_chain(setup):
     rules, store = setup
-    proof = prove(ground_atom("violation", ["far", "low/x.py", "low reaches high"]), rules, store)
+    proof = prove(ground_atom("violation", ["far", "low/x.py", "", "low reaches high"]), rules, store)
     chain = proof.children[2]
     assert chain.kind == "reaches"
     assert [c.conclusion.args[1].value for c in chain.children] == ["mid.y", "high.z"]
@@ -60,7 +60,7 @@ def test_reaches_proof_is_the_import_chain(setup):
 
 def test_render_shows_rule_bindings_and_absence(setup):
     rules, store = setup
-    text = render_tree(prove(ground_atom("violation", ["cycle", "a.py", "import cycle"]), rules, store))
+    text = render_tree(prove(ground_atom("violation", ["cycle", "a.py", "", "import cycle"]), rules, store))
     assert text.splitlines()[0].endswith("ADR-0001 cycle  adr/0001-x.md:3")
     assert 'F = "a.py", M = "a"' in text
     assert 'not waived("a"): not in the facts, not derivable' in text
@@ -70,12 +70,12 @@ def test_render_shows_rule_bindings_and_absence(setup):
 def test_not_provable(setup):
     rules, store = setup
     with pytest.raises(NotProvable):
-        prove(ground_atom("violation", ["cycle", "zzz.py", "import cycle"]), rules, store)
+        prove(ground_atom("violation", ["cycle", "zzz.py", "", "import cycle"]), rules, store)
 
 
 def test_json_round_trip_and_ids(setup):
     rules, store = setup
-    proof = prove(ground_atom("violation", ["cycle", "a.py", "import cycle"]), rules, store)
+    proof = prove(ground_atom("violation", ["cycle", "a.py", "", "import cycle"]), rules, store)
     data = json.loads(proof.dumps())
     back = Proof.from_json(data)
     assert back == proof and back.dumps() == proof.dumps()
@@ -88,7 +88,7 @@ def test_to_json_memo_converts_shared_sub_proofs_once(setup):
     from govern.datalog.prover import Prover
 
     prover = Prover(rules, store)
-    goals = [["cycle", "a.py", "import cycle"], ["cycle", "b.py", "import cycle"]]
+    goals = [["cycle", "a.py", "", "import cycle"], ["cycle", "b.py", "", "import cycle"]]
     proofs = [prover.prove(ground_atom("violation", goal)) for goal in goals]
     memo: dict = {}
     shared = [p.to_json(memo) for p in proofs]
@@ -132,14 +132,14 @@ TAMPERINGS = [
 @pytest.mark.parametrize("path,value", TAMPERINGS)
 def test_tampering_is_detected(setup, path, value):
     rules, store = setup
-    proof = prove(ground_atom("violation", ["cycle", "a.py", "import cycle"]), rules, store)
+    proof = prove(ground_atom("violation", ["cycle", "a.py", "", "import cycle"]), rules, store)
     data = _tamper(proof.to_json(), path, value)
     assert check_proof(Proof.from_json(data), rules, store)
 
 
 def test_tampered_chain_and_resealed_ids_are_detected(setup):
     rules, store = setup
-    proof = prove(ground_atom("violation", ["far", "low/x.py", "low reaches high"]), rules, store)
+    proof = prove(ground_atom("violation", ["far", "low/x.py", "", "low reaches high"]), rules, store)
     chain = proof.children[2]
     broken = dataclasses.replace(chain, children=chain.children[1:], id="")
     forged = dataclasses.replace(proof, children=(*proof.children[:2], broken, proof.children[3]), id="")

@@ -132,8 +132,8 @@ def test_layered_answers_match_the_full_closure():
     full.add_rows("reaches", closure(full.rows("imports")))
     got = get_engine("naive").evaluate(rules, projected.as_mapping(), ["violation"])
     assert got == get_engine("naive").evaluate(rules, full.as_mapping(), ["violation"])
-    assert got["violation"] == [("layers", "app/low/a.py", "up"), ("layers", "app/low/b.py", "up"),
-                                ("layers", "app/mid/c.py", "up")]
+    assert got["violation"] == [("layers", "app/low/a.py", "", "up"), ("layers", "app/low/b.py", "", "up"),
+                                ("layers", "app/mid/c.py", "", "up")]
 
 
 def _distance(edges, src, dst):

@@ -20,7 +20,7 @@ def test_private_transitive_closure(engine, recursion):
         'violation("no-cycles", X, "cycle") :- dep(X, X).\n'
     )
     out = get_engine(engine).evaluate(rules, {"depends": DEPENDS}, ["violation", "exempt"])
-    assert out == {"violation": [("no-cycles", m, "cycle") for m in "abc"], "exempt": []}
+    assert out == {"violation": [("no-cycles", m, "", "cycle") for m in "abc"], "exempt": []}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -38,8 +38,8 @@ def test_negation_and_comparisons(engine):
         "v": {(3,), ("A",), ("b",)},
     }
     out = get_engine(engine).evaluate(rules, facts, ["violation", "exempt"])
-    assert out["violation"] == [("mixed", 3, "lt"), ("mixed", "A", "lt"), ("r", "b.py", "m")]
-    assert out["exempt"] == [("r", "a.py", "old")]
+    assert out["violation"] == [("mixed", 3, "", "lt"), ("mixed", "A", "", "lt"), ("r", "b.py", "", "m")]
+    assert out["exempt"] == [("r", "a.py", "*", "old")]
 
 
 HOSTILE = [
@@ -53,7 +53,7 @@ def test_hostile_strings_are_data(engine):
     rules = program('violation("r", X, "m") :- s(X), not t(X).\n')
     facts = {"s": {(h,) for h in HOSTILE}, "t": {(HOSTILE[0],)}}
     out = get_engine(engine).evaluate(rules, facts, ["violation"])
-    assert out["violation"] == sorted(("r", h, "m") for h in HOSTILE[1:])
+    assert out["violation"] == sorted(("r", h, "", "m") for h in HOSTILE[1:])
 
 
 def test_clingo_program_text_holds_no_user_text():
@@ -77,8 +77,8 @@ def test_codec_preserves_value_order():
 def test_pydatalog_evaluations_are_isolated():
     rules = program('violation("r", X, "m") :- s(X).\n')
     engine = get_engine("pydatalog")
-    assert engine.evaluate(rules, {"s": {("one",)}}, ["violation"])["violation"] == [("r", "one", "m")]
-    assert engine.evaluate(rules, {"s": {("two",)}}, ["violation"])["violation"] == [("r", "two", "m")]
+    assert engine.evaluate(rules, {"s": {("one",)}}, ["violation"])["violation"] == [("r", "one", "", "m")]
+    assert engine.evaluate(rules, {"s": {("two",)}}, ["violation"])["violation"] == [("r", "two", "", "m")]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

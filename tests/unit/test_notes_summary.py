@@ -1,4 +1,4 @@
-"""govern.hook.note_summary: the legacy pairs of a note, cached by the note's blob id."""
+"""govern.hook.note_summary: the legacy identities of a note, cached by the note's blob id."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,8 @@ from govern.notes.store import write_notes
 from tests.conftest import git
 
 NOTE = {"commit": None, "govern": "0.1.0", "base": None, "adrs": [], "rules": [],
-        "violations": [{"rule": "r", "subject": "b.py"}], "exemptions": [{"rule": "r", "subject": "a.py"}]}
+        "violations": [{"rule": "r", "subject": "b.py", "target": "x"}, {"rule": "r", "subject": "b.py", "target": "y"}],
+        "exemptions": [{"rule": "r", "subject": "a.py", "target": "x"}]}
 
 
 def test_summary_parsed_then_cached(make_repo):
@@ -18,7 +19,8 @@ def test_summary_parsed_then_cached(make_repo):
     note = {**NOTE, "commit": commit}
     write_notes(repo, {commit: encode(note)})
     summary = summary_of(repo, commit)
-    assert summary["pairs"] == [("r", "a.py"), ("r", "b.py")] and summary["commit"] == commit
+    # Every violation is its own identity; an exempted finding is not legacy for the next push.
+    assert summary["legacy"] == [("r", "b.py", "x"), ("r", "b.py", "y")] and summary["commit"] == commit
     blob = git(repo, "notes", "--ref=govern", "list", commit).strip()
     assert (repo / ".git" / "govern" / "summaries" / blob).is_file()
     assert summary_of(repo, commit) == summary  # from the cache now

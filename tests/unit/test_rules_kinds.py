@@ -17,7 +17,7 @@ def compile_rule(block: str, extra: str = "    message: M\n", header: str = ""):
 GOLDEN = {
     "forbid-import": (
         'forbid-import:\n      from: ["app/**"]\n      to: ["stripe", "stripe.*"]\n      except: ["app/billing/**"]',
-        'violation("r", F, "M") :- glob(F, "app/**"), not glob(F, "app/billing/**"), module(M, F), imports(M, D), under(D, "stripe").\n',
+        'violation("r", F, D, "M") :- glob(F, "app/**"), not glob(F, "app/billing/**"), module(M, F), imports(M, D), under(D, "stripe").\n',
     ),
     "forbid-import-transitive": (
         'forbid-import:\n      from: ["app/**", "lib/**"]\n      to: ["requests.adapters", "boto3.*"]\n'
@@ -26,8 +26,8 @@ GOLDEN = {
         'from_r(F) :- glob(F, "lib/**").\n'
         'except_r(F) :- glob(F, "app/a.py").\n'
         'except_r(F) :- glob(F, "app/b.py").\n'
-        'violation("r", F, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, "requests.adapters").\n'
-        'violation("r", F, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, D), under(D, "boto3"), D != "boto3".\n',
+        'violation("r", F, "requests.adapters", "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, "requests.adapters").\n'
+        'violation("r", F, D, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, D), under(D, "boto3"), D != "boto3".\n',
     ),
     "layers": (
         "layers:\n      layers: [app.api, [app.billing, app.shipping], app.domain]",
@@ -35,8 +35,8 @@ GOLDEN = {
         'layer_r(M, 1, "app.billing", "") :- under(M, "app.billing").\n'
         'layer_r(M, 1, "app.shipping", "") :- under(M, "app.shipping").\n'
         'layer_r(M, 2, "app.domain", "") :- under(M, "app.domain").\n'
-        'violation("r", F, "M") :- module(M, F), layer_r(M, Low, _, C), imports(M, D), layer_r(D, High, _, C), Low > High.\n'
-        'violation("r", F, "M") :- module(M, F), layer_r(M, R, A, C), imports(M, D), layer_r(D, R, B, C), A != B.\n',
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), imports(M, D), layer_r(D, High, _, C), Low > High.\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, R, A, C), imports(M, D), layer_r(D, R, B, C), A != B.\n',
     ),
     "layers-containers": (
         "layers:\n      layers: [api, domain]\n      containers: [svc_a, svc_b]\n      transitive: true",
@@ -44,24 +44,24 @@ GOLDEN = {
         'layer_r(M, 0, "api", "svc_b") :- under(M, "svc_b.api").\n'
         'layer_r(M, 1, "domain", "svc_a") :- under(M, "svc_a.domain").\n'
         'layer_r(M, 1, "domain", "svc_b") :- under(M, "svc_b.domain").\n'
-        'violation("r", F, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, _, C), Low > High.\n',
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, _, C), Low > High.\n',
     ),
     "independent": (
         "independent:\n      modules: [app.billing, app.shipping]",
         'independent_r(M, "app.billing") :- under(M, "app.billing").\n'
         'independent_r(M, "app.shipping") :- under(M, "app.shipping").\n'
-        'violation("r", F, "M") :- module(M, F), independent_r(M, A), imports(M, D), independent_r(D, B), A != B.\n',
+        'violation("r", F, D, "M") :- module(M, F), independent_r(M, A), imports(M, D), independent_r(D, B), A != B.\n',
     ),
     "forbid-dependency": (
         'forbid-dependency:\n      packages: [Django, "flask-*"]\n      in: ["services/**/pyproject.toml"]',
-        'violation("r", P, "M") :- declares(P, "django"), glob(P, "services/**/pyproject.toml").\n'
-        'violation("r", P, "M") :- declares(P, D), dist_match(D, "flask-*"), glob(P, "services/**/pyproject.toml").\n',
+        'violation("r", P, "django", "M") :- declares(P, "django"), glob(P, "services/**/pyproject.toml").\n'
+        'violation("r", P, D, "M") :- declares(P, D), dist_match(D, "flask-*"), glob(P, "services/**/pyproject.toml").\n',
     ),
     "allow-dependencies": (
         'allow-dependencies:\n      packages: [requests, "types-*"]',
         'allowed_r("requests").\n'
         'allowed_r(D) :- declares(_, D), dist_match(D, "types-*").\n'
-        'violation("r", P, "M") :- declares(P, D), not allowed_r(D).\n',
+        'violation("r", P, D, "M") :- declares(P, D), not allowed_r(D).\n',
     ),
     "protect": (
         'protect:\n      paths: ["adr/**", "CODEOWNERS"]\n      actors: [agent, "bot@example.com"]\n'
@@ -72,17 +72,17 @@ GOLDEN = {
         'approved_r(P) :- owner(P, O), pusher(O).\n'
         'approved_r(P) :- changed(P, _), signed_by("alice").\n'
         'approved_r(P) :- changed(P, _), pusher("alice").\n'
-        'violation("r", P, "M") :- changed(P, _), paths_r(P), actor("agent"), not approved_r(P).\n'
-        'violation("r", P, "M") :- changed(P, _), paths_r(P), author("bot@example.com"), not approved_r(P).\n',
+        'violation("r", P, "", "M") :- changed(P, _), paths_r(P), actor("agent"), not approved_r(P).\n'
+        'violation("r", P, "", "M") :- changed(P, _), paths_r(P), author("bot@example.com"), not approved_r(P).\n',
     ),
     "protect-anyone": (
         'protect:\n      paths: "migrations/**"',
-        'violation("r", P, "M") :- changed(P, _), glob(P, "migrations/**").\n',
+        'violation("r", P, "", "M") :- changed(P, _), glob(P, "migrations/**").\n',
     ),
     "require-owner": (
         'require-owner:\n      paths: ["src/**"]',
         'owned_r(F) :- owner(F, _).\n'
-        'violation("r", F, "M") :- glob(F, "src/**"), not owned_r(F).\n',
+        'violation("r", F, "", "M") :- glob(F, "src/**"), not owned_r(F).\n',
     ),
 }
 
@@ -93,7 +93,7 @@ def test_kind_compiles_to_golden_text(name):
     spec = compile_rule(block)
     assert spec.text == expected
     assert spec.kind == name.split("-transitive")[0].split("-containers")[0].split("-anyone")[0]
-    # Private helpers are namespaced in the compiled rules; violation/3 is not.
+    # Private helpers are namespaced in the compiled rules; violation is not.
     for rule in spec.rules:
         assert rule.head.pred == "violation" or rule.head.pred.startswith("adr_0007__")
         assert rule.origin.line == 5 and rule.origin.adr == "ADR-0007"

@@ -12,7 +12,8 @@ from govern.rules.parser import MAX_TEXT, parse_clauses, parse_program, parse_qu
 def test_rule_with_negation_comparison_and_comment():
     text = '% a comment\nviolation("r", F, "m") :- module(M, F), not under(M, "a"), M != "b", 3 < 4.\n'
     [rule] = parse_program(text, "adr/0001-x.md", 20, adr="ADR-0001")
-    assert rule.head == Atom("violation", (Const("r"), Var("F"), Const("m")))
+    # violation/3 is violation/4 without a target; the clause text stays as written.
+    assert rule.head == Atom("violation", (Const("r"), Var("F"), Const(""), Const("m")))
     assert rule.body[1] == Literal(Atom("under", (Var("M"), Const("a"))), negated=True)
     assert rule.body[2] == Comparison("!=", Var("M"), Const("b"))
     assert rule.body[3] == Comparison("<", Const(3), Const(4))

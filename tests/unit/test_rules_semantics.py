@@ -11,7 +11,14 @@ def violations(rule_yaml: str, facts: dict[str, set[tuple]], engine: str) -> lis
     text = f"---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    {rule_yaml}\n    message: m\n---\n"
     [spec] = load_adrs([("adr/0001-t.md", text.encode(), "b")]).rules()
     answers = get_engine(engine).evaluate(spec.rules, facts, ["violation"])
-    return sorted(subject for _, subject, _ in answers["violation"])
+    return sorted(subject for _, subject, _, _ in answers["violation"])
+
+
+def targets(rule_yaml: str, facts: dict[str, set[tuple]], engine: str) -> list[tuple]:
+    text = f"---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    {rule_yaml}\n    message: m\n---\n"
+    [spec] = load_adrs([("adr/0001-t.md", text.encode(), "b")]).rules()
+    answers = get_engine(engine).evaluate(spec.rules, facts, ["violation"])
+    return sorted((subject, target) for _, subject, target, _ in answers["violation"])
 
 
 def modules(*pairs: str) -> set[tuple]:
@@ -90,4 +97,5 @@ def test_forbid_dependency_in_some_manifests(engine):
     facts = {"declares": {("a/pyproject.toml", "django"), ("b/requirements.txt", "django"), ("a/pyproject.toml", "flask-x")},
              "dist_match": {("flask-x", "flask-*")}, "glob": {("a/pyproject.toml", "*/pyproject.toml")}}
     block = 'forbid-dependency: {packages: [Django, "flask-*"], in: ["*/pyproject.toml"]}'
-    assert violations(block, facts, engine) == ["a/pyproject.toml"]
+    # One finding per declared distribution: (subject, target) is each finding's identity.
+    assert targets(block, facts, engine) == [("a/pyproject.toml", "django"), ("a/pyproject.toml", "flask-x")]

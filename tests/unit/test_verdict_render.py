@@ -11,7 +11,7 @@ from govern.verdict.render_text import clean, render_text
 from tests.unit.datalog_helpers import rule
 
 EVIL = "app/\x1b[31mevil\r.py"
-RULE = rule('violation("no-stripe", F, "no stripe")', "module(M, F)", 'imports(M, "stripe")')
+RULE = rule('violation("no-stripe", F, "stripe", "no stripe")', "module(M, F)", 'imports(M, "stripe")')
 
 
 def store() -> FactStore:
@@ -24,13 +24,13 @@ def store() -> FactStore:
 
 
 def proof_of(subject: str) -> dict:
-    return prove(ground_atom("violation", ("no-stripe", subject, "no stripe")), [RULE], store()).to_json()
+    return prove(ground_atom("violation", ("no-stripe", subject, "stripe", "no stripe")), [RULE], store()).to_json()
 
 
 def verdict(subject: str, severity: str = "block", title: str = "Only billing") -> Verdict:
     proof = proof_of(subject)
     finding = Finding("no-stripe", "ADR-0001", title, subject, subject_location(proof, subject), "no stripe",
-                      severity, True, proof)
+                      severity, True, proof, target="stripe")
     return Verdict("0.1.0", "naive", "worktree", None, None, None, "2026-01-01",
                    (AdrInfo("ADR-0001", title, "accepted", "adr/0001-x.md", "b"),),
                    (RuleInfo("no-stripe", "ADR-0001", "forbid-import", severity, True, None),), (finding,))
@@ -48,8 +48,9 @@ def test_text_lists_finding_proof_and_summary_without_colour():
     out = render_text(verdict("app/pay.py"))
     assert "\x1b" not in out
     lines = out.splitlines()
-    assert lines[0] == "✗ block  no-stripe  ADR-0001 “Only billing”"
-    assert lines[1] == "  app/pay.py:4: no stripe"
+    assert lines[0] == "app/pay.py"  # findings are grouped under their subject
+    assert lines[1] == "  ✗ block  no-stripe  ADR-0001 “Only billing”"
+    assert lines[2] == "    app/pay.py:4: no stripe → stripe"
     assert any('imports("app.pay", "stripe")  app/pay.py:4' in line for line in lines)
     assert lines[-1] == "govern: block — 1 blocking, 0 warnings, 0 exempted (1 rule, 1 ADR)"
 
@@ -57,7 +58,7 @@ def test_text_lists_finding_proof_and_summary_without_colour():
 def test_colour_only_when_asked_and_warnings_do_not_block():
     assert "\x1b[" in render_text(verdict("app/pay.py"), color=True)
     out = render_text(verdict("app/pay.py", severity="warn"))
-    assert out.startswith("! warn") and out.splitlines()[-1].startswith("govern: allow — 0 blocking, 1 warning")
+    assert out.splitlines()[1].startswith("  ! warn") and out.splitlines()[-1].startswith("govern: allow — 0 blocking, 1 warning")
 
 
 def test_hostile_strings_cannot_drive_the_terminal():
@@ -77,3 +78,21 @@ def test_builtin_check_findings_render_and_are_not_verified_as_proofs():
     assert '{"builtin":"adr-changes","facts":["actor(\\"agent\\")"]}' in render_text(v)
     [problem] = verify_proofs(v.to_json(), [RULE], store())
     assert "built-in check 'adr-changes'" in problem
+
+
+def test_text_groups_findings_by_subject_violations_before_exemptions():
+    base = verdict("app/pay.py")
+    [pay] = base.violations
+    other = Finding("no-stripe", "ADR-0001", "Only billing", "app/a.py", "app/a.py:1", "no stripe", "block", True,
+                    None, target="stripe")
+    second = Finding("no-stripe", "ADR-0001", "Only billing", "app/pay.py", "app/pay.py:9", "no stripe", "block",
+                     True, None, target="stripe.api")
+    lifted = Finding("no-stripe", "ADR-0001", "Only billing", "app/pay.py", "app/pay.py:2", "no stripe", "block",
+                     True, None, reason="legacy", target="stripe.a")
+    v = Verdict(**{**base.__dict__, "violations": (second, pay, other), "exemptions": (lifted,)})
+    heads = [line for line in render_text(v, proofs=False).splitlines() if line and not line.startswith("    ")]
+    assert heads == ["app/a.py", "  ✗ block  no-stripe  ADR-0001 “Only billing”",
+                     "app/pay.py", "  ✗ block  no-stripe  ADR-0001 “Only billing”",
+                     "  ✗ block  no-stripe  ADR-0001 “Only billing”", "  ~ exempt  no-stripe  ADR-0001 “Only billing”",
+                     "govern: block — 3 blocking, 0 warnings, 1 exempted (1 rule, 1 ADR)"]
+    assert "    app/pay.py:4: no stripe → stripe\n" in render_text(v, proofs=False)

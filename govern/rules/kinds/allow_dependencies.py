@@ -20,5 +20,5 @@ def compile(kind: KindInput) -> str:
             clauses.append(clause(f"{allowed}({q(name)})", []))
     helpers, declared = declaration(kind, "P", "D")
     clauses += helpers
-    clauses.append(clause(kind.violation("P"), declared + where + [f"not {allowed}(D)"]))
+    clauses.append(clause(kind.violation("P", "D"), declared + where + [f"not {allowed}(D)"]))
     return text(clauses)

@@ -46,8 +46,10 @@ class KindInput:
     def values(self, key: str) -> list[Any]:
         return [v for _, v in self.items(key)]
 
-    def violation(self, subject: str) -> str:
-        return f"violation({q(self.rule_id)}, {subject}, {q(self.message)})"
+    def violation(self, subject: str, target: str) -> str:
+        """The head of a violation clause: (rule, subject, target) is the finding's identity,
+        so each offending import or declaration is a finding of its own."""
+        return f"violation({q(self.rule_id)}, {subject}, {target}, {q(self.message)})"
 
 
 def q(value: str | int) -> str:
@@ -75,17 +77,17 @@ def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool
     return match.group(1), match.group(2) is None
 
 
-def target_body(relation: str, src: str, pattern: tuple[str, bool | None]) -> list[str]:
-    """Body literals for `src` importing (relation) a module matching the pattern.
+def target_body(relation: str, src: str, pattern: tuple[str, bool | None]) -> tuple[str, list[str]]:
+    """(the imported module, body literals) for `src` importing (relation) a module matching the pattern.
 
     exact True: the module itself; False: strictly inside it; None: it or inside it
     (what 'a' + 'a.*' together mean, written as one clause).
     """
     name, exact = pattern
     if exact:
-        return [f"{relation}({src}, {q(name)})"]
+        return q(name), [f"{relation}({src}, {q(name)})"]
     inside = [f"{relation}({src}, D)", f"under(D, {q(name)})"]
-    return inside if exact is None else inside + [f"D != {q(name)}"]
+    return "D", inside if exact is None else inside + [f"D != {q(name)}"]
 
 
 def merge_targets(targets: list[tuple[str, bool]]) -> list[tuple[str, bool | None]]:

@@ -16,5 +16,5 @@ def compile(kind: KindInput) -> str:
         helpers, declared = declaration(kind, "P", "D" if is_glob else q(name))
         clauses += [h for h in helpers if h not in clauses]
         declared += [f"dist_match(D, {q(name)})"] if is_glob else []
-        clauses.append(clause(kind.violation("P"), declared + where))
+        clauses.append(clause(kind.violation("P", "D" if is_glob else q(name)), declared + where))
     return text(clauses)

@@ -32,5 +32,6 @@ def compile(kind: KindInput) -> str:
     clauses = list(helpers)
     targets = [t for path, pattern in kind.items("to") if (t := module_target(kind, path, pattern))]
     for target in merge_targets(targets):
-        clauses.append(clause(kind.violation("F"), body + target_body(relation, "M", target)))
+        imported, literals = target_body(relation, "M", target)
+        clauses.append(clause(kind.violation("F", imported), body + literals))
     return text(clauses)

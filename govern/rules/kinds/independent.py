@@ -19,5 +19,5 @@ def compile(kind: KindInput) -> str:
     check_disjoint(kind, named)
     relation = transitive_relation(kind)
     body = ["module(M, F)", f"{helper}(M, A)", f"{relation}(M, D)", f"{helper}(D, B)", "A != B"]
-    clauses.append(clause(kind.violation("F"), body))
+    clauses.append(clause(kind.violation("F", "D"), body))
     return text(clauses)

@@ -34,8 +34,8 @@ def compile(kind: KindInput) -> str:
     check_disjoint(kind, named)
     relation = transitive_relation(kind)
     importer = ["module(M, F)", f"{layer}(M, Low, _, C)", f"{relation}(M, D)", f"{layer}(D, High, _, C)", "Low > High"]
-    clauses.append(clause(kind.violation("F"), importer))
+    clauses.append(clause(kind.violation("F", "D"), importer))
     if siblings:
         sibling = ["module(M, F)", f"{layer}(M, R, A, C)", f"{relation}(M, D)", f"{layer}(D, R, B, C)", "A != B"]
-        clauses.append(clause(kind.violation("F"), sibling))
+        clauses.append(clause(kind.violation("F", "D"), sibling))
     return text(clauses)

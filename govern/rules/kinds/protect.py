@@ -46,5 +46,5 @@ def compile(kind: KindInput) -> str:
     actors = [[a] for p, v in kind.items("actors") if (a := _actor(kind, p, v))] if kind.values("actors") else [[]]
     clauses = helpers + approvals
     for actor in actors:
-        clauses.append(clause(kind.violation("P"), ["changed(P, _)", path_lit] + actor + unless))
+        clauses.append(clause(kind.violation("P", q("")), ["changed(P, _)", path_lit] + actor + unless))
     return text(clauses)

@@ -13,5 +13,5 @@ def compile(kind: KindInput) -> str:
     helpers, path_lit = any_of(f"paths_{kind.slug}", "F", kind.values("paths"), lambda p: f"glob(F, {q(p)})")
     owned = f"owned_{kind.slug}"
     clauses = helpers + [clause(f"{owned}(F)", ["owner(F, _)"])]
-    clauses.append(clause(kind.violation("F"), [path_lit, f"not {owned}(F)"]))
+    clauses.append(clause(kind.violation("F", q("")), [path_lit, f"not {owned}(F)"]))
     return text(clauses)

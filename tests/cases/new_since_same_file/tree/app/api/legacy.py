@@ -1,0 +1,2 @@
+from app.db import session
+from app.db import models
