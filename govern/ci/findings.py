@@ -30,5 +30,5 @@ def where(finding: Finding) -> tuple[str, int]:
 
 def fingerprint(finding: Finding) -> str:
     """A stable id from the finding's identity (rule, subject, target): not its line or message."""
-    key = "\0".join(("govern", finding.rule, finding.subject, getattr(finding, "target", "")))
+    key = "\0".join(("govern", finding.rule, finding.subject, finding.target))
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -36,8 +36,9 @@ def test_quiet_no_proof_and_max_findings(tmp_path):
     repo = example_repo(tmp_path)
     quiet = govern(repo, "check", "--quiet")
     assert quiet.returncode == 1 and quiet.stdout.splitlines() == [
-        "✗ block  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
-        "  app/api/refunds.py:6: Only app/billing may call Stripe; go through app.billing instead.",
+        "app/api/refunds.py",
+        "  ✗ block  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
+        "    app/api/refunds.py:6: Only app/billing may call Stripe; go through app.billing instead. → stripe",
         "",
         "govern: block — 1 blocking, 0 warnings, 0 exempted (3 rules, 3 ADRs)",
     ]
@@ -60,12 +61,17 @@ def test_only_new_and_the_order_of_findings(tmp_path):
     commit(repo, {"app/api/orders.py": "import stripe\n",
                   "adr/0005-warn.md": WARN_ADR, "app/db/cache.py": "import redis\n"})
     text = govern(repo, "check", "--new-since", base, "--no-proof").stdout
-    heads = [line for line in text.splitlines() if line and line[0] in "✗•!~"]
+    heads = [line for line in text.splitlines() if line and not line.startswith("    ")]
     assert heads == [
-        "✗ block  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
-        "! warn  no-redis  ADR-0005 “No redis”",
-        "• legacy  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
-        "~ exempt  api-skips-service  ADR-0003 “Layered architecture: api, then service, then db”",
+        "app/api/orders.py",
+        "  ✗ block  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
+        "app/db/cache.py",
+        "  ! warn  no-redis  ADR-0005 “No redis”",
+        "app/api/refunds.py",
+        "  • legacy  stripe-only-in-billing  ADR-0002 “Only the billing service talks to Stripe”",
+        "app/api/health.py",
+        "  ~ exempt  api-skips-service  ADR-0003 “Layered architecture: api, then service, then db”",
+        text.splitlines()[-1],
     ]
     code, data = check_json(repo, "--new-since", base, "--only-new")
     assert code == 1 and [(v["subject"], v["new"]) for v in data["violations"]] == [
