@@ -33,12 +33,13 @@ class Hint:
     location: str
     message: str
     severity: str
+    new: bool
     hint: str
     proof: Mapping[str, Any] | None
 
     def to_json(self, with_proof: bool = True) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("rule", "adr", "adr_title", "adr_path", "kind", "subject",
-                                             "target", "location", "message", "severity", "hint")}
+                                             "target", "location", "message", "severity", "new", "hint")}
         return out | ({"proof": self.proof} if with_proof else {})
 
 
@@ -57,7 +58,7 @@ def hints(verdict: Verdict, rules_tree: Tree, findings: list[Finding] | None = N
         target, text = WRITERS.get(kind, _datalog)(finding, block, leaves)
         text = f"{text} {finding.message.rstrip('.')}. Read the decision: {adr_path} ({finding.adr}, rule {finding.rule})."
         out.append(Hint(finding.rule, finding.adr, finding.adr_title, adr_path, kind, finding.subject, target,
-                        finding.location, finding.message, finding.severity, text, finding.proof))
+                        finding.location, finding.message, finding.severity, finding.new, text, finding.proof))
     return out
 
 

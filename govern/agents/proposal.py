@@ -18,6 +18,8 @@ from govern.agents.unified import apply_unified
 from govern.facts.gitio import GitFailure, run_git
 from govern.facts.model import Fact, Source
 from govern.facts.tree import OverlayTree, WorkTree
+from govern.hook.unchanged import same_file_facts
+from govern.verdict.inputs import read_adrs, read_config
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.model import Verdict
 
@@ -47,14 +49,30 @@ def apply_text_patch(draft: Draft, text: object) -> None:
 
 
 def judge_draft(draft: Draft, engine: str | None = None, adr_dir: str | None = None, cache: bool = True) -> Verdict:
-    """The verdict of the Draft's changes (see the module docstring)."""
+    """The verdict of the Draft's changes (see the module docstring).
+
+    When the changes only modify files in place and leave every fact the tree rules read as it
+    was (a comment, a function body: govern.hook.unchanged.same_file_facts), the tree rules
+    cannot find anything new and only the change rules are evaluated (the verdict lists the
+    tree rules as not in scope)."""
     changes = governed(draft)
     files = {c.path: draft.files[c.path] for c in changes}
     target = OverlayTree(draft.base, files)
+    scope = "change" if _same_facts(draft, changes, adr_dir) else "all"
     request = JudgeRequest(draft.root, target, None, adr_tree=draft.base, base=draft.base,
                            change_facts=tuple(agent_change_facts(changes)), engine=engine,
-                           adr_dir=adr_dir, cache=cache)
+                           adr_dir=adr_dir, cache=cache, scope=scope)
     return judge(request)
+
+
+def _same_facts(draft: Draft, changes: list[Change], adr_dir: str | None) -> bool:
+    if not changes or any(c.kind != "M" for c in changes):
+        return False
+    config = read_config(draft.base)
+    adrs = read_adrs(draft.base, adr_dir or config.adr_dir)
+    return same_file_facts(adrs, config, [c.path for c in changes],
+                           lambda paths: [(p, draft.on_disk(p), draft.files[p]) for p in paths],
+                           draft.base.entries)
 
 
 def governed(draft: Draft) -> list[Change]:

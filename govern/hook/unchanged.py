@@ -22,6 +22,7 @@ Exact, and only claimed when it can be shown cheaply (anything else: the full ju
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from govern.facts.api import IMPLIED
@@ -67,29 +68,43 @@ def same_tree_facts(repo: Path, base: str, tip: str, adrs: AdrSet, config: Confi
                     objects: Tree | None = None) -> bool:
     """Whether `tip`'s tree facts equal `base`'s for every relation the ADRs' rules can read
     (`objects`: a tree whose reader serves the blobs; else a reader of its own)."""
-    extractors = _needed_extractors(adrs)
-    if extractors is None:
-        return False
     changed = _modified(repo, base, tip)
     if changed is None:
         return False
-    wanted = [(path, old, new) for path, old, new in changed if any(e.wants(path) for e in extractors)]
-    if not wanted:
+    def contents(paths: list[str]) -> list[tuple[str, bytes, bytes]]:
+        chosen = [(path, old, new) for path, old, new in changed if path in set(paths)]
+        blobs = [blob for _, old, new in chosen for blob in (old, new)]
+        data = objects.read_many(blobs) if objects is not None else _read(repo, blobs)
+        return [(path, data[old], data[new]) for path, old, new in chosen]
+    return same_file_facts(adrs, config, [path for path, _, _ in changed], contents, lambda: _entries(repo, tip))
+
+
+def same_file_facts(adrs: AdrSet, config: Config, paths: list[str],
+                    contents: Callable[[list[str]], list[tuple[str, bytes, bytes]]],
+                    entries: Callable[[], list[Entry]]) -> bool:
+    """Whether modifying files in place (`paths`; `contents(some)` gives (path, old bytes,
+    new bytes) of some of them) leaves every fact the ADRs' rules can read as it was, in a tree whose paths
+    do not change (`entries()`: its files, listed only if a scan differs). Also used by
+    govern.agents for a proposed edit of the working tree."""
+    extractors = _needed_extractors(adrs)
+    if extractors is None:
+        return False
+    wanted_paths = [path for path in paths if any(e.wants(path) for e in extractors)]
+    if not wanted_paths:
         return True
     fconfig = facts_config(config)
-    blobs = [blob for _, old, new in wanted for blob in (old, new)]
-    data = objects.read_many(blobs) if objects is not None else _read(repo, blobs)
-    if any(len(data[blob]) > fconfig.max_blob_size for blob in data):
+    wanted = contents(wanted_paths)
+    if any(len(data) > fconfig.max_blob_size for _, old, new in wanted for data in (old, new)):
         return False
     contexts: list[Context] = []  # the whole tree's paths, listed only if a scan differs
 
     def context() -> Context:
         if not contexts:
-            contexts.append(Context(fconfig, _entries(repo, tip), _refuse))
+            contexts.append(Context(fconfig, entries(), _refuse))
         return contexts[0]
 
     try:
-        return all(_same_facts(e, path, data[old], data[new], context)
+        return all(_same_facts(e, path, old, new, context)
                    for path, old, new in wanted for e in extractors if e.wants(path))
     except _NotLocal:
         return False

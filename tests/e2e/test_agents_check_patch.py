@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.agents_support import agent_repo
+from tests.e2e.agents_support import AGENT_FILES, agent_repo
 from tests.e2e.hooks_support import govern
 
 ADD_STRIPE = "--- a/app/api/orders.py\n+++ b/app/api/orders.py\n@@ -1 +1,2 @@\n import app.billing.charge\n+import stripe\n"
@@ -54,3 +54,18 @@ def test_bad_patches_are_usage_errors(tmp_path):
         result = govern("check", *args, cwd=repo, input=text)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
         assert result.stderr.count("\n") == 1
+
+
+def test_an_edit_that_changes_no_fact_skips_the_tree_rules(tmp_path):
+    # (only where every extractor the rules read is local: no dependency rule here, see docs/agents.md)
+    repo = agent_repo(tmp_path, {k: v for k, v in AGENT_FILES.items() if k != "adr/0002-no-requests.md"})
+    (repo / "app/api/legacy.py").write_text("import stripe\n")
+    comment = "--- a/app/api/legacy.py\n+++ b/app/api/legacy.py\n@@ -1 +1,2 @@\n+# refunds go through billing soon\n import stripe\n"
+    result = govern("check", "--format", "json", "--patch", "-", cwd=repo, input=comment)
+    data = json.loads(result.stdout)
+    assert result.returncode == 0 and data["violations"] == []
+    applies = {r["id"]: r["applies"] for r in data["rules"]}
+    assert applies["billing-needs-approval"] and not applies["stripe-only-in-billing"]
+    moved = comment.replace("+# refunds go through billing soon\n import stripe\n", "+import stripe.error\n import stripe\n")
+    data = json.loads(govern("check", "--format", "json", "--patch", "-", cwd=repo, input=moved).stdout)
+    assert all(r["applies"] for r in data["rules"] if r["kind"] != "exempt")  # a new import: judged in full

@@ -1,0 +1,1 @@
+"""`govern mcp`: govern as an MCP server over stdio (tools.py answers, server.py speaks MCP)."""
