@@ -7,7 +7,7 @@ from itertools import chain
 from .cache import Cache
 from .change import change_facts
 from .config import FactsConfig
-from .derived import dist_facts, glob_facts, group_facts, under_facts
+from .derived import dist_facts, glob_facts, group_facts, module_match_facts, under_facts
 from .extractors import REGISTRY, Context, Extractor
 from .memory import without_gc
 from .model import Fact, Source
@@ -18,25 +18,27 @@ from .tree import Entry, Tree
 # Always kept from the extractors that ran: they explain missing facts.
 DIAGNOSTICS = frozenset({"parse_error", "skipped"})
 # Derived relations and the extracted ones they are computed from.
-IMPLIED = {"under": frozenset({"module", "imports"}), "dist_match": frozenset({"declares"}),
-           "group_match": frozenset({"declares_group"})}
+IMPLIED = {"under": frozenset({"module", "imports"}), "module_match": frozenset({"module", "imports"}),
+           "dist_match": frozenset({"declares"}), "group_match": frozenset({"declares_group"})}
 BATCH_BYTES = 64_000_000  # blobs read and scanned at once (above PARALLEL_MIN_BYTES)
 TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "declares_group", "owner", "glob", "under",
-                            "dist_match", "group_match"}) | DIAGNOSTICS
+                            "module_match", "dist_match", "group_match"}) | DIAGNOSTICS
 
 __all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
 
 
 @dataclass(frozen=True)
 class Wanted:
-    """What the rules read: relations, and the glob patterns, module prefixes and
-    distribution-name globs they mention (for glob/under/dist_match)."""
+    """What the rules read: relations, and the glob patterns, module prefixes,
+    distribution-name globs and module patterns they mention (for glob/under/dist_match/
+    module_match)."""
 
     relations: frozenset[str] = frozenset()
     globs: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
     dists: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
+    modules: frozenset[str] = frozenset()
 
 
 def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None,
@@ -81,10 +83,13 @@ def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fa
     out: list[Fact] = []
     if "glob" in wanted.relations and wanted.globs:
         out += glob_facts({e.path: e.blob for e in entries}, wanted.globs)
-    if "under" in wanted.relations and wanted.prefixes:
+    under = "under" in wanted.relations and wanted.prefixes
+    matched = "module_match" in wanted.relations and wanted.modules
+    if under or matched:
         modules = {f.args[0] for f in found if f.relation == "module"}
         modules |= set(chain.from_iterable([f.args for f in found if f.relation == "imports"]))
-        out += under_facts(modules, wanted.prefixes)
+        out += under_facts(modules, wanted.prefixes) if under else []
+        out += module_match_facts(modules, wanted.modules) if matched else []
     if "dist_match" in wanted.relations and wanted.dists:
         out += dist_facts({f.args[1] for f in found if f.relation == "declares"}, wanted.dists)
     if "group_match" in wanted.relations and wanted.groups:

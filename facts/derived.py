@@ -2,7 +2,8 @@
 
 glob(Path, Pattern): gitignore-style match (pathspec). under(Module, Prefix): Module
 is Prefix or inside it. dist_match(Dist, Pattern): fnmatch on PEP 503 names. group_match(Group, Pattern): a declaration group
-("runtime", "dev", "requirements", "extra:NAME", "group:NAME") is Pattern, or Pattern is "extra:*" / "group:*".
+("runtime", "dev", "requirements", "extra:NAME", "group:NAME") is Pattern, or Pattern is "extra:*" / "group:*". module_match(Module, Pattern): module
+patterns with `*` (one dotted segment) and `**` (one or more).
 Each is exposed separately so that callers can add paths the tree does not hold
 (e.g. the deleted paths of a change).
 """
@@ -41,6 +42,35 @@ def under_facts(modules: set[str], prefixes: frozenset[str]) -> list[Fact]:
             dot = module.find(".", dot + 1)
         if module in prefixes:
             out.append(new_fact(("under", (module, module), source)))
+    return out
+
+
+def segments_match(parts: list[str], names: list[str]) -> bool:
+    """Whether the dotted names match the pattern segments (`*` one, `**` one or more).
+
+    A table over (segment, name) positions: linear in their product, no backtracking."""
+    reach = {0}  # how many names the segments so far can consume
+    for part in parts:
+        nxt = set()
+        for i in reach:
+            if part == "**":
+                nxt.update(range(i + 1, len(names) + 1))
+            elif i < len(names) and (part == "*" or part == names[i]):
+                nxt.add(i + 1)
+        reach = nxt
+        if not reach:
+            return False
+    return len(names) in reach
+
+
+def module_match_facts(modules: set[str], patterns: frozenset[str]) -> list[Fact]:
+    """module_match facts for every module name matching each pattern."""
+    source = Source("module_match", "", 0, "")
+    compiled = [(p, p.split(".")) for p in sorted(patterns)]
+    out = []
+    for module in modules:
+        names = module.split(".")
+        out += [new_fact(("module_match", (module, p), source)) for p, parts in compiled if segments_match(parts, names)]
     return out
 
 

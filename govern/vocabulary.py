@@ -26,6 +26,9 @@ VOCABULARY: dict[str, Relation] = {
         Relation("module", ("Module", "Path"), "A Python module and the file defining it (src layouts, packages, namespace packages).", "tree"),
         Relation("imports", ("Src", "Dst"), "Module Src imports Dst (the most specific module named; external modules too; relative imports resolved).", "tree"),
         Relation("reaches", ("Src", "Dst"), "Src imports Dst directly or through a chain of imports; evaluated by native graph search, never by recursion in the engine; its proof is the import chain.", "native"),
+        Relation("reaches_except", ("Graph", "Src", "Dst"), "Src imports Dst directly or through a chain of imports none of which is an `ignore_import(Graph, A, B)` derived by the rules; native graph search like reaches; its proof is the chain and the absence of each ignored step.", "native"),
+        Relation("type_only_import", ("Src", "Dst"), "Every import of Dst in Src sits under `if TYPE_CHECKING:` (it is only seen by type checkers).", "tree"),
+        Relation("module_match", ("Module", "Pattern"), "Module matches the module pattern: dotted segments where `*` is exactly one segment and `**` one or more, for every pattern the rules mention.", "helper"),
         Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
         Relation("glob", ("Path", "Pattern"), "Path matches the gitignore-style Pattern (for every pattern the rules mention).", "helper"),
         Relation("dist_match", ("Dist", "Pattern"), "Distribution name Dist matches the glob Pattern (for every pattern the rules mention).", "helper"),
@@ -53,6 +56,9 @@ VOCABULARY: dict[str, Relation] = {
 OUTPUTS: dict[str, tuple[str, ...]] = {
     "violation": ("RuleId", "Subject", "Target", "Message"),
     "exempt": ("RuleId", "Subject", "Target", "Reason"),
+    # Import edges a rule's graph leaves out before `reaches_except(Graph, …)` searches it;
+    # Graph is a rule id of the same ADR, or that id followed by "/" and a name of its own.
+    "ignore_import": ("Graph", "Src", "Dst"),
 }
 
 # The three-argument spellings of the outputs and the Target they stand for (the parser
@@ -60,3 +66,6 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
 # its subject, whatever the target (ANY_TARGET; no module or distribution is named "*").
 ANY_TARGET = "*"
 SHORT_OUTPUTS: dict[str, str] = {"violation": "", "exempt": ANY_TARGET}
+
+# Outputs that the rules of their own ADR may also read (a direct rule skips ignored edges).
+READABLE_OUTPUTS = frozenset({"ignore_import"})

@@ -96,7 +96,8 @@ def _wanted(tree: Tree, config: Config, relations: frozenset[str]) -> Wanted:
     except GovernError as err:
         typer.echo(f"govern: warning: ADRs not loaded, no glob/under/dist_match facts:\n{err}", err=True)
         return Wanted(relations)
-    return Wanted(relations, frozenset(need.globs), frozenset(need.prefixes), frozenset(need.dists), frozenset(need.groups))
+    return Wanted(relations, frozenset(need.globs), frozenset(need.prefixes), frozenset(need.dists), frozenset(need.groups),
+                  frozenset(need.modules))
 
 
 def render_text(found: list[Fact]) -> str:

@@ -32,6 +32,7 @@ class Checker:
         self.store = store
         self.derived = derived(self.rules)
         self._model: Model | None = None
+        self._edges_known = False
         self._by_clause: dict[tuple, Rule] = {}
         for rule in reversed(self.rules):  # the first rule wins on (impossible) duplicates
             self._by_clause[(rule.origin, str(rule))] = rule
@@ -93,7 +94,7 @@ class Checker:
     def _kind_of(self, pred: str) -> str:
         if pred in self.derived:
             return "rule"
-        return "reaches" if pred == reaches.REACHES else "fact"
+        return "reaches" if pred in reaches.NATIVE else "fact"
 
     def _fact(self, node: Proof) -> list[str]:
         if node.conclusion is None or node.children:
@@ -111,6 +112,9 @@ class Checker:
             present = row in self._derived_model(pred).rows(pred)
         elif pred == reaches.REACHES:
             present = bool(reaches.chain(self.store, *row))
+        elif pred == reaches.REACHES_EXCEPT:
+            self._ignored()
+            present = bool(reaches.chain(self.store, row[1], row[2], row[0]))
         else:
             present = self.store.contains(pred, row)
         return [f"{node.conclusion} holds, so its absence is false"] if present else []
@@ -144,18 +148,37 @@ class Checker:
         return errors
 
     def _reaches(self, node: Proof) -> list[str]:
+        """An import chain; for reaches_except(G, …) each step is followed by the absence
+        of ignore_import(G, A, B) (checked as every absence is, by _absence)."""
         if node.conclusion is None or not node.children:
             return ["malformed reaches"]
-        src, dst = atom_values(node.conclusion)
+        values = atom_values(node.conclusion)
+        graph = values[0] if node.conclusion.pred == reaches.REACHES_EXCEPT else None
+        src, dst = values[-2:]
+        stride = 1 if graph is None else 2
+        if len(node.children) % stride:
+            return ["malformed reaches_except"]
         at = src
-        for child in node.children:
+        for i in range(0, len(node.children), stride):
+            child = node.children[i]
             if child.kind != "fact" or child.conclusion is None or child.conclusion.pred != reaches.IMPORTS:
                 return ["chain step is not an imports fact"]
             a, b = atom_values(child.conclusion)
             if a != at:
                 return [f"chain breaks at {a} (expected {at})"]
+            if graph is not None:
+                skip = node.children[i + 1]
+                if skip.kind != "absence" or skip.conclusion != Atom(reaches.IGNORED, (Const(graph), Const(a), Const(b))):
+                    return [f"step {a} -> {b} lacks the absence of ignore_import({graph!r}, …)"]
             at = b
         return [] if at == dst else [f"chain ends at {at}, not {dst}"]
+
+    def _ignored(self) -> None:
+        """The ignored edges of every reaches_except graph, from the rules (once)."""
+        if not self._edges_known:
+            for key, edges in reaches.ignored_edges(self.rules, self.store).items():
+                self.store.ignore_edges(key, edges)
+            self._edges_known = True
 
     def _derived_model(self, pred: str) -> Model:
         if self._model is None:

@@ -12,6 +12,9 @@ from govern.datalog.model import (
 )
 
 Env = dict[str, Value]
+# Native relations computed from a derived one: `reaches_except(G, S, D)` searches the
+# imports minus the edges `ignore_import(G, A, B)` derives, so it depends on those rules.
+NATIVE_INPUTS: dict[str, str] = {"reaches_except": "ignore_import"}
 
 
 class NotStratifiable(ValueError):
@@ -120,7 +123,9 @@ def needed_rules(rules: Sequence[Rule], goals: Iterable[str]) -> list[Rule]:
         if pred in seen:
             continue
         seen.add(pred)
-        todo.extend(p for r in by_head[pred] for p in body_preds([r]) if p in by_head)
+        reads = body_preds(by_head[pred])
+        reads |= {NATIVE_INPUTS[p] for p in reads if p in NATIVE_INPUTS}
+        todo.extend(p for p in reads if p in by_head)
     return [r for r in rules if r.head.pred in seen]
 
 

@@ -60,12 +60,8 @@ class Prover:
             return self._memo[key]
         if pred in self.derived:
             proof = self._derived(pred, row)
-        elif pred == reaches.REACHES:
-            chain = reaches.chain(self.store, row[0], row[1])
-            if not chain:
-                raise NotProvable(f"no import chain {row[0]} -> {row[1]}")
-            kids = tuple(self._atom(f.relation, f.args) for f in chain)
-            proof = Proof("reaches", ground_atom(pred, row), children=kids)
+        elif pred in reaches.NATIVE:
+            proof = self._chain(pred, row)
         else:
             source = self.store.source(pred, row)
             if source is None:
@@ -73,6 +69,20 @@ class Prover:
             proof = Proof("fact", ground_atom(pred, row), source=source)
         self._memo[key] = proof
         return proof
+
+    def _chain(self, pred: str, row: tuple) -> Proof:
+        """reaches: the imports facts of the chain; reaches_except: each followed by the
+        absence of `ignore_import(G, A, B)` for that step."""
+        graph = row[0] if pred == reaches.REACHES_EXCEPT else None
+        chain = reaches.chain(self.store, row[-2], row[-1], graph)
+        if not chain:
+            raise NotProvable(f"no import chain {row[-2]} -> {row[-1]}")
+        kids: list[Proof] = []
+        for f in chain:
+            kids.append(self._atom(f.relation, f.args))
+            if graph is not None:
+                kids.append(Proof("absence", ground_atom(reaches.IGNORED, (graph, *f.args))))
+        return Proof("reaches", ground_atom(pred, row), children=tuple(kids))
 
     def _derived(self, pred: str, row: tuple) -> Proof:
         rank = self.model.rank(pred, row) if pred in self._evaluated else math.inf
@@ -186,6 +196,7 @@ class Prover:
     def _holds(self, pred: str, row: tuple) -> bool:
         if pred in self._evaluated:
             return row in self.model.rows(pred)
-        if pred == reaches.REACHES and pred not in self.derived:
-            return bool(reaches.chain(self.store, row[0], row[1]))
+        if pred in reaches.NATIVE and pred not in self.derived:
+            graph = row[0] if pred == reaches.REACHES_EXCEPT else None
+            return bool(reaches.chain(self.store, row[-2], row[-1], graph))
         return self.store.contains(pred, row)

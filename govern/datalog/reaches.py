@@ -15,6 +15,10 @@ literals (govern.datalog.restrict) and compute only those tuples:
   component the set of reachable targets as a bitset, in reverse topological
   order — O(edges × targets / 64).
 
+`reaches_except(G, Src, Dst)` is the same search over the imports minus the
+edges `ignore_import(G, A, B)` derives (evaluated first; G is a constant of the
+literal): a rule's own graph, e.g. without the imports its ADR ignores.
+
 `chain()` gives the shortest import chain for a proof.
 """
 from __future__ import annotations
@@ -29,6 +33,8 @@ from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
 
 REACHES, IMPORTS = "reaches", "imports"
+REACHES_EXCEPT, IGNORED = "reaches_except", "ignore_import"
+NATIVE = (REACHES, REACHES_EXCEPT)
 # Above this many target classes, one BFS per class costs more than all pairs.
 MAX_CLASSES = 64
 
@@ -36,40 +42,69 @@ MAX_CLASSES = 64
 def materialize(rules: Sequence[Rule], store: FactStore) -> int:
     """Add to `store` the `reaches` tuples the rules can use; returns how many were added."""
     users = [rule for rule in rules if _uses(rule)]
-    if REACHES in derived(rules) or not users:
+    if derived(rules) & set(NATIVE) or not users:
         return 0
+    if any(b.atom.pred == REACHES_EXCEPT for r in users for b in _uses(r)):
+        for key, edges in ignored_edges(rules, store).items():
+            store.ignore_edges(key, edges)
     view = Layered(_helpers(rules, store), store)
     known = base_preds(rules) | set(view.first.relations())
-    graph = store.graph(IMPORTS)
-    rows: set[tuple[Value, Value]] = set()
+    rows: dict[str, set[tuple]] = {REACHES: set(), REACHES_EXCEPT: set()}
     for rule in users:
-        allowed = allowed_values(rule, view, known)
+        allowed = allowed_values(rule, view, known, skip=NATIVE)
         for use in _uses(rule):
-            sources = _side(use.atom.args[0], allowed)
-            targets = _side(use.atom.args[1], allowed)
-            found = _classes(rule, use, view, known, targets)
-            if found is not None and len(found[1]) <= MAX_CLASSES:
-                names, classes = found
-                narrowed = _class_sources(rule, use, view, known, sources, names, classes)
-                for key, members in sorted(classes.items(), key=lambda kv: tuple_key(kv[0])):
-                    starts = narrowed.get(key, sources)
-                    if starts != set():
-                        rows |= graph.nearest(starts, members)
-            else:
-                rows |= graph.pairs(sources, targets)
+            graph, prefix = _graph(store, use)
+            rows[use.atom.pred] |= {prefix + pair for pair in _search(rule, use, graph, view, known, allowed)}
     before = len(store)
-    store.add_rows(REACHES, rows)
+    for relation, found in rows.items():
+        store.add_rows(relation, found)
     return len(store) - before
 
 
+def _graph(store: FactStore, use: Literal):
+    """The graph a literal searches and the leading columns of its rows."""
+    if use.atom.pred == REACHES:
+        return store.graph(IMPORTS), ()
+    key = use.atom.args[0].value  # a constant: govern.rules.checks refuses anything else
+    return store.graph_except(key), (key,)
+
+
+def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed) -> set[tuple[Value, Value]]:
+    src, dst = use.atom.args[-2:]
+    sources = _side(src, allowed)
+    targets = _side(dst, allowed)
+    found = _classes(rule, use, view, known, targets)
+    if found is None or len(found[1]) > MAX_CLASSES:
+        return graph.pairs(sources, targets)
+    names, classes = found
+    narrowed = _class_sources(rule, use, view, known, sources, names, classes)
+    rows: set[tuple[Value, Value]] = set()
+    for key, members in sorted(classes.items(), key=lambda kv: tuple_key(kv[0])):
+        starts = narrowed.get(key, sources)
+        if starts != set():
+            rows |= graph.nearest(starts, members)
+    return rows
+
+
+def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, set[tuple[Value, Value]]]:
+    """{graph name: the imports edges `ignore_import(name, A, B)` derives}, by the naive
+    evaluator (the rules may not read `reaches_except`: govern.rules.checks)."""
+    own = needed_rules(rules, [IGNORED])
+    facts = store.as_mapping(base_preds(own) & set(store.relations()))
+    out: dict[Value, set[tuple[Value, Value]]] = {}
+    for key, a, b in naive.solve(own, facts).rows(IGNORED):
+        out.setdefault(key, set()).add((a, b))
+    return out
+
+
 def _uses(rule: Rule) -> list[Literal]:
-    return [b for b in rule.body if isinstance(b, Literal) and b.atom.pred == REACHES]
+    return [b for b in rule.body if isinstance(b, Literal) and b.atom.pred in NATIVE]
 
 
 def _helpers(rules: Sequence[Rule], store: FactStore) -> FactStore:
     """Derived predicates that do not depend on `reaches` (layer membership and the like),
     evaluated now so they can restrict sources and targets."""
-    needs_reaches = {p for p in derived(rules) if REACHES in _depends(rules, p)}
+    needs_reaches = {p for p in derived(rules) if set(NATIVE) & _depends(rules, p)}
     wanted = {b.atom.pred for r in rules if _uses(r) for b in r.body if isinstance(b, Literal)}
     wanted &= derived(rules) - needs_reaches
     helper_rules = needed_rules(rules, wanted)
@@ -90,12 +125,12 @@ def _classes(rule: Rule, use: Literal, view, known: set[str],
     """Targets grouped by what the rest of the rule can tell apart: (the variables naming a
     class, {their values: targets}), or None when the rule needs the exact target (see the
     module docstring: one witness per source and class)."""
-    src, dst = use.atom.args
+    src, dst = use.atom.args[-2:]
     if use.negated or not isinstance(dst, Var) or dst == src or dst.name in rule.head.variables():
         return None
     others = [item for item in rule.body if item is not use and dst.name in item_vars(item)]
     if not all(
-        isinstance(i, Literal) and not i.negated and i.atom.pred in known and i.atom.pred != REACHES for i in others
+        isinstance(i, Literal) and not i.negated and i.atom.pred in known and i.atom.pred not in NATIVE for i in others
     ):
         return None
     if not others:
@@ -119,12 +154,12 @@ def _class_sources(rule: Rule, use: Literal, view, known: set[str], sources: set
     the projections that agree with it and pass the comparisons spanning both sides.
     Necessary conditions only, so no source the rule could use is dropped.
     """
-    src, dst = use.atom.args
+    src, dst = use.atom.args[-2:]
     if not isinstance(src, Var) or not isinstance(dst, Var):
         return {}
     side = [
         b for b in rule.body
-        if isinstance(b, Literal) and not b.negated and b.atom.pred in known and b.atom.pred != REACHES
+        if isinstance(b, Literal) and not b.negated and b.atom.pred in known and b.atom.pred not in NATIVE
         and dst.name not in b.atom.variables()
     ]
     side_vars = set().union(*(b.atom.variables() for b in side))
@@ -153,14 +188,15 @@ def _agrees(bound: dict, shared: list[str], values: tuple) -> bool:
     return all(bound[n] == v for n, v in zip(shared, values) if n in bound)
 
 
-def chain(store: FactStore, src: Value, dst: Value) -> list[Fact]:
+def chain(store: FactStore, src: Value, dst: Value, graph: Value | None = None) -> list[Fact]:
     """The shortest chain of `imports` facts from src to dst (at least one edge), or [].
 
     Bidirectional breadth-first search over the store's import graph, one whole level
     at a time, successors and predecessors in value order: the same chain every run,
     and only the two small neighbourhoods of src and dst are explored.
+    `graph`: the name of a `reaches_except` graph (its ignored edges left out).
     """
-    graph = store.graph(IMPORTS)
+    graph = store.graph(IMPORTS) if graph is None else store.graph_except(graph)
     if src not in graph.index or dst not in graph.index:
         return []
     path = graph.shortest_path(graph.index[src], graph.index[dst])

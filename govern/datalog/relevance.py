@@ -21,7 +21,8 @@ from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
 # Helper relation -> the field of Relevance collecting its constant patterns.
-PATTERN_FIELDS = {"glob": "globs", "under": "prefixes", "dist_match": "dists", "group_match": "groups"}
+PATTERN_FIELDS = {"glob": "globs", "under": "prefixes", "dist_match": "dists", "group_match": "groups",
+                  "module_match": "modules"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Relevance:
     prefixes: frozenset[str]
     dists: frozenset[str]
     groups: frozenset[str] = frozenset()
+    modules: frozenset[str] = frozenset()
     rules: tuple[Rule, ...] = ()
 
     def restrictions(self, store: FactStore, goals: Sequence[str] | None = None) -> list[Allowed]:
@@ -62,7 +64,7 @@ class Relevance:
 def relevant(rules: Sequence[Rule]) -> Relevance:
     """The relations (base facts) and helper patterns the rules can read."""
     relations = set(base_preds(rules))
-    if "reaches" in relations:
+    if relations & {"reaches", "reaches_except"}:
         relations.add("imports")  # reaches is computed from the imports facts
     patterns: dict[str, set[str]] = {f: set() for f in PATTERN_FIELDS.values()}
     for rule in rules:
@@ -77,5 +79,6 @@ def relevant(rules: Sequence[Rule]) -> Relevance:
         prefixes=frozenset(patterns["prefixes"]),
         dists=frozenset(patterns["dists"]),
         groups=frozenset(patterns["groups"]),
+        modules=frozenset(patterns["modules"]),
         rules=tuple(rules),
     )

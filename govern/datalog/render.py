@@ -70,10 +70,13 @@ def _reaches(node: Proof) -> str:
     """reaches a.b (a/b.py:3) → c.d (c/d.py:7) → e"""
     steps = []
     for child in node.children:
+        if child.kind != "fact":
+            continue  # reaches_except: the absence of each ignored step, checked, not shown
         src, _ = atom_values(child.conclusion)
         steps.append(f"{src} ({child.source.location()})" if child.source else str(src))
-    steps.append(str(atom_values(node.conclusion)[1]))
-    return "reaches " + " → ".join(steps)
+    steps.append(str(atom_values(node.conclusion)[-1]))
+    graph = f" ({atom_values(node.conclusion)[0]})" if len(node.conclusion.args) == 3 else ""
+    return f"reaches{graph} " + " → ".join(steps)
 
 
 def _aggregate(node: Proof) -> str:

@@ -15,7 +15,8 @@ from typing import Callable
 from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Rule, Var
 from govern.errors import AdrError, Diagnostic
 from govern.rules.parser import Clause, Position, parse_clauses
-from govern.vocabulary import OUTPUTS, VOCABULARY
+from govern.datalog.program import NATIVE_INPUTS
+from govern.vocabulary import OUTPUTS, READABLE_OUTPUTS, VOCABULARY
 
 CHANGE_RELATIONS = frozenset(name for name, rel in VOCABULARY.items() if rel.origin == "change")
 
@@ -94,7 +95,12 @@ def _check_use(program: Program, atom: Atom, pos: Position, private: dict[str, s
         want = VOCABULARY[name].arity
         if n != want:
             return [_diag(program, pos, f"wrong arity: {name} takes {want} arguments ({name}({', '.join(VOCABULARY[name].params)})), not {n}")]
+        if name in NATIVE_INPUTS and not (isinstance(atom.args[0], Const) and isinstance(atom.args[0].value, str)):
+            return [_diag(program, pos, f"the graph of {name} must be a constant string (the rule id of an ignore_import graph)")]
         return []
+    if name in READABLE_OUTPUTS:
+        want = len(OUTPUTS[name])
+        return [] if n == want else [_diag(program, pos, f"wrong arity: {name} takes {want} arguments, not {n}")]
     if name in OUTPUTS:
         return [_diag(program, pos, f"{name} is an output; rules may derive it but not read it")]
     if name not in private:
@@ -114,7 +120,8 @@ def check_read_only(program: Program) -> list[Diagnostic]:
 
 
 def check_outputs(program: Program) -> list[Diagnostic]:
-    """violation names a rule declared here (`datalog: true`); exempt names a known rule."""
+    """violation names a rule declared here (`datalog: true`); exempt names a known rule;
+    ignore_import names the graph of a rule declared here."""
     out = []
     for c in program.clauses:
         head = c.rule.head
@@ -123,6 +130,9 @@ def check_outputs(program: Program) -> list[Diagnostic]:
         rule_id = head.args[0]
         if not (isinstance(rule_id, Const) and isinstance(rule_id.value, str)):
             out.append(_diag(program, c.head_pos, f"the first argument of {head.pred} must be a constant rule id string"))
+        elif head.pred == "ignore_import" and rule_id.value.split("/", 1)[0] not in program.violation_ids:
+            allowed = ", ".join(sorted(program.violation_ids)) or "none"
+            out.append(_diag(program, c.head_pos, f"ignore_import names the graph {rule_id.value!r}: it must be a rule id of this ADR, optionally followed by '/name' (rules: {allowed})"))
         elif head.pred == "violation" and rule_id.value not in program.violation_ids:
             allowed = ", ".join(sorted(program.violation_ids)) or "none"
             out.append(_diag(program, c.head_pos, f"violation of undeclared rule {rule_id.value!r}: declare it in this ADR's rules with `datalog: true` (declared: {allowed})"))
@@ -170,11 +180,15 @@ def check_stratification(program: Program) -> list[Diagnostic]:
     for c in program.clauses:
         edges.setdefault(c.rule.head.pred, set()).update(lit.atom.pred for lit, _ in _literals(c))
         edges[c.rule.head.pred].update(i.pred for i in c.rule.body if isinstance(i, Aggregate))
+    # A native search over a derived relation reads it as `not`: the edges it must skip.
+    for native, source in NATIVE_INPUTS.items():
+        edges.setdefault(native, set()).add(source)
     out = []
     for c in program.clauses:
         head = c.rule.head.pred
         for lit, pos in _literals(c):
-            if lit.negated and head in _reachable(lit.atom.pred, edges):
+            negated = lit.negated or lit.atom.pred in NATIVE_INPUTS
+            if negated and head in _reachable(lit.atom.pred, edges):
                 out.append(_diag(program, pos, f"recursion through negation: {head} depends on 'not {lit.atom.pred}', which depends on {head} (negation must be stratified)"))
         for item, pos in zip(c.rule.body, c.body_pos):
             if isinstance(item, Aggregate) and head in _reachable(item.pred, edges):

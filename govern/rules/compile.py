@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from govern.datalog.model import Rule
-from govern.datalog.program import body_preds
+from govern.datalog.program import NATIVE_INPUTS, body_preds
 from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
 from govern.rules.kinds import CHANGE_KINDS, KINDS, KindInput
@@ -188,6 +188,7 @@ def _needed(seeds: list[Rule], helpers: list[Rule]) -> list[Rule]:
     wanted = body_preds(seeds)
     needed: list[Rule] = []
     while True:
+        wanted |= {NATIVE_INPUTS[p] for p in wanted if p in NATIVE_INPUTS}
         taken = set(map(id, needed))  # identity, not equality: a clause written twice is two clauses
         more = [h for h in helpers if h.head.pred in wanted and id(h) not in taken]
         if not more:

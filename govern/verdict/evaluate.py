@@ -44,7 +44,8 @@ def extract_facts(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], co
     started = time.perf_counter()
     need = relevant(rules)
     wanted = Wanted(frozenset(need.relations), frozenset(need.globs), frozenset(need.prefixes), frozenset(need.dists),
-                    frozenset(need.groups))
+                    frozenset(need.groups),
+                    frozenset(need.modules))
     cache = Cache.for_repo(repo) if use_cache else None
     facts = extract(tree, facts_config(config), wanted, cache, ordered=False)  # the store orders them
     store = FactStore([*facts, *(f for f in extra if f.relation in need.relations)])

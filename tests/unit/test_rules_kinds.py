@@ -30,7 +30,7 @@ GOLDEN = {
         'violation("r", F, D, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, D), under(D, "boto3"), D != "boto3".\n',
     ),
     "layers": (
-        "layers:\n      layers: [app.api, [app.billing, app.shipping], app.domain]",
+        "layers:\n      layers: [app.api, [app.billing, app.shipping], app.domain]\n      optional: [app.api, app.billing, app.shipping, app.domain]",
         'layer_r(M, 0, "app.api", "") :- under(M, "app.api").\n'
         'layer_r(M, 1, "app.billing", "") :- under(M, "app.billing").\n'
         'layer_r(M, 1, "app.shipping", "") :- under(M, "app.shipping").\n'
@@ -39,13 +39,65 @@ GOLDEN = {
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, R, A, C), imports(M, D), layer_r(D, R, B, C), A != B.\n',
     ),
     "layers-containers": (
-        "layers:\n      layers: [api, domain]\n      containers: [svc_a, svc_b]\n      transitive: true",
+        "layers:\n      layers: [api, domain]\n      containers: [svc_a, svc_b]\n      transitive: true\n      optional: [api, domain]",
         'layer_r(M, 0, "api", "svc_a") :- under(M, "svc_a.api").\n'
         'layer_r(M, 0, "api", "svc_b") :- under(M, "svc_b.api").\n'
         'layer_r(M, 1, "domain", "svc_a") :- under(M, "svc_a.domain").\n'
         'layer_r(M, 1, "domain", "svc_b") :- under(M, "svc_b.domain").\n'
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, _, C), Low > High.\n',
     ),
+    'layers-required': (
+        'layers:\n      layers: [app.api, app.domain]',
+        'layer_r(M, 0, "app.api", "") :- under(M, "app.api").\n'
+        'layer_r(M, 1, "app.domain", "") :- under(M, "app.domain").\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), imports(M, D), layer_r(D, High, _, C), Low > High.\n'
+        'present_r(C, N) :- layer_r(_, _, N, C).\n'
+        'violation("r", "app.api", "", "layer app.api matches no module (mark it optional if it may be absent)") :- rule("r", _, _), not present_r("", "app.api").\n'
+        'violation("r", "app.domain", "", "layer app.domain matches no module (mark it optional if it may be absent)") :- rule("r", _, _), not present_r("", "app.domain").\n',
+    ),
+    'layers-unmediated': (
+        'layers:\n      layers: [api, {modules: [a, b], independent: false}, domain]\n      containers: [svc]\n      transitive: true\n      chains: unmediated\n      optional: [api, a, b, domain]\n      exhaustive: true\n      exhaustive-ignores: [tests]',
+        'layer_r(M, 0, "api", "svc") :- under(M, "svc.api").\n'
+        'layer_r(M, 1, "a", "svc") :- under(M, "svc.a").\n'
+        'layer_r(M, 1, "b", "svc") :- under(M, "svc.b").\n'
+        'layer_r(M, 2, "domain", "svc") :- under(M, "svc.domain").\n'
+        'ignore_import("r/svc.api", S, D) :- layer_r(S, _, N, "svc"), N != "api", imports(S, D).\n'
+        'ignore_import("r/svc.a", S, D) :- layer_r(S, _, N, "svc"), N != "a", imports(S, D).\n'
+        'ignore_import("r/svc.b", S, D) :- layer_r(S, _, N, "svc"), N != "b", imports(S, D).\n'
+        'ignore_import("r/svc.domain", S, D) :- layer_r(S, _, N, "svc"), N != "domain", imports(S, D).\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "api", "svc"), reaches_except("r/svc.api", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "a", "svc"), reaches_except("r/svc.a", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "b", "svc"), reaches_except("r/svc.b", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
+        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "domain", "svc"), reaches_except("r/svc.domain", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
+        'declared_r(M) :- under(M, "svc.api").\n'
+        'declared_r(M) :- under(M, "svc.a").\n'
+        'declared_r(M) :- under(M, "svc.b").\n'
+        'declared_r(M) :- under(M, "svc.domain").\n'
+        'declared_r(M) :- under(M, "svc.tests").\n'
+        'violation("r", F, M, "svc holds a module in no layer (the layers are exhaustive)") :- module(M, F), under(M, "svc"), M != "svc", not declared_r(M).\n',
+    ),
+    'forbid-import-modules': (
+        'forbid-import:\n      from-modules: [app, "app.*"]\n      except-modules: [app.ok]\n      to: ["x", "x.*", "y.*.z"]\n      ignore-imports: ["app.* -> x.**"]\n      type-checking: false\n      within: [app]\n      transitive: true',
+        'ignored_r(S, D) :- imports(S, D), module_match(S, "app.*"), module_match(D, "x.**").\n'
+        'ignored_r(S, D) :- type_only_import(S, D).\n'
+        'ignored_r(S, D) :- imports(S, D), not under(S, "app").\n'
+        'ignore_import("r", S, D) :- ignored_r(S, D).\n'
+        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not module_match(M, "app.ok"), reaches_except("r", M, D), under(D, "x").\n'
+        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not module_match(M, "app.ok"), reaches_except("r", M, D), module_match(D, "y.*.z").\n',
+    ),
+    'independent-unmediated': (
+        'independent:\n      modules: [a, b, c]\n      transitive: true\n      chains: unmediated',
+        'independent_r(M, "a") :- under(M, "a").\n'
+        'independent_r(M, "b") :- under(M, "b").\n'
+        'independent_r(M, "c") :- under(M, "c").\n'
+        'ignore_import("r/a", S, D) :- independent_r(S, N), N != "a", imports(S, D).\n'
+        'ignore_import("r/b", S, D) :- independent_r(S, N), N != "b", imports(S, D).\n'
+        'ignore_import("r/c", S, D) :- independent_r(S, N), N != "c", imports(S, D).\n'
+        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "a"), reaches_except("r/a", M, D), independent_r(D, B), B != "a".\n'
+        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "b"), reaches_except("r/b", M, D), independent_r(D, B), B != "b".\n'
+        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "c"), reaches_except("r/c", M, D), independent_r(D, B), B != "c".\n',
+    ),
+
     "independent": (
         "independent:\n      modules: [app.billing, app.shipping]",
         'independent_r(M, "app.billing") :- under(M, "app.billing").\n'
@@ -87,22 +139,28 @@ GOLDEN = {
 }
 
 
+def _kind(name: str) -> str:
+    for suffix in ("-transitive", "-containers", "-anyone", "-required", "-unmediated", "-modules"):
+        name = name.split(suffix)[0]
+    return name
+
+
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_kind_compiles_to_golden_text(name):
     block, expected = GOLDEN[name]
     spec = compile_rule(block)
     assert spec.text == expected
-    assert spec.kind == name.split("-transitive")[0].split("-containers")[0].split("-anyone")[0]
+    assert spec.kind == _kind(name)
     # Private helpers are namespaced in the compiled rules; violation is not.
     for rule in spec.rules:
-        assert rule.head.pred == "violation" or rule.head.pred.startswith("adr_0007__")
+        assert rule.head.pred in ("violation", "ignore_import") or rule.head.pred.startswith("adr_0007__")
         assert rule.origin.line == 5 and rule.origin.adr == "ADR-0007"
-        assert rule.origin.rule == ("r" if rule.head.pred == "violation" else "")
+        assert rule.origin.rule == ("r" if rule.head.pred == "violation" else rule.origin.rule and "")
 
 
 def test_registry_matches_schema_and_every_kind_is_tested():
     assert sorted(KINDS) == rule_kinds()
-    tested = {spec.split("-transitive")[0].split("-containers")[0].split("-anyone")[0] for spec in GOLDEN} | {"datalog"}
+    tested = {_kind(spec) for spec in GOLDEN} | {"datalog"}
     assert tested == set(KINDS)
 
 
@@ -125,8 +183,9 @@ def test_helpers_are_unique_per_rule():
 @pytest.mark.parametrize(
     "block, line, col, fragment",
     [
-        ('forbid-import:\n      from: "a/**"\n      to: ["ok", "a.*.b"]', 8, 18, "module pattern 'a.*.b'"),
-        ('forbid-import:\n      from: "a/**"\n      to: "*"', 8, 7, "module pattern '*'"),
+        ('forbid-import:\n      from: "a/**"\n      to: ["ok", "a.b*"]', 8, 18, "module pattern 'a.b*'"),
+        ('forbid-import:\n      from: "a/**"\n      to: "a.*.**"', 8, 7, "module pattern 'a.*.**'"),
+        ('forbid-import:\n      from: "a/**"\n      to: a\n      ignore-imports: ["a.b"]', 9, 24, "ignored import 'a.b'"),
         ('layers:\n      layers: [a, "b.*"]', 7, 19, "module prefix 'b.*'"),
         ('independent:\n      modules: [a, "b c"]', 7, 20, "module prefix 'b c'"),
         ('forbid-dependency:\n      packages: ["bad name"]', 7, 18, "distribution 'bad name'"),

@@ -69,25 +69,42 @@ def any_of(name: str, var: str, values: list[str], atom: Callable[[str], str]) -
 
 
 def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool] | None:
-    """'a.b' → ("a.b", exact) ; 'a.b.*' → ("a.b", descendants); anything else is a located error."""
+    """'a.b' → ("a.b", exact) ; 'a.b.*' → ("a.b", descendants) ; wildcards inside a name
+    ('a.*.c', 'a.**.c') are kept for module_match; anything else is a located error."""
     match = _MODULE_PATTERN.fullmatch(pattern) if isinstance(pattern, str) else None
-    if not match:
-        kind.error(path, f"module pattern {pattern!r}: use 'a.b' (exactly a.b) or 'a.b.*' (inside a.b); no other wildcards")
-        return None
-    return match.group(1), match.group(2) is None
+    if match:
+        return match.group(1), match.group(2) is None
+    if isinstance(pattern, str) and pattern.endswith(".*") and module_pattern(kind, path, pattern[:-2]):
+        return pattern[:-2], False
+    if module_pattern(kind, path, pattern):
+        return pattern, True
+    return None
 
 
-def target_body(relation: str, src: str, pattern: tuple[str, bool | None]) -> tuple[str, list[str]]:
-    """(the imported module, body literals) for `src` importing (relation) a module matching the pattern.
+def member_bodies(var: str, pattern: tuple[str, bool | None]) -> list[list[str]]:
+    """Bodies (one clause each) true when module `var` matches the pattern.
 
     exact True: the module itself; False: strictly inside it; None: it or inside it
-    (what 'a' + 'a.*' together mean, written as one clause).
-    """
+    (what 'a' + 'a.*' together mean). A name with wildcards inside ('a.*.c', 'a.**')
+    is matched with module_match."""
     name, exact = pattern
+    if "*" in name:
+        itself, inside = [module_is(var, name)], [module_is(var, name + ".**")]
+        return [itself] if exact else [inside] if exact is False else [itself, inside]
     if exact:
-        return q(name), [f"{relation}({src}, {q(name)})"]
-    inside = [f"{relation}({src}, D)", f"under(D, {q(name)})"]
-    return "D", inside if exact is None else inside + [f"D != {q(name)}"]
+        return [[module_is(var, name)]]
+    inside = [f"under({var}, {q(name)})"]
+    return [inside if exact is None else inside + [f"{var} != {q(name)}"]]
+
+
+def target_bodies(step: Callable[[str, str], list[str]], src: str,
+                  pattern: tuple[str, bool | None]) -> list[tuple[str, list[str]]]:
+    """(the imported module, body) per clause for `src` importing (`step`) a module matching
+    the pattern (an exact plain name is written as a constant, else the variable D)."""
+    name, exact = pattern
+    if exact and "*" not in name:
+        return [(q(name), step(src, q(name)))]
+    return [("D", step(src, "D") + body) for body in member_bodies("D", pattern)]
 
 
 def merge_targets(targets: list[tuple[str, bool]]) -> list[tuple[str, bool | None]]:
@@ -162,6 +179,75 @@ def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], l
 def transitive_relation(kind: KindInput) -> str:
     """`transitive: true` reads reaches/2 (native graph search) instead of imports/2."""
     return "reaches" if kind.block.get("transitive") else "imports"
+
+
+_SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\*\*?")
+
+
+def module_pattern(kind: KindInput, path: tuple, value: Any) -> str | None:
+    """A module pattern: dotted segments, each a name, `*` (one segment) or `**` (one or more)."""
+    parts = value.split(".") if isinstance(value, str) else [""]
+    if all(_SEGMENT.fullmatch(p) for p in parts) and not any(a[0] == "*" == b[0] for a, b in zip(parts, parts[1:])):
+        return value
+    kind.error(path, f"module pattern {value!r}: dotted names where '*' is one segment and '**' one or more (no two wildcards in a row)")
+    return None
+
+
+def module_is(var: str, pattern: str) -> str:
+    """The literal: module `var` matches `pattern` (exactly; wildcards as in module_match)."""
+    return f"module_match({var}, {q(pattern)})"
+
+
+class Steps:
+    """How a rule follows imports: directly (`imports`) or transitively (`reaches`), in the
+    rule's own graph when it leaves imports out (`ignore-imports`, `type-checking: false`,
+    `within`): then `ignore_import(G, S, D)` clauses and `reaches_except(G, …)`.
+    """
+
+    def __init__(self, kind: KindInput, type_checking_default: bool = True) -> None:
+        self.kind = kind
+        self.transitive = bool(kind.block.get("transitive"))
+        self.ignored = f"ignored_{kind.slug}"
+        self.removals = self._removals(type_checking_default)
+
+    def _removals(self, type_checking_default: bool) -> list[str]:
+        kind, head, out = self.kind, f"{self.ignored}(S, D)", []
+        for path, value in kind.items("ignore-imports"):
+            edge = value.split("->") if isinstance(value, str) else []
+            if len(edge) != 2:
+                kind.error(path, f"ignored import {value!r}: write 'importer -> imported'")
+                continue
+            src, dst = (module_pattern(kind, path, e.strip()) for e in edge)
+            if src and dst:
+                out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
+        if not kind.block.get("type-checking", type_checking_default):
+            out.append(clause(head, ["type_only_import(S, D)"]))
+        roots = [(p, module_prefix(kind, p, v)) for p, v in kind.items("within")]
+        if roots:
+            inside, literal = any_of(f"within_{kind.slug}", "S", [r for _, r in roots if r], lambda r: f"under(S, {q(r)})")
+            out += inside + [clause(head, ["imports(S, D)", f"not {literal}"])]
+        return out
+
+    def graphs(self, keys: list[str], extra: dict[str, list[str]] | None = None) -> list[str]:
+        """ignore_import clauses for each graph key: the rule's removals, plus `extra[key]`
+        (bodies of edges only that graph leaves out)."""
+        out = list(self.removals)
+        for key in keys:
+            if self.removals:
+                out.append(clause(f"ignore_import({q(key)}, S, D)", [f"{self.ignored}(S, D)"]))
+            for body in (extra or {}).get(key, []):
+                out.append(clause(f"ignore_import({q(key)}, S, D)", body))
+        return out
+
+    def own_graph(self) -> bool:
+        return bool(self.removals)
+
+    def step(self, src: str, dst: str, key: str | None) -> list[str]:
+        """Body literals: `src` imports `dst` (directly or through a chain) in graph `key`
+        (None: every import)."""
+        if self.transitive:
+            return [f"reaches_except({q(key)}, {src}, {dst})"] if key else [f"reaches({src}, {dst})"]
+        return [f"imports({src}, {dst})"] + ([f"not ignore_import({q(key)}, {src}, {dst})"] if key else [])
 
 
 def text(clauses: list[str]) -> str:

@@ -1,16 +1,19 @@
-"""forbid-import: files in `from` (not in `except`) must not import modules matching `to`."""
+"""forbid-import: importers in `from`/`from-modules` (not in `except`/`except-modules`) must
+not import modules matching `to`, directly or (`transitive`) through a chain, in the rule's
+graph (`ignore-imports`, `type-checking`, `within`: see Steps)."""
 from __future__ import annotations
 
 from govern.rules.kinds.base import (
     KindInput,
+    Steps,
     any_of,
     clause,
+    member_bodies,
     merge_targets,
     module_target,
     q,
-    target_body,
+    target_bodies,
     text,
-    transitive_relation,
 )
 
 
@@ -19,19 +22,41 @@ def default_message(block: dict) -> str:
     return f"must not import {', '.join(to)}"
 
 
+def _module_literal(kind: KindInput, name: str, key: str, var: str) -> tuple[list[str], str | None]:
+    """Helpers and the literal: module `var` matches one of the `key` patterns (as in `to`)."""
+    targets = [t for path, pattern in kind.items(key) if (t := module_target(kind, path, pattern))]
+    bodies = [b for t in merge_targets(targets) for b in member_bodies(var, t)]
+    if not bodies:
+        return [], None
+    if len(bodies) == 1 and len(bodies[0]) == 1:
+        return [], bodies[0][0]
+    return [clause(f"{name}({var})", b) for b in bodies], f"{name}({var})"
+
+
 def compile(kind: KindInput) -> str:
-    """One violation clause per `to` module ('a' with 'a.*' is one); several from/except globs become helpers."""
-    helpers, from_lit = any_of(f"from_{kind.slug}", "F", kind.values("from"), lambda p: f"glob(F, {q(p)})")
-    body = [from_lit]
+    """One violation clause per `to` module ('a' with 'a.*' is one); several from/except
+    patterns become helpers; the rule's own graph (if any) is named after the rule."""
+    helpers, body = [], []
+    if kind.values("from"):
+        more, from_lit = any_of(f"from_{kind.slug}", "F", kind.values("from"), lambda p: f"glob(F, {q(p)})")
+        helpers += more
+        body.append(from_lit)
     if kind.values("except"):
         more, except_lit = any_of(f"except_{kind.slug}", "F", kind.values("except"), lambda p: f"glob(F, {q(p)})")
         helpers += more
         body.append(f"not {except_lit}")
     body.append("module(M, F)")
-    relation = transitive_relation(kind)
-    clauses = list(helpers)
+    more, source = _module_literal(kind, f"source_{kind.slug}", "from-modules", "M")
+    helpers += more
+    body += [source] if source else []
+    more, allowed = _module_literal(kind, f"allowed_{kind.slug}", "except-modules", "M")
+    helpers += more
+    body += [f"not {allowed}"] if allowed else []
+    steps = Steps(kind)
+    key = kind.rule_id if steps.own_graph() else None
+    clauses = helpers + steps.graphs([key] if key else [])
     targets = [t for path, pattern in kind.items("to") if (t := module_target(kind, path, pattern))]
     for target in merge_targets(targets):
-        imported, literals = target_body(relation, "M", target)
-        clauses.append(clause(kind.violation("F", imported), body + literals))
+        for imported, literals in target_bodies(lambda s, d: steps.step(s, d, key), "M", target):
+            clauses.append(clause(kind.violation("F", imported), body + literals))
     return text(clauses)

@@ -1,7 +1,12 @@
-"""independent: none of the listed modules may import another of them."""
+"""independent: none of the listed modules may import another of them.
+
+`chains: unmediated` (with `transitive`): a chain through a third listed module does not
+count for that pair (import-linter's semantics); each listed module then searches a graph
+of its own, without the imports made by the other listed modules.
+"""
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, check_disjoint, clause, module_prefix, q, text, transitive_relation
+from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text
 
 
 def default_message(block: dict) -> str:
@@ -9,7 +14,7 @@ def default_message(block: dict) -> str:
 
 
 def compile(kind: KindInput) -> str:
-    """An `independent_<rule>(Module, Name)` helper, then one violation clause."""
+    """An `independent_<rule>(Module, Name)` helper, then the violation clauses."""
     helper = f"independent_{kind.slug}"
     clauses, named = [], []
     for path, name in kind.items("modules"):
@@ -17,7 +22,18 @@ def compile(kind: KindInput) -> str:
             named.append((path, name))
             clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
     check_disjoint(kind, named)
-    relation = transitive_relation(kind)
-    body = ["module(M, F)", f"{helper}(M, A)", f"{relation}(M, D)", f"{helper}(D, B)", "A != B"]
+    steps = Steps(kind)
+    if kind.block.get("chains") == "unmediated" and steps.transitive:
+        keys = {name: f"{kind.rule_id}/{name}" for _, name in named}
+        clauses += steps.graphs(list(keys.values()), {
+            key: [[f"{helper}(S, N)", f"N != {q(name)}", "imports(S, D)"]] for name, key in keys.items()
+        })
+        for name, key in keys.items():
+            body = ["module(M, F)", f"{helper}(M, {q(name)})", *steps.step("M", "D", key), f"{helper}(D, B)", f"B != {q(name)}"]
+            clauses.append(clause(kind.violation("F", "D"), body))
+        return text(clauses)
+    key = kind.rule_id if steps.own_graph() else None
+    clauses += steps.graphs([key] if key else [])
+    body = ["module(M, F)", f"{helper}(M, A)", *steps.step("M", "D", key), f"{helper}(D, B)", "A != B"]
     clauses.append(clause(kind.violation("F", "D"), body))
     return text(clauses)

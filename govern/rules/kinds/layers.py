@@ -1,41 +1,130 @@
 """layers: high → low; a lower layer must not import a higher one, nor a sibling a sibling.
 
-Each entry is a module prefix or a list of sibling prefixes. With `containers`, the
+Each entry is a module prefix, a list of sibling prefixes (independent: they must not
+import each other) or `{modules: [...], independent: false}`. With `containers`, the
 layer names are relative to each container package and imports are only compared
-inside one container (as import-linter does).
+inside one container (as import-linter does). A layer that matches no module is a
+violation unless it is `optional`. `exhaustive`: every child of a container is a layer.
+`chains: unmediated` (with `transitive`): a chain that passes through another layer of
+the container does not count for that pair (import-linter's semantics); each source
+layer then searches a graph of its own, without the imports made by the other layers.
 """
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, check_disjoint, clause, module_prefix, q, text, transitive_relation
+from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text
 
 
 def default_message(block: dict) -> str:
-    names = [e if isinstance(e, str) else "[" + ", ".join(e) + "]" for e in block["layers"]]
+    names = [_label(e) for e in block["layers"]]
     return f"layers (high to low): {' > '.join(names)}; a lower layer must not import a higher one"
 
 
-def compile(kind: KindInput) -> str:
-    """A `layer_<rule>(Module, Rank, Name, Container)` helper per prefix, then two violation clauses."""
-    layer = f"layer_{kind.slug}"
-    containers = [(p, module_prefix(kind, p, c)) for p, c in kind.items("containers")] or [((), "")]
-    clauses, siblings, named = [], False, []
+def _label(entry) -> str:
+    if isinstance(entry, str):
+        return entry
+    names = entry if isinstance(entry, list) else entry.get("modules", [])
+    joiner = ", " if isinstance(entry, list) or entry.get("independent", True) else " : "
+    return "[" + joiner.join(names) + "]"
+
+
+def _groups(kind: KindInput) -> list[tuple[int, list[tuple[tuple, str]], bool]]:
+    """(rank, [(path, name)], independent) per entry."""
+    out = []
     for rank, entry in enumerate(kind.block["layers"]):
-        group = [(("layers", rank), entry)] if isinstance(entry, str) else [(("layers", rank, i), n) for i, n in enumerate(entry)]
-        siblings |= len(group) > 1
+        if isinstance(entry, str):
+            out.append((rank, [(("layers", rank), entry)], True))
+        elif isinstance(entry, list):
+            out.append((rank, [(("layers", rank, i), n) for i, n in enumerate(entry)], True))
+        else:
+            names = [(("layers", rank, "modules", i), n) for i, n in enumerate(entry["modules"])]
+            out.append((rank, names, entry.get("independent", True)))
+    return out
+
+
+def compile(kind: KindInput) -> str:
+    """A `layer_<rule>(Module, Rank, Name, Container)` helper per prefix, then the violation clauses."""
+    layer = f"layer_{kind.slug}"
+    containers = [c for p, v in kind.items("containers") if (c := module_prefix(kind, p, v)) is not None] or [""]
+    optional = set(kind.values("optional"))
+    clauses, named, pairs, independent = [], [], [], []
+    for rank, group, is_independent in _groups(kind):
+        if len(group) > 1 and is_independent:
+            independent.append(rank)
         for path, name in group:
             if module_prefix(kind, path, name) is None:
                 continue
             named.append((path, name))
-            for _, container in containers:
-                if container is None:
-                    continue
+            for container in containers:
                 prefix = f"{container}.{name}" if container else name
                 clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, {q(container)})", [f"under(M, {q(prefix)})"]))
+                pairs.append((container, name, prefix))
+    for path, name in kind.items("optional"):
+        if name not in {n for _, n in named}:
+            kind.error(path, f"optional layer {name!r} is not one of the layers")
     check_disjoint(kind, named)
-    relation = transitive_relation(kind)
-    importer = ["module(M, F)", f"{layer}(M, Low, _, C)", f"{relation}(M, D)", f"{layer}(D, High, _, C)", "Low > High"]
-    clauses.append(clause(kind.violation("F", "D"), importer))
-    if siblings:
-        sibling = ["module(M, F)", f"{layer}(M, R, A, C)", f"{relation}(M, D)", f"{layer}(D, R, B, C)", "A != B"]
-        clauses.append(clause(kind.violation("F", "D"), sibling))
+    clauses += _violations(kind, layer, pairs, independent, len(independent) < sum(len(g) > 1 for _, g, _ in _groups(kind)))
+    clauses += _missing(kind, layer, pairs, optional)
+    clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named])
     return text(clauses)
+
+
+def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int], mixed: bool) -> list[str]:
+    """Lower imports higher; sibling imports sibling (in an independent group)."""
+    steps = Steps(kind)
+    indep = f"independent_{kind.slug}"
+    # Only when some group is not independent does the rank need a test of its own.
+    sibling_test = [f"{indep}(R)"] if mixed else []
+    out = [clause(f"{indep}({r})", []) for r in independent] if mixed else []
+    unmediated = kind.block.get("chains") == "unmediated" and steps.transitive
+    if not unmediated:
+        key = kind.rule_id if steps.own_graph() else None
+        out += steps.graphs([key] if key else [])
+        step = steps.step("M", "D", key)
+        out.append(clause(kind.violation("F", "D"), ["module(M, F)", f"{layer}(M, Low, _, C)", *step, f"{layer}(D, High, _, C)", "Low > High"]))
+        if independent:
+            out.append(clause(kind.violation("F", "D"), ["module(M, F)", f"{layer}(M, R, A, C)", *step, f"{layer}(D, R, B, C)", "A != B", *sibling_test]))
+        return out
+    # One graph per (container, layer): the imports made by the container's other layers left out.
+    keys = {(c, n): f"{kind.rule_id}/{p}" for c, n, p in pairs}
+    out += steps.graphs(list(keys.values()), {
+        key: [[f"{layer}(S, _, N, {q(c)})", f"N != {q(n)}", "imports(S, D)"]] for (c, n), key in keys.items()
+    })
+    for (c, n), key in keys.items():
+        src = ["module(M, F)", f"{layer}(M, Low, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
+        out.append(clause(kind.violation("F", "D"), src + [f"{layer}(D, High, _, {q(c)})", "Low > High"]))
+        if independent:
+            sib = ["module(M, F)", f"{layer}(M, R, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
+            out.append(clause(kind.violation("F", "D"), sib + [f"{layer}(D, R, B, {q(c)})", f"B != {q(n)}", *sibling_test]))
+    return out
+
+
+def _missing(kind: KindInput, layer: str, pairs: list, optional: set[str]) -> list[str]:
+    """A layer that matches no module is a violation (subject: the layer's module name),
+    unless it is optional: a typo must not make the rule pass silently."""
+    present = f"present_{kind.slug}"
+    required = [(c, n, p) for c, n, p in pairs if n not in optional]
+    if not required:
+        return []
+    out = [clause(f"{present}(C, N)", [f"{layer}(_, _, N, C)"])]
+    for c, n, prefix in required:
+        head = f"violation({q(kind.rule_id)}, {q(prefix)}, \"\", {q(f'layer {prefix} matches no module (mark it optional if it may be absent)')})"
+        out.append(clause(head, [f"rule({q(kind.rule_id)}, _, _)", f"not {present}({q(c)}, {q(n)})"]))
+    return out
+
+
+def _exhaustive(kind: KindInput, containers: list[str], names: list[str]) -> list[str]:
+    """`exhaustive`: a module inside a container but in no layer (nor exhaustive-ignores) is a violation."""
+    if not kind.block.get("exhaustive"):
+        return []
+    if not containers:
+        kind.error(("exhaustive",), "exhaustive needs containers")
+        return []
+    declared = f"declared_{kind.slug}"
+    out = []
+    for c in containers:
+        for n in names + [module_prefix(kind, ("exhaustive-ignores",), v) or "" for v in kind.values("exhaustive-ignores")]:
+            out.append(clause(f"{declared}(M)", [f"under(M, {q(c + '.' + n)})"]))
+        message = f"{c} holds a module in no layer (the layers are exhaustive)"
+        head = f"violation({q(kind.rule_id)}, F, M, {q(message)})"
+        out.append(clause(head, ["module(M, F)", f"under(M, {q(c)})", f"M != {q(c)}", f"not {declared}(M)"]))
+    return out
