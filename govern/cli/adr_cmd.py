@@ -34,8 +34,20 @@ def _adr_dir(option: Optional[str]) -> str:
 
 
 @app.command("init")
-def init(adr_dir: Optional[str] = ADR_DIR) -> None:
-    """Create adr/ with a first ADR and a [tool.govern] section (idempotent, never overwrites)."""
+def init(
+    file: Optional[str] = typer.Argument(None, help="With --from-importlinter: the configuration file (default: setup.cfg, .importlinter or pyproject.toml)."),
+    adr_dir: Optional[str] = ADR_DIR,
+    from_importlinter: bool = typer.Option(False, "--from-importlinter", help="Translate an import-linter configuration into ADRs (one per contract)."),
+    partial: bool = typer.Option(False, "--partial", help="With --from-importlinter: write what translates even when some options do not (exit 0)."),
+) -> None:
+    """Create adr/ with a first ADR and a [tool.govern] section (idempotent, never overwrites);
+    with --from-importlinter, one ADR per import-linter contract."""
+    if from_importlinter:
+        from govern.cli.importlinter_cmd import from_importlinter as run
+
+        raise typer.Exit(run(Path("."), _adr_dir(adr_dir), file, partial))
+    if file is not None or partial:
+        raise UsageError("FILE and --partial go with --from-importlinter")
     from govern.adr.scaffold import init as init_repo
 
     done = init_repo(Path("."), _adr_dir(adr_dir), date.today())

@@ -1,0 +1,185 @@
+"""One import-linter contract → one govern rule block, or the reasons it cannot be one.
+
+Every option either maps to a rule key with the same meaning or is reported. The
+semantics followed are import-linter 2.x's (grimp 3): forbidden/layers/independence
+search indirect imports, chains through another layer or independent module do not
+count for that pair (`chains: unmediated`), the graph holds only the root packages
+(`within`), ignored imports are left out before the search (`ignore-imports`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from govern.importlinter.config import Contract, Session, as_flag, as_list
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class Translation:
+    contract: Contract
+    rule_id: str
+    kind: str | None = None
+    block: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # options not translated
+    notes: list[str] = field(default_factory=list)  # translated, with a difference worth knowing
+
+
+def rule_id(contract_id: str) -> str:
+    """A kebab-case rule id from a contract id (govern ids are [A-Za-z0-9] runs joined by '-')."""
+    return "-".join(re.findall(r"[A-Za-z0-9]+", contract_id)) or "contract"
+
+
+def translate(session: Session, contract: Contract) -> Translation:
+    out = Translation(contract, rule_id(contract.id))
+    handler = HANDLERS.get(contract.type)
+    if handler is None:
+        out.problems.append(f"contract type {contract.type!r} has no govern equivalent")
+        return out
+    options = dict(contract.options)
+    options.pop("broken_contract_guidance", None)  # goes to the ADR's text
+    handler(session, options, out)
+    _graph_options(session, options, out)
+    for key in sorted(options):
+        out.problems.append(f"option {key!r} is not translated")
+    return out
+
+
+def _take(options: dict, key: str) -> list[str]:
+    return as_list(options.pop(key, None))
+
+
+def _pattern(value: str, out: Translation, what: str) -> str | None:
+    parts = value.split(".")
+    if all(_NAME.fullmatch(p) or p in ("*", "**") for p in parts) and not any(a[0] == "*" == b[0] for a, b in zip(parts, parts[1:])):
+        return value
+    out.problems.append(f"{what} {value!r} is not a module expression")
+    return None
+
+
+def _as_packages(values: list[str], packages: bool, out: Translation, what: str) -> list[str]:
+    """Module expressions → govern module patterns (a trailing '.*' in govern is 'inside')."""
+    result = []
+    for value in values:
+        pattern = _pattern(value, out, what)
+        if pattern is None:
+            continue
+        if pattern.endswith(".*") or pattern == "*":
+            if not packages:
+                out.problems.append(f"{what} {value!r} with as_packages = False: govern's trailing '.*' means anything inside")
+                continue
+            result.append(pattern if pattern != "*" else "**")
+        elif pattern.endswith("**") or not packages:
+            result.append(pattern)
+        else:
+            result += [pattern, pattern + ".*"]
+    return result
+
+
+def _prefixes(values: list[str], out: Translation, what: str) -> list[str]:
+    plain = [v for v in values if _pattern(v, out, what) and "*" not in v]
+    for value in values:
+        if "*" in value:
+            out.problems.append(f"{what} {value!r}: wildcards are not supported there yet")
+    return plain
+
+
+def _forbidden(session: Session, options: dict, out: Translation) -> None:
+    packages = as_flag(options.pop("as_packages", "True"))
+    sources = _take(options, "source_modules")
+    forbidden = _take(options, "forbidden_modules")
+    for s in sources:
+        for f in forbidden:
+            if "*" not in s + f and (s == f or (packages and (s.startswith(f + ".") or f.startswith(s + ".")))):
+                out.problems.append(f"source {s!r} and forbidden {f!r} overlap (import-linter skips that pair)")
+    indirect = as_flag(options.pop("allow_indirect_imports", "False"))
+    out.kind = "forbid-import"
+    out.block = {"from-modules": _as_packages(sources, packages, out, "source module"),
+                 "to": _as_packages(forbidden, packages, out, "forbidden module")}
+    if not indirect:
+        out.block["transitive"] = True
+
+
+def _protected(session: Session, options: dict, out: Translation) -> None:
+    packages = as_flag(options.pop("as_packages", "True"))
+    protected = _as_packages(_take(options, "protected_modules"), packages, out, "protected module")
+    allowed = _as_packages(_take(options, "allowed_importers"), packages, out, "allowed importer")
+    out.kind = "forbid-import"
+    roots = _roots(session)
+    out.block = {"from-modules": [p for r in roots for p in (r, r + ".*")] or ["**"], "except-modules": allowed + protected, "to": protected}
+
+
+def _independence(session: Session, options: dict, out: Translation) -> None:
+    out.kind = "independent"
+    out.block = {"modules": _prefixes(_take(options, "modules"), out, "module"), "transitive": True, "chains": "unmediated"}
+
+
+def _layers(session: Session, options: dict, out: Translation) -> None:
+    entries, optional = [], []
+    for raw in _take(options, "layers"):
+        independent = ":" not in raw
+        if "|" in raw and ":" in raw:
+            out.problems.append(f"layer {raw!r} mixes '|' and ':'")
+            continue
+        names = []
+        for tail in re.split(r"[|:]", raw):
+            tail = tail.strip()
+            if tail.startswith("(") and tail.endswith(")"):
+                tail = tail[1:-1].strip()
+                optional.append(tail)
+            names += _prefixes([tail], out, "layer")
+        if not names:
+            continue
+        entries.append(names[0] if len(names) == 1 else names if independent else {"modules": names, "independent": False})
+    out.kind = "layers"
+    out.block = {"layers": entries}
+    containers = _prefixes(_take(options, "containers"), out, "container")
+    if containers:
+        out.block["containers"] = containers
+    out.block["transitive"] = True
+    out.block["chains"] = "unmediated"
+    if optional:
+        out.block["optional"] = optional
+    if as_flag(options.pop("exhaustive", "False")):
+        out.block["exhaustive"] = True
+        ignores = _take(options, "exhaustive_ignores")
+        if ignores:
+            out.block["exhaustive-ignores"] = ignores
+    else:
+        options.pop("exhaustive_ignores", None)
+
+
+def _roots(session: Session) -> list[str]:
+    return session.values("root_packages") or session.values("root_package")
+
+
+def _graph_options(session: Session, options: dict, out: Translation) -> None:
+    """The options every contract shares, and the session's graph options."""
+    if out.kind is None:
+        return
+    ignored = _take(options, "ignore_imports")
+    if ignored:
+        out.block["ignore-imports"] = [" -> ".join(p.strip() for p in i.split("->")) for i in ignored]
+    alerting = options.pop("unmatched_ignore_imports_alerting", "error")
+    if ignored and str(alerting).lower() == "error":
+        out.notes.append("an ignored import that matches nothing is an error in import-linter; govern does not check it")
+    if session.flag("exclude_type_checking_imports"):
+        out.block["type-checking"] = False
+    if out.block.get("transitive"):
+        roots = _roots(session)
+        if roots:
+            out.block["within"] = roots
+
+
+HANDLERS = {"forbidden": _forbidden, "independence": _independence, "layers": _layers, "protected": _protected}
+
+
+def session_problems(session: Session) -> list[str]:
+    """Session options govern does not translate (reported once)."""
+    known = {"root_package", "root_packages", "include_external_packages", "exclude_type_checking_imports",
+             "contract_types", "cache_dir"}
+    out = [f"session option {k!r} is not translated" for k in sorted(session.options) if k not in known]
+    if session.values("contract_types"):
+        out.append("custom contract types (contract_types) have no govern equivalent")
+    return out

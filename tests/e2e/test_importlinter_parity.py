@@ -1,0 +1,251 @@
+"""Parity with lint-imports: generated repositories using every contract type and option govern
+translates, judged by lint-imports (import-linter 2.17) and by govern after
+`govern init --from-importlinter`: the same broken/kept contracts and the same set of violating
+importer modules. lint-imports prints a sample of chains, so the reference set is computed from
+grimp's own graph (the ignored imports removed, as import-linter does) with the contract's
+semantics, and lint-imports' verdict per contract is read from its output."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git, write
+
+grimp = pytest.importorskip("grimp")
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+LAYERS = ["api", "svc", "other", "domain", "util"]  # api > svc | other > domain > util
+CONFIG = """\
+[importlinter]
+root_packages =
+    pkg
+include_external_packages = True
+
+[importlinter:contract:layers]
+name = Layers
+type = layers
+containers =
+    pkg.one
+    pkg.two
+layers =
+    api
+    svc | other
+    (absent)
+    domain
+    util
+ignore_imports =
+    pkg.*.domain.** -> pkg.*.svc.m0
+unmatched_ignore_imports_alerting = none
+
+[importlinter:contract:siblings]
+name = Non-independent siblings
+type = layers
+layers =
+    pkg.one.api
+    pkg.one.svc : pkg.one.other
+    pkg.one.domain
+
+[importlinter:contract:exhaustive]
+name = Exhaustive
+type = layers
+containers = pkg.two
+layers =
+    api
+    svc
+    domain
+exhaustive = True
+exhaustive_ignores =
+    other
+    util
+
+[importlinter:contract:forbidden]
+name = Forbidden
+type = forbidden
+source_modules =
+    pkg.one.util
+    pkg.two.util
+forbidden_modules =
+    pkg.one.api
+    json
+ignore_imports =
+    pkg.two.** -> pkg.one.api.m1
+unmatched_ignore_imports_alerting = warn
+
+[importlinter:contract:direct]
+name = Direct only
+type = forbidden
+source_modules = pkg.two.domain
+forbidden_modules = pkg.two.api
+allow_indirect_imports = True
+
+[importlinter:contract:modules]
+name = Not as packages
+type = forbidden
+source_modules = pkg.one.domain.m0
+forbidden_modules = pkg.one.svc.m1
+as_packages = False
+
+[importlinter:contract:independence]
+name = Independence
+type = independence
+modules =
+    pkg.one
+    pkg.two
+ignore_imports =
+    pkg.one.util.m0 -> pkg.two.util.m1
+
+[importlinter:contract:protected]
+name = Protected
+type = protected
+protected_modules = pkg.secret
+allowed_importers = pkg.one.api
+"""
+
+
+FORCED = {"pkg.one.util.m0": ["pkg.two.util.m1"], "pkg.two.util.m2": ["pkg.one.api.m1"], "pkg.one.domain.m1": ["pkg.one.svc.m0"]}
+
+
+BREAK = {"pkg.two.domain.m2": ["pkg.secret"], "pkg.one.domain.m0": ["pkg.one.domain.m2"], "pkg.one.domain.m2": ["pkg.one.svc.m1"]}
+
+
+def generate(seed: int) -> dict[str, str]:
+    """pkg.{one,two}.{layers}.m0..m2 and pkg.secret, with seeded random imports."""
+    rng = random.Random(seed)
+    modules = [f"pkg.{c}.{layer}.m{i}" for c in ("one", "two") for layer in LAYERS for i in range(3)] + ["pkg.secret"]
+    files = {"pkg/__init__.py": "", "pkg/secret.py": "", "pkg/one/__init__.py": "", "pkg/two/__init__.py": ""}
+    for c in ("one", "two"):
+        for layer in LAYERS:
+            files[f"pkg/{c}/{layer}/__init__.py"] = ""
+    for module in modules:
+        # Mostly downward imports inside the container (allowed), a few anywhere (seeded).
+        rank = LAYERS.index(module.split(".")[2]) if module != "pkg.secret" else 0
+        below = [m for m in modules if m != module and m.split(".")[1] == module.split(".")[1] and m != "pkg.secret"
+                 and LAYERS.index(m.split(".")[2]) > rank]
+        anywhere = [m for m in modules if m != module]
+        targets = sorted({rng.choice(below if below and rng.random() < 0.9 else anywhere) for _ in range(rng.randint(0, 2))})
+        lines = [f"import {t}" for t in targets]
+        if rng.random() < 0.2:
+            lines.append("import json")
+        lines += [f"import {t}" for t in FORCED.get(module, [])]  # every ignored import exists
+        if seed % 2:  # odd seeds also break the protected and the not-as-packages contracts
+            lines += [f"import {t}" for t in BREAK.get(module, [])]
+        files[module.replace(".", "/") + ".py"] = "\n".join(lines) + "\n"
+    return files
+
+
+def graph_of(repo: Path):
+    sys.path.insert(0, str(repo))
+    try:
+        return grimp.build_graph("pkg", include_external_packages=True, cache_dir=None)
+    finally:
+        sys.path.remove(str(repo))
+        for name in [n for n in sys.modules if n == "pkg" or n.startswith("pkg.")]:
+            del sys.modules[name]
+
+
+def edges(graph, ignored: list[str]) -> set[tuple[str, str]]:
+    out = {(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)}
+    for expression in ignored:
+        out -= {(m["importer"], m["imported"]) for m in graph.find_matching_direct_imports(import_expression=expression)}
+    return out
+
+
+def reach(start: str, pairs: set, stop: set[str]) -> set[str]:
+    """Modules reachable from start in ≥ 1 step, not walking on from `stop` modules."""
+    succ: dict[str, set[str]] = {}
+    for a, b in pairs:
+        succ.setdefault(a, set()).add(b)
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in succ.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                if nxt not in stop:
+                    todo.append(nxt)
+    return seen
+
+
+def inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def layered(graph, containers, levels, ignored) -> set[str]:
+    """import-linter's layers: a lower (or independent sibling) layer reaching a higher one by a
+    chain through no other layer of the container."""
+    pairs, bad = edges(graph, ignored), set()
+    for container in containers:
+        names = [[f"{container}.{n}" if container else n for n in level] for level in levels]
+        every = {m for level in names for name in level for m in graph.modules if inside(m, name)}
+        for rank, level in enumerate(names):
+            for name in level:
+                higher = [n for level2 in names[:rank] for n in level2]
+                siblings = [n for n in level if n != name] if not isinstance(levels[rank], tuple) else []
+                forbidden = {m for n in higher + siblings for m in graph.modules if inside(m, n)}
+                for m in graph.modules:
+                    if inside(m, name):
+                        stop = {x for x in every if not inside(x, name)}
+                        if reach(m, pairs, stop) & forbidden:
+                            bad.add(m)
+    return bad
+
+
+def expected(graph) -> dict[str, set[str]]:
+    mods = graph.modules
+    pairs = edges(graph, [])
+    out = {
+        "layers": layered(graph, ["pkg.one", "pkg.two"], [["api"], ["svc", "other"], ["domain"], ["util"]],
+                          ["pkg.*.domain.** -> pkg.*.svc.m0"]),
+        "siblings": layered(graph, [""], [["pkg.one.api"], ("pkg.one.svc", "pkg.one.other"), ["pkg.one.domain"]], []),
+        "exhaustive": layered(graph, ["pkg.two"], [["api"], ["svc"], ["domain"]], []),
+    }
+    forbidden_pairs = edges(graph, ["pkg.two.** -> pkg.one.api.m1"])
+    out["forbidden"] = {m for m in mods if inside(m, "pkg.one.util") or inside(m, "pkg.two.util")
+                        if any(inside(t, "pkg.one.api") or t == "json" for t in reach(m, forbidden_pairs, set()))}
+    out["direct"] = {a for a, b in pairs if inside(a, "pkg.two.domain") and inside(b, "pkg.two.api")}
+    out["modules"] = {"pkg.one.domain.m0"} if "pkg.one.svc.m1" in reach("pkg.one.domain.m0", pairs, set()) else set()
+    independent = edges(graph, ["pkg.one.util.m0 -> pkg.two.util.m1"])
+    out["independence"] = {m for m in mods for mine, other in (("pkg.one", "pkg.two"), ("pkg.two", "pkg.one"))
+                           if inside(m, mine) and any(inside(t, other) for t in reach(m, independent, set()))}
+    out["protected"] = {a for a, b in pairs if b == "pkg.secret" and not inside(a, "pkg.one.api") and a != "pkg.secret"}
+    return out
+
+
+def lint_imports(repo: Path) -> dict[str, bool]:
+    result = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
+    verdicts = dict(re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", result.stdout, re.M))
+    assert verdicts, result.stdout + result.stderr
+    names = {"Layers": "layers", "Non-independent siblings": "siblings", "Exhaustive": "exhaustive", "Forbidden": "forbidden",
+             "Direct only": "direct", "Not as packages": "modules", "Independence": "independence", "Protected": "protected"}
+    return {names[n]: v == "BROKEN" for n, v in verdicts.items()}
+
+
+def module_of(path: str) -> str:
+    name = path[:-3].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_govern_and_lint_imports_agree(make_repo, seed):
+    repo = make_repo({**generate(seed), ".importlinter": CONFIG})
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("wrote adr/") == 8
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adrs")
+    check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=repo,
+                           capture_output=True, text=True, timeout=120)
+    found: dict[str, set[str]] = {}
+    for v in json.loads(check.stdout)["violations"]:
+        found.setdefault(v["rule"], set()).add(module_of(v["subject"]) if v["subject"].endswith(".py") else v["subject"])
+    want = expected(graph_of(repo))
+    broken = lint_imports(repo)
+    for contract, modules in want.items():
+        assert broken[contract] == bool(found.get(contract)), contract
+        assert found.get(contract, set()) == modules, contract
