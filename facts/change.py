@@ -109,13 +109,24 @@ def _changed(repo, oid: str, parent: list[str]) -> list[Fact]:
     return out
 
 
+SSH_SIGNATURE = b"-----BEGIN SSH SIGNATURE-----"
+
+
+def is_ssh_signed(commit: bytes) -> bool:
+    """Whether the commit's signature header (gpgsig, or gpgsig-sha256) *is* an ssh signature: its
+    first line is the ssh armour. An OpenPGP signature that merely contains that text, or a
+    header elsewhere carrying it, is not (git would verify it with gpg and the server's keyring)."""
+    for line in commit.split(b"\n\n", 1)[0].split(b"\n"):
+        if line.startswith((b"gpgsig ", b"gpgsig-sha256 ")):
+            return line.split(b" ", 1)[1].rstrip(b"\r") == SSH_SIGNATURE
+    return False
+
+
 def _signed_by(repo, oid: str, config: FactsConfig, signers: Tree) -> list[Fact]:
     entry = next((e for e in signers.entries() if e.path == config.allowed_signers), None)
-    commit = run_git(repo, "cat-file", "commit", oid)
-    header = commit.split(b"\n\n", 1)[0]
     # Only ssh signatures: OpenPGP/X.509 trust comes from the server's keyring,
     # not from the governed tree.
-    if entry is None or b"-----BEGIN SSH SIGNATURE-----" not in header:
+    if entry is None or not is_ssh_signed(run_git(repo, "cat-file", "commit", oid)):
         return []
     allowed = signers.read_many([entry.blob])[entry.blob]
     handle, name = tempfile.mkstemp(prefix="govern-allowed-signers-")
@@ -129,3 +140,40 @@ def _signed_by(repo, oid: str, config: FactsConfig, signers: Tree) -> list[Fact]
     if status != "G" or not principal:
         return []
     return [Fact("signed_by", (principal,), Source("signature", entry.path, 0, entry.blob))]
+
+
+def unexplained_changes(repo: str | os.PathLike, before: str | None, after: str,
+                        commits: list[str]) -> list[tuple[str, str]]:
+    """(path, status) of what `before` → `after` changes that no commit of `commits` changes to the
+    same content against its first parent (`before` None: the empty tree).
+
+    A ref update's net change can differ from the sum of its commits' first-parent changes: a
+    merge whose first parent is an old commit (`merge -s ours`), or a rewind, changes the ref's
+    content without any commit "changing" it. Those paths are what this returns. Whole-tree
+    diffs without rename detection: a rename is a deletion and an addition."""
+    produced: set[tuple[str, str]] = set()
+    if commits:
+        listed = run_git(repo, "rev-list", "--no-walk=unsorted", "--parents", "--stdin",
+                         input=("\n".join(commits) + "\n").encode())
+        # each commit and its first parent (a root commit alone)
+        lines = [" ".join(line.split()[:2]) for line in listed.decode().splitlines()]
+        out = run_git(repo, "diff-tree", "--stdin", "--root", "-r", "-z", "--raw", "--no-renames",
+                      input=("\n".join(lines) + "\n").encode())
+        produced = {(path, new) for path, new, _ in _raw_entries(out)}
+    base = before or run_git(repo, "hash-object", "-t", "tree", "--stdin", input=b"").decode().strip()
+    net = _raw_entries(run_git(repo, "diff-tree", "-r", "-z", "--raw", "--no-renames", base, after))
+    return [(path, _STATUS.get(status, "M")) for path, new, status in net if (path, new) not in produced]
+
+
+def _raw_entries(out: bytes) -> list[tuple[str, str, str]]:
+    """(path, new blob id, status letter) of `diff-tree -z --raw` output (commit id lines skipped)."""
+    tokens, entries, i = out.split(b"\0"), [], 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.startswith(b":"):
+            fields = token[1:].split(b" ")
+            entries.append((decode_path(tokens[i + 1]), fields[3].decode(), fields[4].decode()[:1]))
+            i += 2
+        else:
+            i += 1  # a commit id line (--stdin) or the trailing empty token
+    return entries

@@ -43,6 +43,7 @@ VOCABULARY: dict[str, Relation] = {
         Relation("author", ("Email",), "The commit's author e-mail (a claim, not authenticated).", "change"),
         Relation("trailer", ("Key", "Value"), "A trailer of the commit message, as git interpret-trailers parses it (a claim).", "change"),
         Relation("signed_by", ("Principal",), "The commit's signature verifies against the governed allowed-signers file (authenticated).", "change"),
+        Relation("rules_owner", ("Path", "Owner"), "An owner of a changed Path by the CODEOWNERS of the tree the rules come from (the old tip in a push: a push cannot name its own approvers).", "change"),
         Relation("pusher", ("User",), "The authenticated pusher given by the git server (pre-receive only; authenticated).", "change"),
         Relation("adr", ("Id", "Status"), "An ADR and its status.", "adr"),
         Relation("supersedes", ("A", "B"), "ADR A supersedes ADR B.", "adr"),

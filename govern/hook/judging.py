@@ -22,14 +22,17 @@ from functools import cache
 from pathlib import Path
 
 from govern.facts.api import change_facts
+from govern.facts.change import pusher_facts, unexplained_changes
+from govern.facts.model import Fact, Source
 from govern.facts.tree import CommitTree
 from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings
 from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.policy import Policy, read_policy
 from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
-from govern.hook.rules_check import rules_load_findings
+from govern.hook.rules_check import rules_cost_findings, rules_load_findings
 from govern.hook.rules_tree import RulesTree
+from govern.hook.submodules import submodule_findings
 from govern.hook.unchanged import known_answers, unchanged
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
@@ -89,7 +92,8 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
     result = RefJudgment(update)
     if update.deleted:
         return result
-    _locate(repo, result, default_branch(repo) if default is ASK else default)
+    default = default_branch(repo) if default is ASK else default
+    _locate(repo, result, default)
     config = config_at(repo, result.rules_rev)
     if policy is None:
         policy = read_policy(repo, config, "the rules' tree", None)
@@ -109,10 +113,59 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
         if commit in result.commits:
             result.verdicts[commit] = verdict.to_json()
     for commit, facts in changes.items():
-        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, facts)]
+        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, facts, rules=rules_tree)]
+    result.blocking += _net_change_findings(repo, result, default, config, env, rules_tree, changes, prove, on)
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
+    result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2, on)]
     return result
+
+
+def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, str] | None, config: Config,
+                         env: Mapping[str, str], rules_tree: CommitTree, changes: dict[str, tuple], prove: str,
+                         on) -> list[tuple[str, Finding]]:
+    """The ref update's net change (old tip → new tip; for a new ref: from where it leaves the
+    default branch) that no new commit explains, judged as a change made by the push itself:
+    `protect`, change rules and the built-in adr-changes check see it like any commit's change.
+
+    Its actor is the push's: agent when a new commit is an agent's or the pusher is an agent
+    account, else bot when one is a bot's, else human; approvals only by the server's pusher
+    (no commit carries this change, so no signature can approve it)."""
+    update, tip = result.update, result.tip
+    if update.created and default is None:
+        return []  # bootstrap: nothing to compare with
+    before = result.base_rev if not update.created else _merge_base(repo, default[1], tip)
+    found = [(tip, f) for f in submodule_findings(repo, before, tip, rules_tree, config, on)]
+    paths = unexplained_changes(repo, before, tip, result.commits)
+    if not paths:
+        return found
+    facts = push_change_facts(repo, before, tip, paths, result.commits, changes, config, env, rules_tree)
+    request = JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip, adr_tree=rules_tree, change_rev=tip,
+                           scope="change", env=env, prove=prove, change_facts=facts, on=on)
+    label = f"{(before or 'empty tree')[:12]}..{tip[:12]}"
+    return found + [(label, f) for f in [*judge(request).blocking,
+                                         *adr_change_findings(repo, tip, config, facts, before=before, rules=rules_tree)]]
+
+
+def push_change_facts(repo: Path, before: str | None, tip: str, paths: list[tuple[str, str]], commits: list[str],
+                      changes: dict[str, tuple], config: Config, env: Mapping[str, str],
+                      rules_tree: CommitTree) -> tuple[Fact, ...]:
+    """changed/actor/pusher facts of the push's own (unexplained) change, see _net_change_findings."""
+    here = Source("push", f"{before or ''}..{tip}", 0, "")
+    known = changes or _change_facts(repo, commits, replace(config, adr_changes="humans"), env, rules_tree)
+    actors = {str(f.args[0]) for facts in known.values() for f in facts if f.relation == "actor"}
+    pushers = pusher_facts(env)
+    if "agent" in actors or any(f.args[0] in config.agent_pushers for f in pushers):
+        actor = "agent"
+    else:
+        actor = "bot" if "bot" in actors else "human"
+    out = [Fact("changed", (path, status), Source("push", path, 0, "")) for path, status in paths]
+    return tuple(sorted([*out, Fact("actor", (actor,), here), *pushers]))
+
+
+def _merge_base(repo: Path, a: str, b: str) -> str | None:
+    out = try_git(repo, "merge-base", a, b)
+    return out.decode().split()[0] if out and out.strip() else None
 
 
 def _change_facts(repo: Path, commits: list[str], config: Config, env: Mapping[str, str],
@@ -120,9 +173,20 @@ def _change_facts(repo: Path, commits: list[str], config: Config, env: Mapping[s
     """Each new commit's change facts, read from git once for both the judge and the built-in
     adr-changes check (signatures verified against the rules' tree). None needed when
     adr-changes is "anyone": the judge then reads them itself, only if change rules exist."""
-    if config.adr_changes == "anyone":
+    if config.adr_changes == "anyone" and not config.agent_pushers:
         return {}
-    return {c: tuple(change_facts(repo, c, facts_config(config), env, signers=rules_tree)) for c in commits}
+    return {c: agent_pusher(tuple(change_facts(repo, c, facts_config(config), env, signers=rules_tree)), config)
+            for c in commits}
+
+
+def agent_pusher(facts: tuple, config: Config) -> tuple:
+    """A commit pushed by an agent account (`agent-pushers`, govern.agentPushers) is an agent's change,
+    whatever its author and trailers claim: its actor fact becomes `agent`, sourced in the setting."""
+    pushers = {str(f.args[0]) for f in facts if f.relation == "pusher"}
+    if not pushers & set(config.agent_pushers):
+        return facts
+    agent = Fact("actor", ("agent",), Source("server", "agent-pushers", 0, ""))
+    return tuple(sorted([f for f in facts if f.relation != "actor"] + [agent]))
 
 
 def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None) -> None:

@@ -77,4 +77,31 @@ def commit_change_facts(repo: str | os.PathLike, rev: str | None, config: Config
     """
     facts = list(known) if known is not None else change_facts(repo, rev, facts_config(config), env, signers=signers)
     gone = {f.args[0]: f.source.blob for f in facts if f.relation == "changed" and f.args[1] == "D"}
-    return facts + glob_facts(gone, frozenset(relevant(rules).globs))
+    reads = relevant(rules)
+    owners = rules_owner_facts(signers, sorted({str(f.args[0]) for f in facts if f.relation == "changed"})) \
+        if signers is not None and "rules_owner" in reads.relations else []
+    return facts + glob_facts(gone, frozenset(reads.globs)) + owners
+
+
+CODEOWNERS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's precedence
+
+
+def rules_owner_facts(tree: Tree, paths: list[str]) -> list[Fact]:
+    """rules_owner(Path, Owner) for `paths` by the effective CODEOWNERS of `tree`: the tree the
+    rules come from (the old tip in a push), so a push can never name its own approvers."""
+    entries = {e.path: e for e in tree.entries() if e.path in CODEOWNERS}
+    entry = next((entries[c] for c in CODEOWNERS if c in entries), None)
+    if entry is None or not paths:
+        return []
+    from codeowners import CodeOwners
+
+    try:
+        rules = CodeOwners(tree.read_many([entry.blob])[entry.blob].decode("utf-8", "replace"))
+    except ValueError:
+        return []  # a CODEOWNERS that does not parse names no approver
+    out = []
+    for path in paths:
+        owners, line, _, _ = rules.matching_line(path)
+        out += [Fact("rules_owner", (path, owner.removeprefix("@")), Source("codeowners", entry.path, line or 0, entry.blob))
+                for _, owner in owners]
+    return out

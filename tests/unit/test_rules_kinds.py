@@ -120,8 +120,8 @@ GOLDEN = {
         '      unless-approved-by: [owners, "@alice"]',
         'paths_r(P) :- glob(P, "adr/**").\n'
         'paths_r(P) :- glob(P, "CODEOWNERS").\n'
-        'approved_r(P) :- owner(P, O), signed_by(O).\n'
-        'approved_r(P) :- owner(P, O), pusher(O).\n'
+        'approved_r(P) :- rules_owner(P, O), signed_by(O).\n'
+        'approved_r(P) :- rules_owner(P, O), pusher(O).\n'
         'approved_r(P) :- changed(P, _), signed_by("alice").\n'
         'approved_r(P) :- changed(P, _), pusher("alice").\n'
         'violation("r", P, "", "M") :- changed(P, _), paths_r(P), actor("agent"), not approved_r(P).\n'

@@ -28,8 +28,9 @@ def _approvals(kind: KindInput, approved: str) -> list[str]:
     clauses = []
     for value in kind.values("unless-approved-by"):
         if value == "owners":
-            # CODEOWNERS owners of the changed path (owner facts carry no leading '@').
-            clauses += [clause(f"{approved}(P)", ["owner(P, O)", f"{via}(O)"]) for via in ("signed_by", "pusher")]
+            # Owners of the changed path by the CODEOWNERS of the rules' tree, never the pushed one
+            # (rules_owner facts carry no leading '@').
+            clauses += [clause(f"{approved}(P)", ["rules_owner(P, O)", f"{via}(O)"]) for via in ("signed_by", "pusher")]
         else:
             who = q(value[1:] if value.startswith("@") else value)
             clauses += [clause(f"{approved}(P)", ["changed(P, _)", f"{via}({who})"]) for via in ("signed_by", "pusher")]
