@@ -64,7 +64,7 @@ def test_allow_dependencies(engine):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_protect_needs_an_authenticated_approval(engine):
     base = {"changed": {("adr/0001.md", "M"), ("src/a.py", "M")}, "actor": {("agent",)},
-            "glob": {("adr/0001.md", "adr/**")}, "owner": {("adr/0001.md", "alice")},
+            "glob": {("adr/0001.md", "adr/**")}, "rules_owner": {("adr/0001.md", "alice")},
             "trailer": {("Approved-by", "alice")}}
     block = 'protect: {paths: "adr/**", actors: [agent], unless-approved-by: [owners]}'
     assert violations(block, base, engine) == ["adr/0001.md"]  # a trailer is not an approval
