@@ -10,9 +10,10 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from datetime import datetime, timezone
 
 from .config import FactsConfig
-from .gitio import resolve, run_git
+from .gitio import resolve, run_git, run_tool
 from .model import Fact, Source
 from .tree import CommitTree, Tree, decode_path
 
@@ -126,20 +127,51 @@ def _signed_by(repo, oid: str, config: FactsConfig, signers: Tree) -> list[Fact]
     entry = next((e for e in signers.entries() if e.path == config.allowed_signers), None)
     # Only ssh signatures: OpenPGP/X.509 trust comes from the server's keyring,
     # not from the governed tree.
-    if entry is None or not is_ssh_signed(run_git(repo, "cat-file", "commit", oid)):
+    split = split_signature(run_git(repo, "cat-file", "commit", oid)) if entry is not None else None
+    if split is None:
         return []
     allowed = signers.read_many([entry.blob])[entry.blob]
-    handle, name = tempfile.mkstemp(prefix="govern-allowed-signers-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(allowed)
-        status, _, principal = run_git(repo, "-c", f"gpg.ssh.allowedSignersFile={name}", "log", "-1",
-                                       "--format=%G?%x00%GS", oid).decode("utf-8", "replace").strip().partition("\0")
-    finally:
-        os.unlink(name)
-    if status != "G" or not principal:
+    principal = verify_ssh(*split, allowed, datetime.now(timezone.utc))
+    if not principal:
         return []
     return [Fact("signed_by", (principal,), Source("signature", entry.path, 0, entry.blob))]
+
+
+def split_signature(commit: bytes) -> tuple[bytes, bytes] | None:
+    """(signed payload, ssh signature) of a raw commit object, None unless its signature header
+    (gpgsig / gpgsig-sha256) is an ssh signature (see is_ssh_signed)."""
+    if not is_ssh_signed(commit):
+        return None
+    header, _, body = commit.partition(b"\n\n")
+    kept, signature, inside = [], [], False
+    for line in header.split(b"\n"):
+        if line.startswith((b"gpgsig ", b"gpgsig-sha256 ")) and not signature:
+            signature.append(line.split(b" ", 1)[1])
+            inside = True
+        elif inside and line.startswith(b" "):
+            signature.append(line[1:])
+        else:
+            inside = False
+            kept.append(line)
+    return b"\n".join(kept) + b"\n\n" + body, b"\n".join(signature) + b"\n"
+
+
+def verify_ssh(payload: bytes, signature: bytes, allowed: bytes, when: datetime) -> str | None:
+    """The principal of `allowed` (an ssh allowed-signers file) whose key made `signature` over
+    `payload` in git's namespace, with the key's validity (valid-after/valid-before) taken at
+    `when` — the server's clock, never the commit's date, which its author writes. None: no."""
+    stamp = f"verify-time={when.astimezone(timezone.utc):%Y%m%d%H%M%S}Z"
+    with tempfile.TemporaryDirectory(prefix="govern-ssh-") as folder:
+        signers, sig = os.path.join(folder, "allowed_signers"), os.path.join(folder, "signature")
+        for path, data in ((signers, allowed), (sig, signature)):
+            with open(path, "wb") as out:
+                out.write(data)
+        found = run_tool(["ssh-keygen", "-Y", "find-principals", "-f", signers, "-s", sig, "-O", stamp])
+        for principal in (found or b"").decode("utf-8", "replace").splitlines():
+            if principal and run_tool(["ssh-keygen", "-Y", "verify", "-f", signers, "-I", principal, "-n", "git",
+                                       "-s", sig, "-O", stamp], payload) is not None:
+                return principal
+    return None
 
 
 def unexplained_changes(repo: str | os.PathLike, before: str | None, after: str,

@@ -53,6 +53,15 @@ def run_git(repo: str | os.PathLike, *args: str, input: bytes | None = None, env
     return result.stdout
 
 
+def run_tool(argv: list[str], input: bytes | None = None) -> bytes | None:
+    """Run another program (ssh-keygen) without a shell; its stdout, or None when it fails or is missing."""
+    try:
+        result = subprocess.run(argv, input=input or b"", capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
 def git_dir(repo: str | os.PathLike) -> Path:
     """The absolute common git directory of `repo` (the repository itself when bare)."""
     out = run_git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir")

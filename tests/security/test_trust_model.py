@@ -111,3 +111,30 @@ def test_a_submodule_under_a_governed_path_is_a_finding(tmp_path):
     git(work, "commit", "-q", "-m", "a submodule outside every scope")
     done = push(work, "+HEAD:main")
     assert done.returncode == 0, done.stderr
+
+
+def _signing_server(tmp_path, key, options: str = ""):
+    public = key.with_suffix(".pub").read_text().split()
+    files = {**BASE_FILES, ".govern/allowed_signers": f"alice {options}{public[0]} {public[1]}\n"}
+    bare, work = server(tmp_path, files)
+    git(work, "config", "gpg.format", "ssh")
+    git(work, "config", "user.signingkey", str(key))
+    return bare, work
+
+
+def test_a_signature_approves_by_the_servers_clock_not_the_commit_date(tmp_path, mallory_key):
+    """A key that expired (valid-before) is no approval, even on a commit dated before the expiry:
+    the pusher writes commit dates (here 2026-01-01, before the key's end)."""
+    bare, work = _signing_server(tmp_path, mallory_key, 'valid-before="20260201" ')
+    commit(work, {"app/billing/charge.py": "import stripe\nFEE = 9\n"}, f"fee\n\n{AGENT_TRAILER}", args=("-S",))
+    allowed = work / ".govern/allowed_signers"
+    assert git(work, "-c", f"gpg.ssh.allowedSignersFile={allowed}", "log", "-1", "--format=%G?").strip() == "G"
+    done = push(work)
+    assert done.returncode != 0 and "[billing-needs-approval]" in done.stderr
+
+
+def test_a_valid_signature_still_approves(tmp_path, mallory_key):
+    bare, work = _signing_server(tmp_path, mallory_key)
+    commit(work, {"app/billing/charge.py": "import stripe\nFEE = 9\n"}, f"fee\n\n{AGENT_TRAILER}", args=("-S",))
+    done = push(work)
+    assert done.returncode == 0, done.stderr
