@@ -31,7 +31,7 @@ def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | 
         raise UsageError("--rev and --staged exclude each other")
     if engine is not None and engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
-    base = CommitTree(repo, _commit(repo, new_since)) if new_since is not None else None
+    base = None if new_since is None or _unborn_head(repo, new_since) else CommitTree(repo, _commit(repo, new_since))
     if rev is not None:
         commit = _commit(repo, rev)
         return JudgeRequest(repo, CommitTree(repo, commit), commit, change_rev=commit, base=base,
@@ -42,6 +42,22 @@ def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | 
         raise UsageError(f"cannot read the {'index' if staged else 'working tree'} (a bare repository? "
                          f"use --rev REV): {err}") from None
     return JudgeRequest(repo, target, None, base=base, engine=engine, adr_dir=adr_dir)
+
+
+def _unborn_head(repo: str, rev: str) -> bool:
+    """`--new-since HEAD` before the first commit: there is no base, every violation is new
+    (a pre-commit hook runs `--new-since HEAD` on a repository's first commit too)."""
+    if rev != "HEAD":
+        return False
+    try:
+        resolve(repo, "HEAD")
+        return False
+    except GitFailure:
+        try:
+            run_git(repo, "symbolic-ref", "-q", "HEAD")  # HEAD names a branch that has no commit yet
+            return True
+        except GitFailure:
+            return False
 
 
 def _commit(repo: str, rev: str) -> str:
