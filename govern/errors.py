@@ -48,3 +48,11 @@ class AdrError(GovernError):
 
 class GitError(GovernError):
     """A git command failed (unknown revision, not a repository, ...)."""
+
+
+def did_you_mean(word: object, choices) -> str:
+    """`; did you mean 'x'?` when one of `choices` is close to `word` (difflib), else ""."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -15,14 +15,15 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def load_adr_dir(path: str | Path) -> AdrSet:
-    """Load the `*.md` files directly inside `path`; paths in diagnostics are `<path>/<name>`."""
+def load_adr_dir(path: str | Path, shown: str | None = None) -> AdrSet:
+    """Load the `*.md` files directly inside `path`; paths in diagnostics are `<shown>/<name>`
+    (`shown` defaults to `path`; the CLI passes the repository-relative ADR directory)."""
     from govern.adr.loader import load_adrs
 
     root = Path(path)
     if not root.is_dir():
-        raise UsageError(f"ADR directory {str(path)!r} not found (run `govern init`, or pass --adr-dir)")
-    prefix = str(path).rstrip("/")
+        raise UsageError(f"ADR directory {str(shown or path)!r} not found (run `govern init`, or pass --adr-dir)")
+    prefix = str(shown or path).rstrip("/")
     files = []
     for entry in sorted(root.iterdir()):
         if entry.suffix == ".md" and entry.is_file() and not entry.is_symlink():

@@ -87,16 +87,27 @@ def _read(path: str, data: bytes, blob: str) -> tuple[_Header | None, list[Diagn
     off = doc.front_offset
     located = [(line + off, col, msg) for line, col, msg in loaded.duplicates]
     if not isinstance(loaded.data, dict):
-        located.append((1 + off, 1, "front matter must be a mapping of keys to values"))
-    else:
-        located += [(line + off, col, msg) for line, col, msg in validate(loaded.data, loaded.positions)]
-    if located:
-        return None, [Diagnostic(path, *p) for p in located]
+        return None, [Diagnostic(path, *p) for p in located + [(1 + off, 1, "front matter must be a mapping of keys to values")]]
+    errors = validate(loaded.data, loaded.positions)
+    located += [(line + off, col, msg) for line, col, msg, _ in errors]
     positions = {k: (line + off, col) for k, (line, col) in loaded.positions.items()}
-    return _header(path, blob, loaded.data, positions, doc.blocks)
+    # Schema errors must not hide the rest: the ADR goes on without the parts they are about,
+    # so the other rules and the ```datalog blocks are still checked (the load fails anyway).
+    data, skip = _salvage(loaded.data, [where for *_, where in errors])
+    header, problems = _header(path, blob, data, positions, doc.blocks, skip)
+    return header, [Diagnostic(path, *p) for p in located] + problems
 
 
-def _header(path, blob, data: dict, positions, blocks) -> tuple[_Header | None, list[Diagnostic]]:
+def _salvage(data: dict, paths: list[tuple]) -> tuple[dict, set[int]]:
+    """The front matter without the keys and rules that schema errors are about."""
+    skip = {p[1] for p in paths if len(p) >= 2 and p[0] == "rules" and isinstance(p[1], int)}
+    clean = {k: v for k, v in data.items() if not any(p[:1] == (k,) and (k != "rules" or len(p) == 1) for p in paths)}
+    clean.setdefault("status", "proposed")
+    clean.setdefault("title", "")
+    return clean, skip
+
+
+def _header(path, blob, data: dict, positions, blocks, skip: set[int] = frozenset()) -> tuple[_Header | None, list[Diagnostic]]:
     problems: list[Diagnostic] = []
 
     def at(key_path: tuple) -> tuple[int, int]:
@@ -107,7 +118,8 @@ def _header(path, blob, data: dict, positions, blocks) -> tuple[_Header | None, 
         problems.append(Diagnostic(path, 1, 1, "no ADR id: name the file NNNN-title.md or set `id:`"))
     status, _, by = str(data["status"]).partition(" by ")
     day = _date(data.get("date"), path, at(("date",)), problems)
-    entries = tuple(e for i, item in enumerate(data.get("rules", [])) if (e := _entry(i, item, path, positions, problems)))
+    entries = tuple(e for i, item in enumerate(data.get("rules", []))
+                    if i not in skip and (e := _entry(i, item, path, positions, problems)))
     if adr_id is None:
         return None, problems
     enforcement = data.get("enforcement", "block")

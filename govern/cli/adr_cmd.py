@@ -1,6 +1,7 @@
 """`govern init` and `govern adr new|list|lint|compile`: thin commands over govern.adr / govern.rules."""
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from govern.cli.app import app
+from govern.cli.options import ADR_DIR_OPTION, REPO_OPTION, adr_dir_of, project_root
 from govern.errors import UsageError
 
 if TYPE_CHECKING:
@@ -21,64 +23,71 @@ if TYPE_CHECKING:
 adr_app = typer.Typer(help="Scaffold, list, validate and compile ADRs.", no_args_is_help=True)
 app.add_typer(adr_app, name="adr")
 
-ADR_DIR = typer.Option(None, "--adr-dir", help="ADR directory (default: adr-dir of [tool.govern] in ./pyproject.toml).")
+class Place:
+    """Where an ADR command works: the repository root (found from -C / the current directory,
+    as every command finds it) and the repository-relative ADR directory."""
 
+    def __init__(self, repo: Path, adr_dir: Optional[str]):
+        self.root = project_root(repo)
+        self.adr_dir = adr_dir_of(self.root, adr_dir)
 
-def _adr_dir(option: Optional[str]) -> str:
-    from govern.config import parse_config
+    def load(self) -> AdrSet:
+        from govern.adr import load_adr_dir
 
-    if option:
-        return option
-    pyproject = Path("pyproject.toml")
-    return parse_config(pyproject.read_bytes() if pyproject.is_file() else None).adr_dir
+        return load_adr_dir(self.root / self.adr_dir, shown=self.adr_dir)
 
 
 @app.command("init")
 def init(
-    file: Optional[str] = typer.Argument(None, help="With --from-importlinter: the configuration file (default: setup.cfg, .importlinter or pyproject.toml)."),
-    adr_dir: Optional[str] = ADR_DIR,
+    file: Optional[str] = typer.Argument(None, metavar="[FILE]", help="With --from-importlinter: the configuration file (default: setup.cfg, .importlinter or pyproject.toml)."),
+    adr_dir: Optional[str] = ADR_DIR_OPTION,
     from_importlinter: bool = typer.Option(False, "--from-importlinter", help="Translate an import-linter configuration into ADRs (one per contract)."),
     partial: bool = typer.Option(False, "--partial", help="With --from-importlinter: write what translates even when some options do not (exit 0)."),
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Create adr/ with a first ADR and a [tool.govern] section (idempotent, never overwrites);
-    with --from-importlinter, one ADR per import-linter contract."""
+    with --from-importlinter, one ADR per import-linter contract.
+
+    Run anywhere inside a repository: it works at the repository's root.
+    """
+    place = Place(repo, adr_dir)
     if from_importlinter:
         from govern.cli.importlinter_cmd import from_importlinter as run
 
-        raise typer.Exit(run(Path("."), _adr_dir(adr_dir), file, partial))
+        # FILE is relative to where govern runs (or -C); the translator reads it from the root
+        given = os.path.relpath((repo / file).absolute(), place.root) if file else None
+        raise typer.Exit(run(place.root, place.adr_dir, given, partial))
     if file is not None or partial:
         raise UsageError("FILE and --partial go with --from-importlinter")
     from govern.adr.scaffold import init as init_repo
 
-    done = init_repo(Path("."), _adr_dir(adr_dir), date.today())
+    done = init_repo(place.root, place.adr_dir, date.today())
     for line in done or ["already initialised: nothing to do"]:
         typer.echo(line)
 
 
 @adr_app.command("new")
-def new(title: str = typer.Argument(..., help="Title of the decision."), adr_dir: Optional[str] = ADR_DIR) -> None:
-    """Create the next NNNN-kebab-title.md from the MADR template and print its path."""
+def new(title: str = typer.Argument(..., metavar="TITLE", help="Title of the decision."),
+        adr_dir: Optional[str] = ADR_DIR_OPTION, repo: Path = REPO_OPTION) -> None:
+    """Create the next NNNN-kebab-title.md (status: proposed) from the MADR template and print its path."""
     from govern.adr.scaffold import new_adr
 
-    typer.echo(new_adr(Path("."), _adr_dir(adr_dir), title, date.today()))
+    place = Place(repo, adr_dir)
+    typer.echo(new_adr(place.root, place.adr_dir, title, date.today()))
 
 
 @adr_app.command("lint")
-def lint(adr_dir: Optional[str] = ADR_DIR) -> None:
+def lint(adr_dir: Optional[str] = ADR_DIR_OPTION, repo: Path = REPO_OPTION) -> None:
     """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col."""
-    from govern.adr import load_adr_dir
-
-    adrs = load_adr_dir(_adr_dir(adr_dir))
+    adrs = Place(repo, adr_dir).load()
     rules = sum(1 for spec in adrs.rules() if spec.kind != "exempt")
     typer.echo(f"{len(adrs)} ADRs, {rules} rules OK")
 
 
 @adr_app.command("list")
-def list_(adr_dir: Optional[str] = ADR_DIR) -> None:
+def list_(adr_dir: Optional[str] = ADR_DIR_OPTION, repo: Path = REPO_OPTION) -> None:
     """List ADRs: id, status, number of rules, earliest rule expiry, title."""
-    from govern.adr import load_adr_dir
-
-    rows = _rows(load_adr_dir(_adr_dir(adr_dir)))
+    rows = _rows(Place(repo, adr_dir).load())
     header = ("ID", "STATUS", "RULES", "EXPIRES", "TITLE")
     if sys.stdout.isatty():
         _rich_table(header, rows)
@@ -114,14 +123,14 @@ def _rich_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 @adr_app.command("compile")
 def compile_(
-    target: Optional[str] = typer.Argument(None, help="An ADR id (ADR-0002) or a rule id; default all."),
-    adr_dir: Optional[str] = ADR_DIR,
+    target: Optional[str] = typer.Argument(None, metavar="[ID]", help="An ADR id (ADR-0002) or a rule id; default all."),
+    adr_dir: Optional[str] = ADR_DIR_OPTION,
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Print the Datalog each rule compiles to (namespaced, as the engine receives it)."""
-    from govern.adr import load_adr_dir
     from govern.rules import format_rule
 
-    adrs = load_adr_dir(_adr_dir(adr_dir))
+    adrs = Place(repo, adr_dir).load()
     specs = adrs.rules()
     if target is not None:
         specs = [s for s in specs if target in (s.adr, s.id)]

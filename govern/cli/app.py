@@ -22,12 +22,14 @@ def __getattr__(name: str):
 def _typer_app():
     import typer
 
+    _classic_help()
     app = typer.Typer(
         name="govern",
         help="Should this change land? Enforce the architecture decisions in adr/.",
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
         pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain help: "[tool.govern]" in a help text is text, not rich markup
     )
 
     def _version(value: bool) -> None:
@@ -44,6 +46,24 @@ def _typer_app():
             os.environ["GOVERN_DEBUG"] = "1"
 
     return app
+
+
+def _classic_help() -> None:
+    """Help shows arguments as click does (`GOAL`, `[PATH]...`), not typer 0.2x's `{goal}` and
+    `<str>`: every option of govern names its value with a metavar, and arguments get the
+    same plain spelling here (tests/unit/test_cli_help.py reads every command's --help)."""
+    from typer.core import TyperArgument
+
+    def usage_name(self) -> str:
+        name = self.display_name_raw.upper() if self.metavar is None else self.metavar
+        if self.metavar is None:
+            name = name if self.required else f"[{name}]"
+            name += "..." if self.nargs != 1 else ""
+        return name
+
+    TyperArgument._usage_display_name = usage_name
+    TyperArgument._rich_display_name = usage_name
+    TyperArgument.display_type_rich = lambda self, ctx: None
 
 
 def _register_commands() -> None:

@@ -8,11 +8,9 @@ import typer
 
 from govern.cli.app import app
 from govern.cli.check_run import FORMATS, CheckOptions, run_check
+from govern.cli.options import ADR_DIR_OPTION, ENGINE_OPTION, REPO_OPTION, check_format, format_option
 from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 
-REPO_OPTION = typer.Option(Path("."), "--repo", "-C", help="Run as if govern was started in this directory.")
-ENGINE_OPTION = typer.Option(None, "--engine", help="auto, pydatalog or clingo (default: the engine key of tool.govern in pyproject.toml).")
-ADR_DIR_OPTION = typer.Option(None, "--adr-dir", help="Directory of the ADRs (default: the adr-dir key of tool.govern, else adr).")
 
 
 @app.command("check")
@@ -22,7 +20,7 @@ def check(
     rev: Optional[str] = typer.Option(None, "--rev", metavar="REV", help="Judge this commit (and its change against its first parent)."),
     staged: bool = typer.Option(False, "--staged", help="Judge the index (what the next commit would hold)."),
     new_since: Optional[str] = typer.Option(None, "--new-since", metavar="REV", help="Only violations not already present in REV block."),
-    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(FORMATS)}."),
+    fmt: str = format_option(FORMATS),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
     engine: Optional[str] = ENGINE_OPTION,
     verify: bool = typer.Option(False, "--verify", help="Re-check every proof against the facts, without the engine."),
@@ -43,9 +41,9 @@ def check(
 
 @app.command("query")
 def query(
-    goal: str = typer.Argument(..., help='A rule body, e.g. \'imports(M, "stripe"), not under(M, "app.billing")\'.'),
-    rev: Optional[str] = typer.Option(None, "--rev", help="Ask about this commit instead of the working tree."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    goal: str = typer.Argument(..., metavar="GOAL", help='A rule body, e.g. \'imports(M, "stripe"), not under(M, "app.billing")\'.'),
+    rev: Optional[str] = typer.Option(None, "--rev", metavar="REV", help="Ask about this commit instead of the working tree."),
+    fmt: str = format_option(("text", "json")),
     engine: Optional[str] = ENGINE_OPTION,
     adr_dir: Optional[str] = ADR_DIR_OPTION,
     repo: Path = REPO_OPTION,
@@ -57,8 +55,7 @@ def query(
     from govern.verdict.query import format_answers, run_query
     from govern.verdict.targets import judge_request, open_repo
 
-    if fmt not in ("text", "json"):
-        raise UsageError(f"unknown format {fmt!r} (known: text, json)")
+    check_format(fmt, ("text", "json"))
     top = open_repo(repo)
     request = judge_request(top, rev=rev, staged=False, new_since=None, engine=engine, adr_dir=adr_dir)
     answers = run_query(request, goal)

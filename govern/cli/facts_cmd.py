@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
 from govern.cli.app import app
+from govern.cli.options import REPO_OPTION, check_format
 from govern.errors import GovernError, GitError, UsageError
 
 if TYPE_CHECKING:
@@ -25,25 +27,26 @@ CHANGE_RELATIONS = frozenset({"changed", "author", "trailer", "actor", "signed_b
 
 @app.command("facts")
 def facts_command(
-    relation: list[str] = typer.Option([], "--relation", "-r", help="Only this relation (repeatable)."),
-    rev: str = typer.Option(None, "--rev", help="Extract from this commit (and add its change facts)."),
+    relation: list[str] = typer.Option([], "--relation", "-r", metavar="RELATION", help="Only this relation (repeatable)."),
+    rev: str = typer.Option(None, "--rev", metavar="REV", help="Extract from this commit (and add its change facts)."),
     staged: bool = typer.Option(False, "--staged", help="Extract from the index instead of the working tree."),
-    fmt: str = typer.Option("text", "--format", help="text (one fact per line) or json (a list of objects)."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text (one fact per line) or json (a list of objects)."),
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Print extracted facts, sorted, each with its source (extractor, path:line, blob)."""
     from govern.facts.api import TREE_RELATIONS
     from govern.facts.gitio import GitFailure
+    from govern.verdict.targets import open_repo
 
     relations = TREE_RELATIONS | CHANGE_RELATIONS
     unknown = sorted(set(relation) - relations)
     if unknown:
         raise UsageError(f"unknown relation {', '.join(unknown)} (known: {', '.join(sorted(relations))})")
-    if fmt not in ("text", "json"):
-        raise UsageError("--format must be text or json")
+    check_format(fmt, ("text", "json"))
     if rev is not None and staged:
         raise UsageError("--rev and --staged are exclusive")
     try:
-        found = _facts(rev, staged, frozenset(relation) or relations)
+        found = _facts(open_repo(repo), rev, staged, frozenset(relation) or relations)
     except GitFailure as err:
         raise GitError(err.stderr or str(err)) from None
     except ValueError as err:  # a bad glob pattern mentioned by a rule
@@ -53,18 +56,18 @@ def facts_command(
     typer.echo(_printable(render_json(found) if fmt == "json" else render_text(found)), nl=False)
 
 
-def _facts(rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fact]:
+def _facts(top: str, rev: str | None, staged: bool, relations: frozenset[str]) -> list[Fact]:
     from govern.facts.api import TREE_RELATIONS, change_facts, extract
     from govern.facts.cache import Cache
     from govern.facts.order import sort_facts
     from govern.facts.tree import CommitTree, IndexTree, WorkTree
 
-    tree: Tree = CommitTree(".", rev) if rev else IndexTree(".") if staged else WorkTree(".")
+    tree: Tree = CommitTree(top, rev) if rev else IndexTree(top) if staged else WorkTree(top)
     config = _config(tree)
     wanted = _wanted(tree, config, relations & TREE_RELATIONS)
-    found = extract(tree, facts_config(config), wanted, Cache.for_repo("."))
+    found = extract(tree, facts_config(config), wanted, Cache.for_repo(top))
     if rev and relations & CHANGE_RELATIONS:
-        found += change_facts(".", rev, facts_config(config), dict(os.environ))
+        found += change_facts(top, rev, facts_config(config), dict(os.environ))
     return sort_facts(found)
 
 

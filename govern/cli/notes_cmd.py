@@ -8,24 +8,22 @@ from pathlib import Path
 import typer
 
 from govern.cli.app import app
+from govern.cli.options import REPO_OPTION, check_format
 
 FORMATS = ("text", "json")
 
 
 def _format(value: str) -> str:
-    if value not in FORMATS:
-        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}")
-    return value
+    return check_format(value, FORMATS)
 
 
-REPO = typer.Option(Path("."), "--repo", help="The repository (default: the current directory; GIT_DIR is respected).")
-FORMAT = typer.Option("text", "--format", callback=_format, help="text or json.")
+FORMAT = typer.Option("text", "--format", "-f", metavar="FORMAT", callback=_format, help="Output format: text, json.")
 
 
 @app.command("record")
 def record_cmd(
-    revs: list[str] = typer.Argument(..., help="Commits to judge and record."),
-    repo: Path = REPO,
+    revs: list[str] = typer.Argument(..., metavar="REV...", help="Commits to judge and record."),
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Judge commits like the server hook does and write their verdict notes (CI mode)."""
     from govern.notes.record import record
@@ -37,10 +35,10 @@ def record_cmd(
 
 @app.command("why")
 def why_cmd(
-    rev: str = typer.Argument(..., help="The commit whose verdict to show."),
+    rev: str = typer.Argument(..., metavar="REV", help="The commit whose verdict to show."),
     fmt: str = FORMAT,
     verify: bool = typer.Option(False, "--verify", help="Recompute the facts of REV and check every proof."),
-    repo: Path = REPO,
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Show which rules allowed or blocked REV, with the proof of every violation and exemption."""
     from govern.notes.why import load_note, render_note, verify as verify_note
@@ -62,16 +60,29 @@ def why_cmd(
 
 @app.command("audit")
 def audit_cmd(
-    since: str = typer.Option(None, "--since", help="Only decisions at or after this ISO date/date-time."),
+    since: str = typer.Option(None, "--since", metavar="WHEN",
+                              help="Only decisions at or after WHEN: an ISO date or date-time, today, yesterday, "
+                                   "or an age such as 3d, 12h, 2w, '10 minutes ago'."),
     fmt: str = FORMAT,
-    repo: Path = REPO,
+    repo: Path = REPO_OPTION,
 ) -> None:
-    """Show the server hook's decisions from <git dir>/govern/audit.log (rejected pushes included)."""
+    """Show the server hook's decisions from <git dir>/govern/audit.log (rejected pushes included).
+
+    The log is written by the pre-receive hook in the server's repository: run this there
+    (-C /srv/git/project.git); a clone has none, and says so.
+    """
     from govern.hook import audit
     from govern.notes.codec import encode
     from govern.notes.git_plumbing import git_dir
 
-    entries = list(audit.read(git_dir(repo), audit.parse_since(since) if since else None))
+    where = git_dir(repo)
+    start = audit.parse_when(since) if since else None
+    entries = list(audit.read(where, start))
+    if not audit.has_log(where):
+        typer.echo(f"govern: no audit log in {where} (the server's pre-receive hook writes it in the "
+                   f"repository that receives pushes; run `govern audit -C <that repository>`)", err=True)
+    elif not entries:
+        typer.echo(f"govern: no decisions{f' since {start.isoformat()}' if start else ''} in the audit log", err=True)
     if fmt == "json":
         sys.stdout.buffer.write(encode(entries))
         return

@@ -65,7 +65,7 @@ class Checker:
     def _rule(self, node: Proof) -> list[str]:
         rule = self._by_clause.get((node.origin, node.clause))
         if rule is None:
-            return [f"no rule {node.clause!r} from {node.origin}"]
+            return [f"no rule {node.clause!r} from {_origin(node.origin)}"]
         env = dict(node.bindings)
         if set(env) != rule_vars(rule):
             return [f"bindings {sorted(env)} do not bind the variables {sorted(rule_vars(rule))}"]
@@ -102,7 +102,9 @@ class Checker:
         source = self.store.source(node.conclusion.pred, atom_values(node.conclusion))
         if source is None:
             return [f"{node.conclusion} is not a fact"]
-        return [] if source == node.source else [f"{node.conclusion} has source {source}, not {node.source}"]
+        if source == node.source:
+            return []
+        return [f"{node.conclusion} has source {_source(source)}, not {_source(node.source)}"]
 
     def _absence(self, node: Proof) -> list[str]:
         if node.conclusion is None or node.children:
@@ -193,3 +195,16 @@ def _term(term, env: dict) -> Const:
 
 def _instantiate(atom: Atom, env: dict) -> Atom:
     return Atom(atom.pred, tuple(_term(t, env) for t in atom.args))
+
+
+def _source(source) -> str:
+    """`python app/a.py:3 <1a2b3c4>`: a fact's source as people read it (not a tuple repr)."""
+    if source is None:
+        return "no source"
+    blob = f" <{source.blob[:7]}>" if source.blob else ""
+    return f"{source.extractor} {source.location()}{blob}"
+
+
+def _origin(origin) -> str:
+    """`ADR-0002 rule-id (adr/0002-x.md:7)`."""
+    return f"{origin.adr} {origin.rule} ({origin.path}:{origin.line})".strip()

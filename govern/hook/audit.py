@@ -10,8 +10,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from govern.errors import UsageError
@@ -81,6 +82,33 @@ def _parse_time(text: str) -> datetime:
         return parse_since(text)
     except UsageError:
         return datetime.min.replace(tzinfo=timezone.utc)
+
+
+_AGE = re.compile(r"(\d{1,6}) ?(m|mins?|minutes?|h|hours?|d|days?|w|weeks?)(?: ago)?")
+_UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def has_log(git_dir: Path) -> bool:
+    """Whether the hook ever wrote an audit log here (a clone has none)."""
+    return (audit_dir(git_dir) / LOG_NAME).exists()
+
+
+def parse_when(text: str, now: datetime | None = None) -> datetime:
+    """`--since`: `today`, `yesterday` (UTC midnights), an age (`3d`, `12h`, `2w`, `10 minutes ago`),
+    else an ISO date or date-time as parse_since reads it."""
+    now = now or datetime.now(timezone.utc)
+    word = " ".join(text.lower().split())[:64]
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if word in ("today", "yesterday"):
+        return midnight - timedelta(days=word == "yesterday")
+    age = _AGE.fullmatch(word)
+    if age:
+        return now - int(age.group(1)) * _UNITS[age.group(2)[0]]
+    try:
+        return parse_since(text)
+    except UsageError:
+        raise UsageError(f"--since: not a date, a date-time, today, yesterday or an age such as 3d or "
+                         f"'12 hours ago': {text!r}") from None
 
 
 def parse_since(text: str) -> datetime:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Rule, Var
-from govern.errors import AdrError, Diagnostic
+from govern.errors import AdrError, Diagnostic, did_you_mean
 from govern.rules.parser import Clause, Position, parse_clauses
 from govern.datalog.program import NATIVE_INPUTS
 from govern.vocabulary import OUTPUTS, READABLE_OUTPUTS, VOCABULARY
@@ -104,7 +104,8 @@ def _check_use(program: Program, atom: Atom, pos: Position, private: dict[str, s
     if name in OUTPUTS:
         return [_diag(program, pos, f"{name} is an output; rules may derive it but not read it")]
     if name not in private:
-        return [_diag(program, pos, f"unknown predicate {name}/{n} (not in the fact vocabulary and not defined in this ADR)")]
+        hint = did_you_mean(name, [*VOCABULARY, *private])
+        return [_diag(program, pos, f"unknown predicate {name}/{n}{hint} (not in the fact vocabulary and not defined in this ADR)")]
     if n not in private[name]:
         return [_diag(program, pos, f"wrong arity: {name} is defined with {sorted(private[name])[0]} arguments, used with {n}")]
     return []

@@ -7,10 +7,11 @@ The query is parsed by govern's own parser (never executed), checked like a rule
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from govern.datalog.model import Atom, Comparison, Literal, Origin, Rule, Var, format_value, tuple_key
-from govern.errors import AdrError, Diagnostic
+from govern.errors import AdrError, Diagnostic, did_you_mean
 from govern.rules import active, parse_query
 from govern.verdict.evaluate import answers_only, extract_facts
 from govern.verdict.inputs import adr_facts, judging_date, read_adrs, read_config
@@ -18,6 +19,7 @@ from govern.verdict.judge import JudgeRequest
 from govern.vocabulary import OUTPUTS, VOCABULARY
 
 GOAL = "query__answer"
+HELPER = "query__not"  # helper predicates of negated literals with anonymous variables
 WHERE = "<query>"
 
 
@@ -29,15 +31,16 @@ class Answers:
 
 def run_query(request: JudgeRequest, text: str) -> Answers:
     """Evaluate `text` (a rule body) on the request's target with the ADRs' active rules."""
-    body = parse_query(text)
+    written = parse_query(text)
+    body, helpers = _project_negations(written)
     config = read_config(request.adr_tree or request.target)
     adrs = read_adrs(request.adr_tree or request.target, request.adr_dir or config.adr_dir)
     status = active(adrs, judging_date(request.repo, request.commit, request.on))
     rules = list(dict.fromkeys(r for s in adrs.rules() if status.get(s.id) is None for r in s.rules))
-    _check(body, rules)
+    _check(body, rules, text, dict(zip(body, written)))
     names = tuple(dict.fromkeys(v for item in body for v in _vars(item) if not v.startswith("_")))
     query = Rule(Atom(GOAL, tuple(Var(n) for n in names)), body, Origin("", "", WHERE, 1, text))
-    program = [*rules, query]
+    program = [*rules, *(Rule(head, hbody, Origin("", "", WHERE, 1, text)) for head, hbody in helpers), query]
     store, _ = extract_facts(request.repo, request.target, program, config, adr_facts(adrs), request.cache)
     rows = answers_only(program, store, request.engine or config.engine, (GOAL,), config.engine_threshold)[GOAL]
     return Answers(names, tuple(sorted(set(rows), key=tuple_key)))
@@ -50,8 +53,30 @@ def format_answers(answers: Answers, fmt: str) -> str:
         return json.dumps(rows, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
     if not answers.variables:
         return "yes\n" if answers.rows else "no\n"
+    if not answers.rows:
+        return "no answers\n"
     lines = [", ".join(f"{n} = {format_value(v)}" for n, v in zip(answers.variables, row)) for row in answers.rows]
     return "".join(line + "\n" for line in lines)
+
+
+def _project_negations(body: tuple) -> tuple[tuple, list[tuple[Atom, tuple]]]:
+    """`not p(X, _)` reads "no p(X, anything)": each negated literal whose anonymous variables
+    (`_`, `_Name`) occur nowhere else becomes `not query__not<N>(X)` with a helper rule
+    `query__not<N>(X) :- p(X, _)`, the projection the negation is about (safe and stratified)."""
+    counts: dict[str, int] = {}
+    for item in body:
+        for v in _vars(item):
+            counts[v] = counts.get(v, 0) + 1
+    out, helpers = [], []
+    for item in body:
+        local = [v for v in _vars(item) if v.startswith("_") and counts[v] == 1]
+        if isinstance(item, Literal) and item.negated and local:
+            kept = tuple(Var(v) for v in dict.fromkeys(_vars(item)) if v not in local)
+            head = Atom(f"{HELPER}{len(helpers) + 1}", kept)
+            helpers.append((head, (Literal(item.atom),)))
+            item = Literal(head, negated=True)
+        out.append(item)
+    return tuple(out), helpers
 
 
 def _vars(item) -> list[str]:
@@ -59,8 +84,14 @@ def _vars(item) -> list[str]:
     return [t.name for t in terms if isinstance(t, Var)]
 
 
-def _check(body, rules: list[Rule]) -> None:
-    """Known predicates with the right arity, and every variable bound by a positive literal."""
+def _check(body, rules: list[Rule], text: str, written: dict) -> None:
+    """Known predicates with the right arity, and every variable bound by a positive literal.
+    Messages spell the variables as the user wrote them (`_`, not the parser's `_2`)."""
+
+    def shown(thing) -> str:
+        thing = written.get(thing, thing)  # a projected negation: as the user wrote it
+        return re.sub(r"\b_\d+\b", lambda m: m.group() if m.group() in text else "_", str(thing))
+
     arity = {name: rel.arity for name, rel in VOCABULARY.items()}
     arity.update({name: len(params) for name, params in OUTPUTS.items()})
     arity.update({r.head.pred: len(r.head.args) for r in rules})
@@ -68,13 +99,15 @@ def _check(body, rules: list[Rule]) -> None:
     bound = {v for item in body if isinstance(item, Literal) and not item.negated for v in _vars(item)}
     for item in body:
         if isinstance(item, Literal):
-            pred, n = item.atom.pred, len(item.atom.args)
+            atom = written.get(item, item).atom
+            pred, n = atom.pred, len(atom.args)
             if pred not in arity:
-                problems.append(f"unknown predicate {pred} (vocabulary: {', '.join(sorted(VOCABULARY))})")
+                problems.append(f"unknown predicate {pred}{did_you_mean(pred, [*arity])} "
+                                f"(vocabulary: {', '.join(sorted(VOCABULARY))})")
             elif arity[pred] != n:
                 problems.append(f"{pred} takes {arity[pred]} arguments, not {n}")
         if isinstance(item, Comparison) or item.negated:
-            problems += [f"unsafe variable {v} in {item}: it must also occur in a positive literal"
+            problems += [f"unsafe variable {shown(v)} in {shown(item)}: it must also occur in a positive literal"
                          for v in sorted(set(_vars(item)) - bound)]
     if not any(isinstance(item, Literal) and not item.negated for item in body):
         problems.append("a query needs at least one positive literal")
