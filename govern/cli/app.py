@@ -49,10 +49,10 @@ def _typer_app():
 
 
 def _classic_help() -> None:
-    """Help shows arguments as click does (`GOAL`, `[PATH]...`), not typer 0.2x's `{goal}` and
-    `<str>`: every option of govern names its value with a metavar, and arguments get the
-    same plain spelling here (tests/unit/test_cli_help.py reads every command's --help)."""
-    from typer.core import TyperArgument
+    """Help spells values as click does (`GOAL`, `[PATH]...`, `--rev REV`), not typer 0.2x's
+    `{goal}`, `<str>` and `<bool>`: an option's value is its metavar (or its name in capitals),
+    an argument is its metavar or name. tests/e2e/test_cli_finish.py reads every --help."""
+    from typer.core import TyperArgument, TyperOption
 
     def usage_name(self) -> str:
         name = self.display_name_raw.upper() if self.metavar is None else self.metavar
@@ -64,6 +64,7 @@ def _classic_help() -> None:
     TyperArgument._usage_display_name = usage_name
     TyperArgument._rich_display_name = usage_name
     TyperArgument.display_type_rich = lambda self, ctx: None
+    TyperOption.display_type_rich = lambda self, ctx: self.metavar or self.name.upper()
 
 
 def _register_commands() -> None:
