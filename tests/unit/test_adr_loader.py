@@ -62,7 +62,7 @@ def test_crlf_and_bom_keep_line_numbers():
          "adr/0007-t.md:4:4: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
         ("---\ntitle: T\nstatus: accepted\nx: !!python/name:os.system\n---\n", "adr/0007-t.md:4:4: invalid YAML: could not determine a constructor"),
         ("---\ntitle: T\nstatus: accepted\nx: &a [*a]\n---\n", "adr/0007-t.md:4:8: invalid YAML: recursive alias"),
-        ("---\ntitle: T\nstatus: done\n---\n", "adr/0007-t.md:3:1: status: \"done\" does not match"),
+        ("---\ntitle: T\nstatus: done\n---\n", "adr/0007-t.md:3:1: status: \"done\" is not a status (proposed, accepted"),
         ("---\ntitle: T\n---\n", "adr/0007-t.md:1:1: front matter: 'status' is a required property"),
         ("---\ntitle: T\nstatus: accepted\ntitle: U\n---\n", "adr/0007-t.md:4:1: duplicate key 'title'"),
         ("---\ntitle: T\nstatus: accepted\ndate: 2026-02-30\n---\n", "adr/0007-t.md:4:1: '2026-02-30' is not a valid date"),
