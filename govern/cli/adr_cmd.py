@@ -81,7 +81,7 @@ def lint(adr_dir: Optional[str] = ADR_DIR_OPTION, repo: Path = REPO_OPTION) -> N
     """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col."""
     adrs = Place(repo, adr_dir).load()
     rules = sum(1 for spec in adrs.rules() if spec.kind != "exempt")
-    typer.echo(f"{len(adrs)} ADRs, {rules} rules OK")
+    typer.echo(f"{len(adrs)} ADR{'' if len(adrs) == 1 else 's'}, {rules} rule{'' if rules == 1 else 's'} OK")
 
 
 @adr_app.command("list")

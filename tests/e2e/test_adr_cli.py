@@ -24,7 +24,7 @@ def test_init_is_idempotent_and_never_clobbers(make_repo):
     again = govern(repo, "init")
     assert (again.returncode, again.stdout) == (0, "already initialised: nothing to do\n")
     assert all(p.read_bytes() == data for p, data in snapshot.items())
-    assert govern(repo, "adr", "lint").stdout == "1 ADRs, 0 rules OK\n"
+    assert govern(repo, "adr", "lint").stdout == "1 ADR, 0 rules OK\n"
 
 
 def test_init_appends_to_an_existing_pyproject_and_honours_adr_dir(make_repo):
