@@ -32,12 +32,13 @@ class Answers:
 def run_query(request: JudgeRequest, text: str) -> Answers:
     """Evaluate `text` (a rule body) on the request's target with the ADRs' active rules."""
     written = parse_query(text)
-    body, helpers = _project_negations(written)
+    targeted = _any_target(written)
+    body, helpers = _project_negations(targeted)
     config = read_config(request.adr_tree or request.target)
     adrs = read_adrs(request.adr_tree or request.target, request.adr_dir or config.adr_dir)
     status = active(adrs, judging_date(request.repo, request.commit, request.on))
     rules = list(dict.fromkeys(r for s in adrs.rules() if status.get(s.id) is None for r in s.rules))
-    _check(body, rules, text, dict(zip(body, written)))
+    _check(body, rules, text, dict(zip(body, written)), dict(zip(body, targeted)))
     names = tuple(dict.fromkeys(v for item in body for v in _vars(item) if not v.startswith("_")))
     query = Rule(Atom(GOAL, tuple(Var(n) for n in names)), body, Origin("", "", WHERE, 1, text))
     program = [*rules, *(Rule(head, hbody, Origin("", "", WHERE, 1, text)) for head, hbody in helpers), query]
@@ -57,6 +58,20 @@ def format_answers(answers: Answers, fmt: str) -> str:
         return "no answers\n"
     lines = [", ".join(f"{n} = {format_value(v)}" for n, v in zip(answers.variables, row)) for row in answers.rows]
     return "".join(line + "\n" for line in lines)
+
+
+def _any_target(body: tuple) -> tuple:
+    """In a query, the three-argument `violation(R, S, M)` / `exempt(R, S, Why)` mean "of any
+    target": a fresh anonymous variable takes the Target place of the four-argument output."""
+    used = {v for item in body for v in _vars(item)}
+    fresh = (f"_target{n}" for n in range(1, 10**6) if f"_target{n}" not in used)
+    out = []
+    for item in body:
+        if isinstance(item, Literal) and item.atom.pred in OUTPUTS and len(item.atom.args) == len(OUTPUTS[item.atom.pred]) - 1:
+            args = item.atom.args
+            item = Literal(Atom(item.atom.pred, (*args[:2], Var(next(fresh)), *args[2:])), item.negated)
+        out.append(item)
+    return tuple(out)
 
 
 def _project_negations(body: tuple) -> tuple[tuple, list[tuple[Atom, tuple]]]:
@@ -84,13 +99,13 @@ def _vars(item) -> list[str]:
     return [t.name for t in terms if isinstance(t, Var)]
 
 
-def _check(body, rules: list[Rule], text: str, written: dict) -> None:
+def _check(body, rules: list[Rule], text: str, written: dict, checked: dict) -> None:
     """Known predicates with the right arity, and every variable bound by a positive literal.
     Messages spell the variables as the user wrote them (`_`, not the parser's `_2`)."""
 
     def shown(thing) -> str:
         thing = written.get(thing, thing)  # a projected negation: as the user wrote it
-        return re.sub(r"\b_\d+\b", lambda m: m.group() if m.group() in text else "_", str(thing))
+        return re.sub(r"\b_(?:target)?\d+\b", lambda m: m.group() if m.group() in text else "_", str(thing))
 
     arity = {name: rel.arity for name, rel in VOCABULARY.items()}
     arity.update({name: len(params) for name, params in OUTPUTS.items()})
@@ -99,13 +114,14 @@ def _check(body, rules: list[Rule], text: str, written: dict) -> None:
     bound = {v for item in body if isinstance(item, Literal) and not item.negated for v in _vars(item)}
     for item in body:
         if isinstance(item, Literal):
-            atom = written.get(item, item).atom
+            atom = checked.get(item, item).atom  # before the projection of negations
             pred, n = atom.pred, len(atom.args)
             if pred not in arity:
                 problems.append(f"unknown predicate {pred}{did_you_mean(pred, [*arity])} "
                                 f"(vocabulary: {', '.join(sorted(VOCABULARY))})")
             elif arity[pred] != n:
-                problems.append(f"{pred} takes {arity[pred]} arguments, not {n}")
+                short = " (or 3, for any target)" if pred in OUTPUTS else ""
+                problems.append(f"{pred} takes {arity[pred]} arguments{short}, not {n}")
         if isinstance(item, Comparison) or item.negated:
             problems += [f"unsafe variable {shown(v)} in {shown(item)}: it must also occur in a positive literal"
                          for v in sorted(set(_vars(item)) - bound)]
