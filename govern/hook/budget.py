@@ -58,8 +58,12 @@ def run_tasks(tasks: Sequence[Callable[[], object]], seconds: float) -> list[obj
         pass
     results: list[object] = [TIMED_OUT] * len(tasks)
     try:
-        for index, result in _receive(read_end, deadline):
+        # Stop at the last result, not at end of file: processes the work forked (a worker pool)
+        # may hold the pipe open; they die with the process group below.
+        for count, (index, result) in enumerate(_receive(read_end, deadline), 1):
             results[index] = result
+            if count == len(tasks):
+                break
     finally:
         os.close(read_end)
         _end(pid)

@@ -55,3 +55,16 @@ def test_child_processes_die_with_the_work(tmp_path):
         time.sleep(0.05)
     else:
         raise AssertionError("the work's child process survived the deadline")
+
+
+def test_results_do_not_wait_for_processes_the_work_left_behind(tmp_path):
+    """A process forked by the work (a worker pool) inherits the pipe; the last result ends the wait."""
+    def leave_one_behind():
+        if os.fork() == 0:
+            time.sleep(60)
+            os._exit(0)
+        return "done"
+
+    started = time.monotonic()
+    assert run_tasks([leave_one_behind], 60.0) == ["done"]
+    assert time.monotonic() - started < 30
