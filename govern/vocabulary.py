@@ -51,6 +51,17 @@ VOCABULARY: dict[str, Relation] = {
     )
 }
 
+# The base family: when a change is judged against a base (--new-since, --rev's first parent,
+# the old tip in a push, an agent's working tree), `base_<r>` holds relation r of the base tree,
+# for every tree and helper relation; `base_tree(Commit)` says there is a base. Judged alone,
+# a tree has no base: the family is empty (docs/rule-language.md, "Base versus change").
+BASE_PREFIX = "base_"
+BASE_TREE = Relation("base_tree", ("Commit",), "The change is judged against this base commit (absent for a tree judged alone).", "base")
+VOCABULARY |= {
+    BASE_PREFIX + r.name: Relation(BASE_PREFIX + r.name, r.params, f"{r.name} in the base tree.", "base")
+    for r in list(VOCABULARY.values()) if r.origin in ("tree", "helper")
+} | {BASE_TREE.name: BASE_TREE}
+
 # Relations a rule may derive for others (SPEC §3). A finding is identified by
 # (RuleId, Subject, Target): Target is what the finding is about (the imported module,
 # the declared distribution, a chain's target), "" when there is none.

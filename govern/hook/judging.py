@@ -210,6 +210,7 @@ def _judge_tip(repo: Path, request: JudgeRequest, base_rev: str | None, config: 
     alone is evaluated (not the base as well)."""
     if base_rev is None:
         return judge(request)
+    request = replace(request, compare_with=CommitTree(repo, base_rev))  # no-growth compares with the old tip
     same = cache(lambda: unchanged(repo, base_rev, request.commit, request.adr_tree))  # asked at most once
     note = usable_note(repo, base_rev, request.adr_tree, config.adr_dir)
     if note is not None:

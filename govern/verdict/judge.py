@@ -18,6 +18,7 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError
 from govern.rules import active
+from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings, unexempted
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
@@ -62,6 +63,9 @@ class JudgeRequest:
     # answers are the target's own, so without change rules the base is not evaluated (every
     # violation of the target is then legacy; with prove="new" left unproven).
     base_facts_equal: bool = False
+    # The tree the base_ relations read (rules comparing the change with its base, e.g.
+    # no-growth); default `base`. A push compares with the old tip, `check --rev` with the parent.
+    compare_with: Tree | None = None
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,18 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     status = active(adrs, on)
     specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None and _in_scope(s, request.scope)}
     change = _change_facts(request, config, specs)
-    extra = adr_facts(adrs) + change
+    compare = request.compare_with or request.base
+    before = base_facts(request.repo, compare, _base_id(compare), rules_of(specs), config, request.cache)
+    extra = adr_facts(adrs) + change + before
     engine = request.engine or config.engine
     legacy = request.legacy
     own = own_legacy(request.base is not None and request.base_facts_equal, specs)
     if request.base is not None and not own:
         legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
-    run = reused(request.known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
+    # Answers known for equal tree facts were computed against another base: not for base_ readers.
+    known = None if base_reads(rules_of(specs)) else request.known
+    run = reused(known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
     if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
         skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
         run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
@@ -113,7 +121,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
         date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=rules,
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
-        pusher=_pusher(change),
+        pusher=_pusher(change), compared_with=_base_id(compare) if before else None,
     )
     return Judgement(verdict, run)
 

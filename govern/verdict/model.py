@@ -122,6 +122,9 @@ class Verdict:
     # The server's authenticated pusher when the commit was judged in a push:
     # {"user": ..., "variable": ...}; recorded so `govern why --verify` can re-check its facts.
     pusher: Mapping[str, str] | None = None
+    # The commit whose tree facts the base_ relations held (rules that compare with the base,
+    # e.g. no-growth); recorded so `govern why --verify` re-reads the same base.
+    compared_with: str | None = None
 
     @property
     def blocking(self) -> list[Finding]:
@@ -160,7 +163,8 @@ class Verdict:
             "violations": [v.to_json() for v in sorted(self.violations, key=Finding.key)],
             "exemptions": [e.to_json() for e in sorted(self.exemptions, key=Finding.key)],
             "summary": self.summary(),
-        } | ({"pusher": dict(self.pusher)} if self.pusher else {})
+        } | ({"pusher": dict(self.pusher)} if self.pusher else {}) | (
+            {"compared_with": self.compared_with} if self.compared_with else {})
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -172,5 +176,5 @@ class Verdict:
             rules=tuple(RuleInfo(**r) for r in data["rules"]),
             violations=tuple(Finding.from_json(v) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
-            pusher=data.get("pusher"),
+            pusher=data.get("pusher"), compared_with=data.get("compared_with"),
         )

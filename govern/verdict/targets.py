@@ -34,8 +34,9 @@ def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | 
     base = None if new_since is None or _unborn_head(repo, new_since) else CommitTree(repo, _commit(repo, new_since))
     if rev is not None:
         commit = _commit(repo, rev)
+        parent = _parent(repo, commit) if base is None else None  # what base_ relations compare with
         return JudgeRequest(repo, CommitTree(repo, commit), commit, change_rev=commit, base=base,
-                            engine=engine, adr_dir=adr_dir)
+                            engine=engine, adr_dir=adr_dir, compare_with=CommitTree(repo, parent) if parent else None)
     try:
         target = IndexTree(repo) if staged else WorkTree(repo)
     except GitFailure as err:
@@ -58,6 +59,14 @@ def _unborn_head(repo: str, rev: str) -> bool:
             return True
         except GitFailure:
             return False
+
+
+def _parent(repo: str, commit: str) -> str | None:
+    """The first parent (None for a root commit)."""
+    try:
+        return resolve(repo, f"{commit}^1")
+    except GitFailure:
+        return None
 
 
 def _commit(repo: str, rev: str) -> str:

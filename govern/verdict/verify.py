@@ -7,6 +7,7 @@ back by the blob ids the verdict names, the facts from its commit (`govern why -
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from govern.datalog.model import Rule
 from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 from govern.errors import GovernError
+from govern.verdict.base_facts import base_facts
 from govern.verdict.evaluate import extract_facts
 from govern.verdict.inputs import adr_facts, commit_change_facts, read_config
 from govern.vocabulary import ANY_TARGET
@@ -85,6 +87,11 @@ def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list
         pusher = verdict_json.get("pusher") or {}
         env = {pusher["variable"]: pusher["user"]} if pusher.get("variable") and pusher.get("user") else {}
         extra += commit_change_facts(repo, commit, config, env, rules)
+    compared = verdict_json.get("compared_with")
+    if compared is not None and not (isinstance(compared, str) and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", compared)):
+        raise GovernError(f"compared_with is not a commit id: {str(compared)[:80]!r}")
+    if compared:
+        extra += base_facts(repo, CommitTree(repo, compared), compared, rules, config)
     store, _ = extract_facts(repo, tree, rules, config, extra)
     return rules, store
 

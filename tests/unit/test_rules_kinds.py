@@ -15,6 +15,26 @@ def compile_rule(block: str, extra: str = "    message: M\n", header: str = ""):
 
 
 GOLDEN = {
+    "no-growth": (
+        'no-growth:\n      metric: dependents\n      of: [app.core]\n      may-grow-by: 2',
+        'now_of_r("app.core").\nnow_r(S, T) :- module(M, S), imports(M, T), now_of_r(T), not now_of_r(M).\n'
+        'was_of_r("app.core").\nwas_r(S, T) :- base_module(M, S), base_imports(M, T), was_of_r(T), not was_of_r(M).\n'
+        'total_r(N) :- N = count { S, T : now_r(S, T) }.\nstep_r(1, S, T, "now") :- now_r(S, T).\n'
+        'step_r(-1, S, T, "was") :- was_r(S, T).\n'
+        'growth_r(G) :- base_tree(_), G = sum { W, S, T, K : step_r(W, S, T, K) }.\n'
+        'violation("r", S, T, "M") :- now_r(S, T), not was_r(S, T), growth_r(G), G > 2.\n',
+    ),
+    "no-growth-max": (
+        'no-growth:\n      metric: dependencies\n      in: ["pyproject.toml"]\n      groups: [runtime]\n      max: 3',
+        'now_in_r(F) :- glob(F, "pyproject.toml").\nnow_group_r(G) :- group_match(G, "runtime").\n'
+        'now_r(S, T) :- declares(S, T), now_in_r(S), declares_group(S, T, G), now_group_r(G).\n'
+        'was_in_r(F) :- base_glob(F, "pyproject.toml").\nwas_group_r(G) :- base_group_match(G, "runtime").\n'
+        'was_r(S, T) :- base_declares(S, T), was_in_r(S), base_declares_group(S, T, G), was_group_r(G).\n'
+        'total_r(N) :- N = count { S, T : now_r(S, T) }.\nstep_r(1, S, T, "now") :- now_r(S, T).\n'
+        'step_r(-1, S, T, "was") :- was_r(S, T).\n'
+        'growth_r(G) :- base_tree(_), G = sum { W, S, T, K : step_r(W, S, T, K) }.\n'
+        'violation("r", S, T, "M") :- now_r(S, T), total_r(N), N > 3.\n',
+    ),
     "forbid-import": (
         'forbid-import:\n      from: ["app/**"]\n      to: ["stripe", "stripe.*"]\n      except: ["app/billing/**"]',
         'violation("r", F, D, "M") :- glob(F, "app/**"), not glob(F, "app/billing/**"), module(M, F), imports(M, D), under(D, "stripe").\n',
@@ -140,7 +160,7 @@ GOLDEN = {
 
 
 def _kind(name: str) -> str:
-    for suffix in ("-transitive", "-containers", "-anyone", "-required", "-unmediated", "-modules"):
+    for suffix in ("-transitive", "-containers", "-anyone", "-required", "-unmediated", "-modules", "-max"):
         name = name.split(suffix)[0]
     return name
 

@@ -13,6 +13,7 @@ from govern.rules.kinds import (
     forbid_import,
     independent,
     layers,
+    no_growth,
     protect,
     require_owner,
 )
@@ -26,6 +27,7 @@ KINDS: dict[str, ModuleType] = {
     "allow-dependencies": allow_dependencies,
     "protect": protect,
     "require-owner": require_owner,
+    "no-growth": no_growth,
     "datalog": datalog,
 }
 

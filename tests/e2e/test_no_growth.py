@@ -1,0 +1,117 @@
+"""no-growth end to end: real pushes to a bare server with the hooks installed, and checks of
+commits (the base is the parent), trees alone (max only) and --verify of the recorded note."""
+from __future__ import annotations
+
+import json
+
+from govern.verdict.verify import verify_verdict_json
+from tests.conftest import git
+from tests.e2e.hooks_support import BASE_FILES, commit, govern, note, push, server
+
+COUPLING_ADR = """---
+title: The API does not couple more to the database
+status: accepted
+date: 2026-01-12
+rules:
+  - id: api-db-coupling
+    no-growth:
+      metric: imports
+      from: ["app/api/**"]
+      to: ["app.db", "app.db.*"]
+      may-grow-by: 0
+---
+# Decision
+Import edges from app/api to app.db may be removed, never added.
+"""
+
+FILES = BASE_FILES | {
+    "adr/0004-api-db-coupling.md": COUPLING_ADR,
+    "app/db/__init__.py": "",
+    "app/db/models.py": "X = 1\n",
+    "app/db/session.py": "Y = 1\n",
+    "app/api/users.py": "import app.db.models\n",
+}
+
+
+def test_a_push_adding_one_edge_is_refused_naming_the_new_edge(tmp_path):
+    bare, work = server(tmp_path, FILES)
+    old = git(bare, "rev-parse", "main").strip()
+    commit(work, {"app/api/reports.py": "from app.db import session\n"}, "reports read the db")
+    done = push(work)
+    assert done.returncode != 0, done.stderr
+    assert "[api-db-coupling]" in done.stderr and "app/api/reports.py" in done.stderr
+    assert git(bare, "rev-parse", "main").strip() == old
+
+
+def test_a_push_removing_one_edge_and_adding_another_is_allowed(tmp_path):
+    bare, work = server(tmp_path, FILES)
+    new = commit(work, {"app/api/users.py": "import json\n", "app/api/reports.py": "import app.db.session\n"},
+                 "move the db access")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(note(bare, new))["verdict"] == "allow"
+
+
+def test_check_of_a_commit_compares_with_its_parent_and_the_proof_names_the_edge(tmp_path):
+    _, work = server(tmp_path, FILES, install=False)
+    commit(work, {"app/api/reports.py": "import app.db.session\n"}, "reports")
+    result = govern("check", "--rev", "HEAD", "--format", "json", cwd=work)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    [finding] = data["violations"]
+    assert finding["subject"] == "app/api/reports.py" and finding["new"]
+    assert data["compared_with"] == git(work, "rev-parse", "HEAD~1").strip()
+    first = finding["proof"]["children"][0]  # now_…(S, T): the added edge with its import line
+    assert first["conclusion"]["args"] == ["app/api/reports.py", "app.db.session"]
+    assert "app/api/reports.py:1" in govern("check", "--rev", "HEAD", cwd=work).stdout
+    assert verify_verdict_json(work, data) == []
+    assert govern("check", "--rev", "HEAD", "--verify", cwd=work).returncode == 1
+    # a tree judged alone has nothing to compare with: only `max` applies
+    assert govern("check", cwd=work).returncode == 0
+
+
+def test_max_applies_to_a_tree_alone_and_only_added_items_block_with_a_base(tmp_path):
+    adr = COUPLING_ADR.replace("      may-grow-by: 0\n", "      max: 1\n")
+    _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr,
+                                        "app/api/admin.py": "import app.db.models\n"}, install=False)
+    alone = json.loads(govern("check", "--format", "json", cwd=work).stdout)
+    assert sorted(v["subject"] for v in alone["violations"]) == ["app/api/admin.py", "app/api/users.py"]
+    commit(work, {"app/api/more.py": "import app.db.session\n"}, "one more")
+    data = json.loads(govern("check", "--rev", "HEAD", "--new-since", "HEAD~1", "--format", "json", cwd=work).stdout)
+    assert [(v["subject"], v["new"]) for v in data["violations"]] == [
+        ("app/api/admin.py", False), ("app/api/more.py", True), ("app/api/users.py", False)]
+
+
+def test_dependencies_and_dependents_metrics(tmp_path):
+    adr = """---
+title: Growth limits
+status: accepted
+rules:
+  - id: runtime-deps
+    no-growth:
+      metric: dependencies
+      in: ["pyproject.toml"]
+      groups: [runtime]
+  - id: db-fan-in
+    no-growth:
+      metric: dependents
+      of: ["app.db.*"]
+      may-grow-by: 1
+---
+"""
+    _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr}, install=False)
+    commit(work, {"pyproject.toml": FILES["pyproject.toml"].replace('["httpx"]', '["httpx", "rich"]'),
+                  "app/billing/ledger.py": "import app.db.models\n"}, "grow")
+    data = json.loads(govern("check", "--rev", "HEAD", "--format", "json", cwd=work).stdout)
+    assert [(v["rule"], v["subject"]) for v in data["violations"]] == [("runtime-deps", "pyproject.toml")]
+    commit(work, {"app/billing/audit.py": "import app.db.session\n"}, "grow again")
+    data = json.loads(govern("check", "--rev", "HEAD", "--new-since", "HEAD~2", "--format", "json", cwd=work).stdout)
+    assert ("db-fan-in", "app/billing/audit.py") in [(v["rule"], v["subject"]) for v in data["violations"]]
+
+
+def test_bad_no_growth_blocks_are_refused_with_a_position(tmp_path):
+    adr = COUPLING_ADR.replace("      may-grow-by: 0\n", "      of: [\"x\"]\n      may-grow-by: -1\n")
+    _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr}, install=False)
+    result = govern("adr", "lint", cwd=work)
+    assert result.returncode == 2
+    assert "adr/0004-api-db-coupling.md:" in result.stderr + result.stdout
