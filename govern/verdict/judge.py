@@ -21,6 +21,7 @@ from govern.rules import active
 from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings, unexempted
+from govern.verdict.metrics import metric_values
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 from govern.verdict.reuse import KnownAnswers, nothing_to_evaluate, own_legacy, reused, rules_of
@@ -122,6 +123,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=rules,
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
         pusher=_pusher(change), compared_with=_base_id(compare) if before else None,
+        metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None,
     )
     return Judgement(verdict, run)
 

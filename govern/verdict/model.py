@@ -125,6 +125,21 @@ class Verdict:
     # The commit whose tree facts the base_ relations held (rules that compare with the base,
     # e.g. no-growth); recorded so `govern why --verify` re-reads the same base.
     compared_with: str | None = None
+    # no-growth rule id -> {"value": the metric, "growth": how much the change moved it (None
+    # without a base)}; recorded so `govern drift` reads a note instead of recomputing.
+    metrics: Mapping[str, Mapping[str, int | None]] | None = None
+
+    @property
+    def drift(self) -> list[str]:
+        """One line per way an allowed change drifts (it does not block): a tracked metric it
+        moved, and (against a base) each exemption and warning it added."""
+        lines = [f"{rule}: {m['value'] - m['growth']} → {m['value']} ({m['growth']:+d})"
+                 for rule, m in sorted((self.metrics or {}).items()) if m.get("growth")]
+        if self.base or self.compared_with:
+            lines += [f"{e.rule}: new exemption on {e.subject}" for e in sorted(self.exemptions, key=Finding.key) if e.new]
+            lines += [f"{v.rule}: new warning on {v.subject}" for v in sorted(self.violations, key=Finding.key)
+                      if v.new and v.severity == WARN]
+        return lines
 
     @property
     def blocking(self) -> list[Finding]:
@@ -164,7 +179,9 @@ class Verdict:
             "exemptions": [e.to_json() for e in sorted(self.exemptions, key=Finding.key)],
             "summary": self.summary(),
         } | ({"pusher": dict(self.pusher)} if self.pusher else {}) | (
-            {"compared_with": self.compared_with} if self.compared_with else {})
+            {"compared_with": self.compared_with} if self.compared_with else {}) | (
+            {"metrics": {k: dict(v) for k, v in self.metrics.items()}, "drift": self.drift} if self.metrics else
+            {"drift": self.drift} if self.drift else {})
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -176,5 +193,5 @@ class Verdict:
             rules=tuple(RuleInfo(**r) for r in data["rules"]),
             violations=tuple(Finding.from_json(v) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
-            pusher=data.get("pusher"), compared_with=data.get("compared_with"),
+            pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"),
         )

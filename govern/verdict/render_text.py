@@ -46,6 +46,8 @@ def render_text(verdict: Verdict, color: bool = False, proofs: bool = True, limi
         lines += _finding(finding, mark, proofs, paint)
     if limit is not None and len(shown) > limit:
         lines += [f"… {_plural(len(shown) - limit, 'more finding')} not shown (--max-findings {limit})", ""]
+    if not verdict.blocking:
+        lines += [paint(clean(f"drift: {line}"), "yellow") for line in verdict.drift]
     lines.append(paint(summary_line(verdict), "bold red" if verdict.blocking else "bold green"))
     return "\n".join(lines) + "\n"
 

@@ -115,3 +115,16 @@ def test_bad_no_growth_blocks_are_refused_with_a_position(tmp_path):
     result = govern("adr", "lint", cwd=work)
     assert result.returncode == 2
     assert "adr/0004-api-db-coupling.md:" in result.stderr + result.stdout
+
+
+def test_an_allowed_change_that_moves_the_metric_says_so_in_one_line(tmp_path):
+    adr = COUPLING_ADR.replace("may-grow-by: 0", "may-grow-by: 1")
+    _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr}, install=False)
+    commit(work, {"app/api/reports.py": "import app.db.session\n"}, "reports")
+    text = govern("check", "--rev", "HEAD", cwd=work)
+    assert text.returncode == 0 and "drift: api-db-coupling: 1 → 2 (+1)\n" in text.stdout
+    data = json.loads(govern("check", "--rev", "HEAD", "--format", "json", cwd=work).stdout)
+    assert data["drift"] == ["api-db-coupling: 1 → 2 (+1)"]
+    assert data["metrics"] == {"api-db-coupling": {"value": 2, "growth": 1}}
+    assert govern("record", "HEAD", cwd=work).returncode == 0
+    assert "drift: api-db-coupling: 1 → 2 (+1)" in govern("why", "HEAD", cwd=work).stdout
