@@ -63,10 +63,10 @@ def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engi
         verdict = _from_note(notes.get(commit.id), commit, wanted_adrs, applying)
         source = "note"
         if verdict is None:
-            # The parent was just judged: its violations are the legacy ones (no second evaluation).
+            # The parent was just judged: its unexempted violations are the legacy ones (no second
+            # evaluation of the parent).
             follows = previous is not None and points[-1].commit.id == commit.parent
-            # (exempted violations too: the judge's legacy is every violation the base derives)
-            legacy = frozenset((f.rule, f.subject) for f in (*previous.violations, *previous.exemptions)) if follows else None
+            legacy = frozenset((v.rule, v.subject, v.target) for v in previous.violations) if follows else None
             parent = CommitTree(repo, commit.parent) if commit.parent else None
             verdict = judge(JudgeRequest(
                 repo=repo, target=CommitTree(repo, commit.id), commit=commit.id, adr_tree=rules_tree,

@@ -131,14 +131,13 @@ class Verdict:
 
     @property
     def drift(self) -> list[str]:
-        """One line per way an allowed change drifts (it does not block): a tracked metric it
-        moved, and (against a base) each exemption and warning it added."""
+        """One line per way the change drifts without blocking: each tracked metric it moved,
+        and (against a base) each warning it added."""
         lines = [f"{rule}: {m['value'] - m['growth']} → {m['value']} ({m['growth']:+d})"
                  for rule, m in sorted((self.metrics or {}).items()) if m.get("growth")]
         if self.base or self.compared_with:
-            lines += [f"{e.rule}: new exemption on {e.subject}" for e in sorted(self.exemptions, key=Finding.key) if e.new]
-            lines += [f"{v.rule}: new warning on {v.subject}" for v in sorted(self.violations, key=Finding.key)
-                      if v.new and v.severity == WARN]
+            lines += [f"{v.rule}: new warning on {v.subject}" + (f" → {v.target}" if v.target else "")
+                      for v in sorted(self.violations, key=Finding.key) if v.new and v.severity == WARN]
         return lines
 
     @property
