@@ -57,16 +57,16 @@ def test_recorded_notes_are_read_and_agree_with_why(history, tmp_path):
     repo, _ = history
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(repo), str(clone))
-    revs = git(clone, "rev-list", "--first-parent", "HEAD~5..HEAD").split()
+    revs = git(clone, "rev-list", "--first-parent", "HEAD~12..HEAD").split()
     assert govern(clone, "record", *revs).returncode in (0, 1)
-    fresh = json.loads(_drift(clone, "HEAD~5..HEAD", "--format", "json"))
-    assert [c["source"] for c in fresh["commits"]] == ["note"] * 5
-    again = json.loads(_drift(repo, "HEAD~5..HEAD", "--format", "json"))
-    assert [c["source"] for c in again["commits"]] == ["computed"] * 5
+    fresh = json.loads(_drift(clone, "HEAD~12..HEAD", "--format", "json"))
+    assert [c["source"] for c in fresh["commits"]] == ["note"] * 12
+    again = json.loads(_drift(repo, "HEAD~12..HEAD", "--format", "json"))
+    assert [c["source"] for c in again["commits"]] == ["computed"] * 12
     for a, b in zip(fresh["commits"], again["commits"]):
         assert {k: a[k] for k in ("metrics", "findings", "exemptions", "drift")} == \
                {k: b[k] for k in ("metrics", "findings", "exemptions", "drift")}
-    moved = next(c for c in fresh["commits"] if c["drift"])
+    moved = next(c for c in fresh["commits"] if c["drift"] and c["verdict"] == "allow")
     why = govern(clone, "why", moved["commit"]).stdout
     assert all(f"drift: {line}" in why for line in moved["drift"])
 
