@@ -1,0 +1,108 @@
+"""`govern drift` over a long history: N commits on top of a generated M-module repository.
+
+```
+python benchmarks/drift.py PATH [--modules 2000] [--commits 1000] [--runs 1]
+```
+
+The repository is benchmarks/genrepo.py's (a layered package) plus an ADR with a no-growth
+rule (import edges from src/pkg/api/** to pkg.domain.*); every further commit (made with
+`git fast-import`) changes one module: adds or removes one api → domain import. Then
+`govern drift --format json` runs cold (the blob cache emptied) and warm (again, the cache
+filled by the cold run), as separate processes; no verdict notes exist, so every commit is
+judged. Prints seconds per run and milliseconds per commit.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.genrepo import compile_project, generate  # noqa: E402
+
+GOVERN = str(Path(sys.executable).parent / "govern")
+ADR = """---
+title: The API does not couple more to the domain
+status: accepted
+rules:
+  - id: api-domain-coupling
+    no-growth:
+      metric: imports
+      from: ["src/pkg/api/**"]
+      to: ["pkg.domain", "pkg.domain.*"]
+      may-grow-by: 0
+---
+"""
+
+
+def history(root: Path, commits: int, seed: int = 1) -> None:
+    """`commits` commits on main (the first adds the ADR), each touching one api module."""
+    rng = random.Random(seed)
+    api = sorted(p for p in (root / "src/pkg/api").rglob("m*.py"))
+    domain = sorted(".".join(p.relative_to(root / "src").with_suffix("").parts)
+                    for p in (root / "src/pkg/domain").rglob("m*.py"))
+    texts = {p: p.read_text() for p in api}
+    added: dict[Path, list[str]] = {p: [] for p in api}
+    stream = []
+    for i in range(commits):
+        changes = {"adr/0002-api-domain-coupling.md": ADR} if i == 0 else {}
+        if i:
+            path = rng.choice(api)
+            if added[path] and rng.random() < 0.4:
+                added[path].pop()
+            else:
+                added[path].append(rng.choice(domain))
+            body = texts[path] + "".join(f"import {m}\n" for m in added[path])
+            changes[str(path.relative_to(root))] = body
+        when = 1767225600 + 3600 * (i + 1)
+        message = f"change {i}\n"
+        lines = [f"commit refs/heads/main\nauthor B <b@example.com> {when} +0000\n"
+                 f"committer B <b@example.com> {when} +0000\ndata {len(message)}\n{message}"]
+        if i == 0:
+            lines.append("from refs/heads/main^0\n")
+        for rel, text in changes.items():
+            data = text.encode()
+            lines.append(f"M 100644 inline {rel}\ndata {len(data)}\n{text}\n")
+        stream.append("".join(lines))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input="".join(stream).encode(), check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=root, check=True)
+    subprocess.run(["git", "repack", "-adq"], cwd=root, check=True)
+
+
+def drift(root: Path, total: int) -> float:
+    started = time.perf_counter()
+    out = root.parent / "drift.json"
+    subprocess.run([GOVERN, "drift", "--format", "json", "-o", str(out)], cwd=root, check=True)
+    assert len(json.loads(out.read_text())["commits"]) == total
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--modules", type=int, default=2000)
+    parser.add_argument("--commits", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    compile_project()
+    root = Path(args.path)
+    if not (root / ".git").is_dir():
+        generate(root, args.modules)
+        history(root, args.commits - 1)
+    print(f"drift: {args.commits} commits of a {args.modules}-module repository")
+    for _ in range(args.runs):
+        shutil.rmtree(root / ".git" / "govern", ignore_errors=True)
+        cold = drift(root, args.commits)
+        warm = drift(root, args.commits)
+        print(f"cold {cold:7.1f} s ({1000 * cold / args.commits:5.0f} ms/commit)   "
+              f"warm {warm:7.1f} s ({1000 * warm / args.commits:5.0f} ms/commit)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
