@@ -8,24 +8,19 @@ from typing import Optional
 import typer
 
 from govern.cli.app import app
+from govern.cli.options import ENGINE_OPTION, REPO_OPTION, check_format, format_option, project_root
 
 FORMATS = ("text", "json", "csv", "html")
-
-
-def _format(value: str) -> str:
-    if value not in FORMATS:
-        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}")
-    return value
 
 
 @app.command("drift")
 def drift_cmd(
     revs: Optional[str] = typer.Argument(None, metavar="[REV-RANGE]", help="A..B or REV (default: HEAD), along first parents."),
     rules_from: Optional[str] = typer.Option(None, "--rules-from", metavar="REV", help="Take the ADRs from REV (default: the range's last commit)."),
-    fmt: str = typer.Option("text", "--format", callback=_format, help="text, json, csv or html."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report to FILE."),
-    engine: Optional[str] = typer.Option(None, "--engine", help="auto, pydatalog or clingo."),
-    repo: Path = typer.Option(Path("."), "--repo", help="The repository (default: the current directory)."),
+    fmt: str = format_option(FORMATS),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the report to FILE."),
+    engine: Optional[str] = ENGINE_OPTION,
+    repo: Path = REPO_OPTION,
 ) -> None:
     """Per commit: findings, exemptions and no-growth metrics under one set of ADRs."""
     from govern.drift.collect import collect
@@ -33,6 +28,8 @@ def drift_cmd(
     from govern.drift import render
     from govern.notes.record import commit_of
 
+    check_format(fmt, FORMATS)
+    repo = project_root(repo)
     commits = first_parent_history(repo, revs)
     rules_rev = commit_of(repo, rules_from) if rules_from else commits[-1].id
     report = collect(repo, commits, rules_rev, engine)

@@ -13,7 +13,7 @@ from tests.e2e.check_support import GOVERN, example_repo, govern
 from tests.e2e.hooks_support import commit, push, server
 
 COMMANDS = ["", "init", "check", "query", "facts", "record", "why", "audit", "adr", "adr new", "adr list",
-            "adr lint", "adr compile", "hook", "hook install", "hook pre-push", "hook pre-receive", "hook post-receive"]
+            "adr lint", "adr compile", "drift", "hook", "hook install", "hook pre-push", "hook pre-receive", "hook post-receive"]
 TYPER_ARTEFACTS = re.compile(r"<(bool|str|path|int|float|text|list\[[a-z]+\])>|\{[a-z_]+\}", re.I)
 
 
@@ -61,6 +61,7 @@ def test_every_repository_command_takes_C_and_f(tmp_path):
     why = govern(outside, "why", "HEAD", "-f", "json", *C)
     assert json.loads(why.stdout)["verdict"] == "block"
     assert govern(outside, "audit", "-f", "json", *C).stdout == "[]\n"
+    assert len(json.loads(govern(outside, "drift", "-f", "json", *C).stdout)["commits"]) == 1
     bad = govern(outside, "facts", "-f", "xml", *C)
     assert bad.returncode == 2 and bad.stderr == "govern: unknown format 'xml' (known: text, json)\n"
 
