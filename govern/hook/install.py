@@ -24,6 +24,14 @@ MARKER = "# installed by govern"
 SETTINGS = (("receive.hideRefs", NOTES_REF, True), ("transfer.hideRefs", "refs/replace", True),
             ("core.useReplaceRefs", "false", False), ("receive.shallowUpdate", "false", False),
             ("receive.fsckObjects", "true", False))
+# git's fsck message ids that old, real histories carry and that are harmless to govern and to
+# git (formatting of modes, dates and identities written by early git and import tools; see
+# docs/hooks.md "Object checks"). receive.fsckObjects treats warnings as errors, so without
+# these a project like Flask cannot be pushed at all. Every other check stays an error.
+LEGACY_FSCK_IDS = ("zeroPaddedFilemode", "badTimezone", "badDate", "badDateOverflow", "missingSpaceBeforeDate",
+                   "missingEmail", "missingNameBeforeEmail", "missingSpaceBeforeEmail", "badEmail",
+                   "missingTaggerEntry")
+FSCK_SETTINGS = tuple((f"receive.fsck.{msg_id}", "ignore", False) for msg_id in LEGACY_FSCK_IDS)
 
 
 @dataclass
@@ -78,7 +86,7 @@ def install(repo: Path, force: bool = False, hooks_dir: Path | None = None, disp
         target = hooks_dir / f"{hook}.d" / "govern" if dispatch else hooks_dir / hook
         if _write_hook(target, script_text(hook, command), force):
             report.written.append(str(target))
-    for key, value, multi in SETTINGS:
+    for key, value, multi in SETTINGS + FSCK_SETTINGS:
         if _configure(repo, key, value, multi):
             report.configured.append(f"{key}={value}")
     report.warmed = warm_cache(repo)

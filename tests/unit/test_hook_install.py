@@ -6,7 +6,7 @@ import os
 import pytest
 
 from govern.errors import UsageError
-from govern.hook.install import install, script_text
+from govern.hook.install import LEGACY_FSCK_IDS, install, script_text
 from tests.conftest import git
 
 
@@ -17,6 +17,7 @@ def test_install_is_idempotent(tmp_path):
     assert first.written == [str(bare.resolve() / "hooks" / h) for h in ("pre-receive", "post-receive")]
     assert {"receive.hideRefs=refs/notes/govern", "transfer.hideRefs=refs/replace", "core.useReplaceRefs=false",
             "receive.shallowUpdate=false", "receive.fsckObjects=true"} <= set(first.configured)
+    assert {f"receive.fsck.{i}=ignore" for i in LEGACY_FSCK_IDS} <= set(first.configured)
     for hook in ("pre-receive", "post-receive"):
         path = bare / "hooks" / hook
         assert os.access(path, os.X_OK)
