@@ -13,16 +13,17 @@ from .memory import without_gc
 from .model import Fact, Source
 from .order import sort_facts
 from .parallel import scan_all
-from .tree import Entry, Tree
+from .tree import GITLINK, Entry, Tree
 
-# Always kept from the extractors that ran: they explain missing facts.
-DIAGNOSTICS = frozenset({"parse_error", "skipped"})
+# Always kept from the extractors that ran: they explain missing facts. Every symlink and
+# submodule of the tree is reported too (never followed).
+DIAGNOSTICS = frozenset({"parse_error", "unreadable", "submodule"})
 # Derived relations and the extracted ones they are computed from.
 IMPLIED = {"under": frozenset({"module", "imports"}), "module_match": frozenset({"module", "imports"}),
            "dist_match": frozenset({"declares"}), "group_match": frozenset({"declares_group"})}
 BATCH_BYTES = 64_000_000  # blobs read and scanned at once (above PARALLEL_MIN_BYTES)
-TREE_RELATIONS = frozenset({"file", "module", "imports", "declares", "declares_group", "owner", "glob", "under",
-                            "module_match", "dist_match", "group_match"}) | DIAGNOSTICS
+TREE_RELATIONS = frozenset({"file", "module", "imports", "type_only_import", "declares", "declares_group", "owner",
+                            "glob", "under", "module_match", "dist_match", "group_match"}) | DIAGNOSTICS
 
 __all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
 
@@ -43,7 +44,7 @@ class Wanted:
 
 def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None,
             *, ordered: bool = True) -> list[Fact]:
-    """The sorted facts of `tree` for the wanted relations (plus parse_error/skipped).
+    """The sorted facts of `tree` for the wanted relations (plus the DIAGNOSTICS).
 
     Only the extractors producing a needed relation run, and file contents are read
     only for relations that need them. Scans are cached by blob id in `cache`;
@@ -71,12 +72,26 @@ def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | Non
             found += facts
             # Filtered only when the extractor makes a relation that is not kept (155k facts).
             kept += facts if extractor.relations <= keep else [f for f in facts if f.relation in keep]
-    skipped = list(runner.skipped.values())
-    derived = _derived(runner.entries, found, wanted)
-    kept += [f for f in skipped + derived if f.relation in keep]
+    unread = list(runner.unreadable.values()) + link_facts(runner.links)
+    derived = _derived(runner.entries + runner.links, found, wanted)  # links: path rules judge them too
+    kept += [f for f in unread + derived if f.relation in keep]
     if cache is not None:
         cache.flush()
     return sort_facts(kept) if ordered else kept
+
+
+def link_facts(links: list[Entry]) -> list[Fact]:
+    """unreadable(Path, Reason) for every symlink and submodule, submodule(Path, Commit) too."""
+    out = []
+    for e in links:
+        source = Source("tree", e.path, 0, e.blob)
+        if e.mode == GITLINK:
+            commit = e.blob or "unknown"
+            out.append(Fact("submodule", (e.path, e.blob), source))
+            out.append(Fact("unreadable", (e.path, f"is a submodule (commit {commit}); govern does not judge its code"), source))
+        else:
+            out.append(Fact("unreadable", (e.path, "is a symbolic link; govern does not follow links"), source))
+    return out
 
 
 def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fact]:
@@ -103,11 +118,13 @@ class _Runner:
     def __init__(self, tree: Tree, config: FactsConfig, cache: Cache | None, workers: int | None) -> None:
         self.tree, self.config, self.cache, self.workers = tree, config, cache, workers
         self.entries = tree.entries()
+        # A Tree without links() holds none (e.g. an overlay that only serves files).
+        self.links = tree.links() if hasattr(tree, "links") else []
         self.by_path = {e.path: e for e in self.entries}
         self.sizes = {e.blob: e.size for e in self.entries}
         self.context = Context(config, self.entries, self._scan_path)
         self.scans: dict[tuple[str, str], object] = {}  # (extractor key/variant, blob) -> raw
-        self.skipped: dict[str, Fact] = {}
+        self.unreadable: dict[str, Fact] = {}
 
     def run(self, extractor: Extractor, with_data: bool) -> list[Fact]:
         selected = [e for e in self.entries if extractor.wants(e.path)]
@@ -125,7 +142,8 @@ class _Runner:
         keys = {}  # path -> (extractor key/variant, blob)
         for e in entries:
             if e.size > limit:
-                self.skipped[e.path] = Fact("skipped", (e.path, f"too large: {e.size} bytes"), Source("tree", e.path, 0, e.blob))
+                reason = f"is too large to read ({e.size} bytes; max-blob-size is {limit}); govern cannot judge it"
+                self.unreadable[e.path] = Fact("unreadable", (e.path, reason), Source("tree", e.path, 0, e.blob))
             else:
                 keys[e.path] = (prefix + variant(e.path), e.blob)
         self._fill(extractor, set(keys.values()).difference(self.scans))

@@ -17,7 +17,8 @@ from typing import Protocol
 from .gitio import CatFile, resolve, run_git
 from .indexstat import listing
 
-REGULAR = ("100644", "100755")  # symlinks (120000) are never followed, gitlinks (160000) skipped
+REGULAR = ("100644", "100755")
+SYMLINK, GITLINK = "120000", "160000"  # never followed: listed by Tree.links() so they can be reported
 
 
 def decode_path(raw: bytes) -> str:
@@ -41,6 +42,10 @@ class Tree(Protocol):
     def entries(self) -> list[Entry]:
         """Regular files only, sorted by path."""
 
+    def links(self) -> list[Entry]:
+        """Symlinks (mode 120000, blob = the link's target) and gitlinks (160000, blob = the
+        submodule's commit, size 0), sorted by path: never followed, only reported."""
+
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         """Contents by blob id."""
 
@@ -49,21 +54,29 @@ _ORDER = attrgetter("path", "blob", "mode", "size")  # Entry's order, compared i
 
 
 def _sorted(entries) -> list[Entry]:
-    return sorted((e for e in entries if e.mode in REGULAR), key=_ORDER)
+    return sorted(entries, key=_ORDER)
 
 
 class _Snapshot:
     """entries() listed once per tree object: one command asks several times (config,
     ADRs, extraction) and must see one snapshot (a working tree can change meanwhile)."""
 
-    _listed: list[Entry] | None = None
+    _listed: tuple[list[Entry], list[Entry]] | None = None
 
     def entries(self) -> list[Entry]:
+        return list(self._snapshot()[0])
+
+    def links(self) -> list[Entry]:
+        return list(self._snapshot()[1])
+
+    def _snapshot(self) -> tuple[list[Entry], list[Entry]]:
         if self._listed is None:
-            self._listed = self._list()
-        return list(self._listed)
+            listed = self._list()
+            self._listed = ([e for e in listed if e.mode in REGULAR], [e for e in listed if e.mode not in REGULAR])
+        return self._listed
 
     def _list(self) -> list[Entry]:
+        """Every entry, sorted: regular files, symlinks and gitlinks."""
         raise NotImplementedError
 
 
@@ -96,13 +109,14 @@ class CommitTree(_GitObjects):
         self.tree = resolve(repo, rev, "tree")  # rejects unknown revisions, peels tags
 
     def _list(self) -> list[Entry]:
-        return _sorted(list_blobs(self.repo, self.tree))
+        return _sorted(list_blobs(self.repo, self.tree, gitlinks=True))
 
 
-def list_blobs(repo: str | os.PathLike, tree: str, paths: tuple[str, ...] = (), sizes: bool = True) -> list[Entry]:
-    """The blobs of a tree object (`git ls-tree -r`; regular files and symlinks, no
-    submodules), in git's order; only those under `paths` (literal pathspecs) when given.
-    `sizes=False` skips reading every blob's size (`-l`): the entries then say 0."""
+def list_blobs(repo: str | os.PathLike, tree: str, paths: tuple[str, ...] = (), sizes: bool = True,
+               gitlinks: bool = False) -> list[Entry]:
+    """The blobs of a tree object (`git ls-tree -r`; regular files and symlinks, and
+    submodules when `gitlinks`), in git's order; only those under `paths` (literal pathspecs)
+    when given. `sizes=False` skips reading every blob's size (`-l`): the entries then say 0."""
     literal = ("--literal-pathspecs",) if paths else ()
     spec = ("--", *paths) if paths else ()
     out = run_git(repo, *literal, "ls-tree", "-r", "-z", *(("-l",) if sizes else ()), "--full-tree", tree, *spec)
@@ -115,6 +129,8 @@ def list_blobs(repo: str | os.PathLike, tree: str, paths: tuple[str, ...] = (), 
         if fields[1] == b"blob":
             size = int(fields[3]) if sizes else 0
             entries.append(Entry(decode_path(path), fields[2].decode(), fields[0].decode(), size))
+        elif gitlinks and fields[1] == b"commit":
+            entries.append(Entry(decode_path(path), fields[2].decode(), GITLINK, 0))
     return entries
 
 
@@ -130,10 +146,10 @@ class IndexTree(_GitObjects):
                 continue
             mode, blob, stage = meta.split()
             # Unmerged paths (stages 1-3) have no single staged content: left out.
-            if stage == b"0" and mode.decode() in REGULAR:
+            if stage == b"0":
                 staged.append((decode_path(path), blob.decode(), mode.decode()))
-        sizes = _sizes(self.repo, [blob for _, blob, _ in staged])
-        return _sorted(Entry(path, blob, mode, sizes[blob]) for path, blob, mode in staged)
+        sizes = _sizes(self.repo, [blob for _, blob, mode in staged if mode != GITLINK])
+        return _sorted(Entry(path, blob, mode, sizes.get(blob, 0)) for path, blob, mode in staged)
 
 
 def _sizes(repo: str, blobs: list[str]) -> dict[str, int]:
@@ -163,7 +179,7 @@ class WorkTree(_Snapshot):
     def _list(self) -> list[Entry]:
         root = os.path.join(os.fsencode(self.repo), b"")
         lstat, regular, algo, paths = os.lstat, stat.S_ISREG, self._algo, self._paths
-        result = []
+        result, directories = [], []
         for raw, blob in listing(self.repo).items():  # ~10,000 files: the loop is kept lean
             full = root + raw
             try:
@@ -171,12 +187,30 @@ class WorkTree(_Snapshot):
             except OSError:
                 continue  # deleted from disk
             if not regular(info.st_mode):
-                continue  # symlink, directory (submodule, nested repo), fifo...
+                if stat.S_ISLNK(info.st_mode):  # reported, never followed
+                    target = os.readlink(full)
+                    result.append(Entry(decode_path(raw), blob_id(target, algo), SYMLINK, len(target)))
+                elif stat.S_ISDIR(info.st_mode):
+                    directories.append(raw)  # a submodule, or a nested repository git lists
+                continue  # fifo, socket...
             if blob is None:  # git does not vouch for it: hash the bytes on disk
                 blob = _hash_file(full, info.st_size, algo)
             paths[blob] = full
             result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
-        return _sorted(result)
+        return _sorted(result + self._gitlinks(directories))
+
+    def _gitlinks(self, directories: list[bytes]) -> list[Entry]:
+        """The directories git lists as files: submodules (their staged commit) and nested
+        repositories that are not submodules (no commit known: "")."""
+        if not directories:
+            return []
+        staged = {}
+        out = run_git(self.repo, "ls-files", "-s", "-z", "--", *[os.fsdecode(d.rstrip(b"/")) for d in directories])
+        for record in out.split(b"\0"):
+            meta, _, path = record.partition(b"\t")
+            if meta.startswith(GITLINK.encode()):
+                staged[path] = meta.split()[1].decode()
+        return [Entry(decode_path(d.rstrip(b"/")), staged.get(d.rstrip(b"/"), ""), GITLINK, 0) for d in directories]
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}
@@ -196,14 +230,20 @@ def blob_id(data: bytes, algo: str = "sha1") -> str:
 
 
 class MemoryTree:
-    """An in-memory tree for tests and callers without git: {path: bytes}."""
+    """An in-memory tree for tests and callers without git: {path: bytes}, and links
+    {path: (mode, target or commit)} (SYMLINK: the link's target; GITLINK: a commit id)."""
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    def __init__(self, files: dict[str, bytes], links: dict[str, tuple[str, str]] | None = None) -> None:
         self._blobs = {blob_id(data): data for data in files.values()}
         self._entries = _sorted(Entry(p, blob_id(d), "100644", len(d)) for p, d in files.items())
+        self._links = _sorted(Entry(p, blob_id(t.encode()) if m == SYMLINK else t, m, len(t) if m == SYMLINK else 0)
+                              for p, (m, t) in (links or {}).items())
 
     def entries(self) -> list[Entry]:
         return list(self._entries)
+
+    def links(self) -> list[Entry]:
+        return list(self._links)
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: self._blobs[blob] for blob in blobs}

@@ -22,6 +22,8 @@ class Config:
     adr_dir: str = "adr"
     # Import roots (directories holding top-level packages). Empty: discovered.
     roots: tuple[str, ...] = ()
+    # Directories without __init__.py are packages (Python 3); false: grimp's view.
+    namespace_packages: bool = True
     engine: str = "auto"
     # Facts bigger than this many relevant facts go to clingo when engine = "auto".
     engine_threshold: int = 2000

@@ -23,11 +23,11 @@ VOCABULARY: dict[str, Relation] = {
     r.name: r
     for r in (
         Relation("file", ("Path",), "A file in the evaluated tree.", "tree"),
-        Relation("module", ("Module", "Path"), "A Python module and the file defining it (src layouts, packages, namespace packages).", "tree"),
+        Relation("module", ("Module", "Path"), "A Python module and the file defining it, for every .py file (src layouts, packages, namespace packages, `0001_initial.py`; a path that is no module name gives the atom \"/\" + path).", "tree"),
         Relation("imports", ("Src", "Dst"), "Module Src imports Dst (the most specific module named; external modules too; relative imports resolved).", "tree"),
+        Relation("type_only_import", ("Src", "Dst"), "Every import of Dst in Src sits under `if TYPE_CHECKING:` (it is only seen by type checkers).", "tree"),
         Relation("reaches", ("Src", "Dst"), "Src imports Dst directly or through a chain of imports; evaluated by native graph search, never by recursion in the engine; its proof is the import chain.", "native"),
         Relation("reaches_except", ("Graph", "Src", "Dst"), "Src imports Dst directly or through a chain of imports none of which is an `ignore_import(Graph, A, B)` derived by the rules; native graph search like reaches; its proof is the chain and the absence of each ignored step.", "native"),
-        Relation("type_only_import", ("Src", "Dst"), "Every import of Dst in Src sits under `if TYPE_CHECKING:` (it is only seen by type checkers).", "tree"),
         Relation("module_match", ("Module", "Pattern"), "Module matches the module pattern: dotted segments where `*` is exactly one segment and `**` one or more, for every pattern the rules mention.", "helper"),
         Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
         Relation("glob", ("Path", "Pattern"), "Path matches the gitignore-style Pattern (for every pattern the rules mention).", "helper"),
@@ -37,7 +37,8 @@ VOCABULARY: dict[str, Relation] = {
         Relation("group_match", ("Group", "Pattern"), "Declaration group Group is Pattern, or Pattern is extra:* / group:* and Group is of that kind (for every pattern the rules mention).", "helper"),
         Relation("owner", ("Path", "Owner"), "An effective CODEOWNERS owner of Path (last matching line wins).", "tree"),
         Relation("parse_error", ("Path", "Message"), "A file that could not be parsed (syntax error, undecodable bytes, absurd nesting).", "tree"),
-        Relation("skipped", ("Path", "Reason"), "A file left out of extraction (e.g. larger than the configured size limit).", "tree"),
+        Relation("unreadable", ("Path", "Reason"), "A file govern could not read (not decodable or parsable, over the size limit, a relative import it cannot resolve, a symlink, a submodule); Reason is a sentence.", "tree"),
+        Relation("submodule", ("Path", "Commit"), "A submodule (gitlink) of the tree and the commit it pins; its code is not judged.", "tree"),
         Relation("changed", ("Path", "Kind"), "Path is added/modified/deleted/renamed (A/M/D/R) by the commit being judged.", "change"),
         Relation("actor", ("Kind",), "The class of who made the commit: agent, human or bot (from trailers, author and config; a claim).", "change"),
         Relation("author", ("Email",), "The commit's author e-mail (a claim, not authenticated).", "change"),

@@ -17,7 +17,9 @@ Exact, and only claimed when it can be shown cheaply (anything else: the full ju
 * for each modified path, each such extractor gives the same scan, or the same set of
   (relation, args), for the old and the new bytes (sources differ: line and blob; nothing is
   proven from them, because every reused answer is a legacy violation), and neither version
-  is over the size limit (which would turn its facts into a `skipped` fact).
+  is over the size limit (which would turn its facts into an `unreadable` fact);
+* no symlink or submodule appears, disappears or changes (they give `unreadable` and
+  `submodule` facts).
 """
 from __future__ import annotations
 
@@ -134,7 +136,7 @@ def _needed_extractors(adrs: AdrSet) -> list[Extractor] | None:
 
 def _modified(repo: Path, base: str, tip: str) -> list[tuple[str, str, str]] | None:
     """(path, old blob, new blob) of the regular files modified in place; None if any path
-    appears, disappears or changes kind (a non-file changed into a non-file is irrelevant)."""
+    appears, disappears or changes kind, or a symlink or submodule changes."""
     out = run_git(repo, "diff-tree", "-r", "-z", "--no-renames", base, tip, "--")
     fields = out.split(b"\0")
     changed = []
@@ -143,7 +145,7 @@ def _modified(repo: Path, base: str, tip: str) -> list[tuple[str, str, str]] | N
         regular = (old_mode in REGULAR, new_mode in REGULAR)
         if regular == (True, True) and status == "M":
             changed.append((decode_path(raw), old, new))
-        elif regular != (False, False):
+        else:
             return None
     return changed
 

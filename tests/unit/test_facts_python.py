@@ -1,4 +1,4 @@
-"""Python extractor: modules, imports and their resolution, hostile sources."""
+"""Python extractor: modules, imports and their resolution, type-only imports, hostile sources."""
 from __future__ import annotations
 
 from govern.facts.api import Wanted, extract
@@ -6,7 +6,7 @@ from govern.facts.config import FactsConfig
 from govern.facts.extractors import python
 from govern.facts.tree import CommitTree, MemoryTree
 
-WANT = Wanted(frozenset({"module", "imports", "parse_error"}))
+WANT = Wanted(frozenset({"module", "imports", "type_only_import", "unreadable"}))
 
 
 def run(files: dict[str, str | bytes], config: FactsConfig = FactsConfig()):
@@ -26,21 +26,30 @@ def test_modules_src_layout_packages_and_namespaces():
         "src/ns/plugin/__init__.py": "",  # ns: a namespace package (no __init__.py)
         "setup.py": "",
         "tests/test_x.py": "",
-        "my-scripts/run.py": "",  # not importable: no module
+        "my-scripts/run.py": "",  # not importable: named by its path
         "src/pkg-data/x.py": "",
+        "app/migrations/0001_initial.py": "",
     })
     assert rel(facts, "module") == [
+        ("/my-scripts/run.py", "my-scripts/run.py"), ("/src/pkg-data/x.py", "src/pkg-data/x.py"),
         ("app", "src/app/__init__.py"), ("app.api", "src/app/api/__init__.py"),
-        ("app.api.views", "src/app/api/views.py"), ("ns.plugin", "src/ns/plugin/__init__.py"),
-        ("setup", "setup.py"), ("tests.test_x", "tests/test_x.py"),
+        ("app.api.views", "src/app/api/views.py"), ("app.migrations.0001_initial", "app/migrations/0001_initial.py"),
+        ("ns.plugin", "src/ns/plugin/__init__.py"), ("setup", "setup.py"), ("tests.test_x", "tests/test_x.py"),
     ]
 
 
 def test_configured_roots_replace_discovery():
     facts = run({"lib/a/__init__.py": "", "src/b.py": ""}, FactsConfig(roots=("lib",)))
-    assert rel(facts, "module") == [("a", "lib/a/__init__.py")]
+    assert rel(facts, "module") == [("/src/b.py", "src/b.py"), ("a", "lib/a/__init__.py")]
     facts = run({"a/b.py": ""}, FactsConfig(roots=(".",)))
     assert rel(facts, "module") == [("a.b", "a/b.py")]
+
+
+def test_every_file_has_its_imports_whatever_its_name():
+    facts = run({"refund-job.py": "import stripe\n", "v1.0/pay.py": "import stripe.error\n", "-x.py": "from stripe import X\n",
+                 "app/migrations/0001_initial.py": "from django.db import migrations\n", "app/__init__.py": ""})
+    assert rel(facts, "imports") == [("-x", "stripe"), ("/v1.0/pay.py", "stripe.error"),
+                                     ("app.migrations.0001_initial", "django.db"), ("refund-job", "stripe")]
 
 
 def test_imports_forms_and_resolution():
@@ -73,37 +82,68 @@ def test_imports_forms_and_resolution():
     }
     assert (("pkg.util", "stripe"), 6) in imports and (("pkg.util", "requests"), 12) in imports
     assert (("pkg.util", "pkg.sub"), 20) in imports  # each name of a parenthesised import has its line
-    assert rel(facts, "parse_error") == [("pkg/sub/deep.py", "line 3: relative import beyond top-level package")]
+    [(path, reason)] = rel(facts, "unreadable")
+    assert path == "pkg/sub/deep.py" and "line 3: from ... import ..., beyond the top-level package" in reason
 
 
-def test_relative_import_in_top_level_module_is_reported():
-    facts = run({"solo.py": "from . import x\n"})
+def test_relative_import_outside_a_package_is_unreadable():
+    facts = run({"solo.py": "from . import x\nfrom .. import y\n", "v1.0/pay.py": "from .api import charge\n"})
     assert rel(facts, "imports") == []
-    assert rel(facts, "parse_error") == [("solo.py", "line 1: relative import beyond top-level package")]
+    reasons = dict(rel(facts, "unreadable"))  # one fact per file: the first such import
+    assert "(line 1: from . import ..., beyond the top-level package)" in reasons["solo.py"]
+    assert "(line 1: from .api import ..., in a file that is in no package)" in reasons["v1.0/pay.py"]
 
 
-def test_hostile_sources_give_parse_errors_and_others_still_extracted():
+def test_type_only_imports():
+    facts = run({"pkg/__init__.py": "", "pkg/m.py": (
+        "from typing import TYPE_CHECKING\nimport typing\n"
+        "if TYPE_CHECKING:\n    import a\n    from pkg import b\nelse:\n    import c\n"
+        "if typing.TYPE_CHECKING:\n    import d\nelif TYPE_CHECKING:\n    import e\nelse:\n    import a\n"
+        "if not TYPE_CHECKING:\n    import f\n"
+        "if TYPE_CHECKING:\n    import g\nimport g\n"
+        "if TYPE_CHECKING:\n    import h\n    import h\n"
+    )})
+    assert rel(facts, "type_only_import") == [("pkg.m", "d"), ("pkg.m", "e"), ("pkg.m", "h"), ("pkg.m", "pkg")]
+    lines = {f.args[1]: f.source.line for f in facts if f.relation == "type_only_import"}
+    assert lines == {"d": 9, "e": 11, "h": 20, "pkg": 5}
+    assert ("pkg.m", "a") in rel(facts, "imports") and ("pkg.m", "g") in rel(facts, "imports")
+
+
+def test_hostile_sources_are_unreadable_and_others_still_extracted():
     facts = run({
         "nested.py": "from a import " + "(" * 5000 + "b" + ")" * 5000 + "\n",
-        "deep.py": "import os\nx = " + "(" * 5000 + ")" * 5000 + "\n",  # not an import: never parsed
+        "deep.py": "import os\nx = " + "(" * 5000 + ")" * 5000 + "\n",
         "syntax.py": "import os,\n",
         "undecodable.py": b"import os\nx = '\xff\xfe'\n",
         "badcookie.py": b"# -*- coding: no-such-codec -*-\nimport os\n",
         "nul.py": b"import os\x00\n",
         "binary.py": bytes(range(256)) + b"import",
         "good.py": "import json\n",
+        "broken.py": "import os\ndef f(:\n",
     })
-    errors = dict(rel(facts, "parse_error"))
-    assert set(errors) == {"nested.py", "syntax.py", "undecodable.py", "badcookie.py", "nul.py", "binary.py"}
-    assert "too many nested parentheses" in errors["nested.py"]
-    assert errors["syntax.py"].startswith("line 1:")
+    errors = dict(rel(facts, "unreadable"))
+    assert set(errors) == {"nested.py", "syntax.py", "undecodable.py", "badcookie.py", "nul.py", "binary.py", "broken.py"}
+    assert errors["syntax.py"].startswith("could not be parsed (line 1: ")
+    assert errors["broken.py"].startswith("could not be parsed (line 2: ")
+    assert errors["undecodable.py"].startswith("could not be decoded (")
+    assert all(r.endswith("govern cannot judge its imports") for r in errors.values())
     assert ("good", "json") in rel(facts, "imports") and ("deep", "os") in rel(facts, "imports")
 
 
-def test_syntax_errors_outside_import_statements_are_not_reported():
-    # Documented price of the import scanner: only import statements are read.
-    facts = run({"broken.py": "import os\ndef f(:\n"})
-    assert rel(facts, "imports") == [("broken", "os")] and rel(facts, "parse_error") == []
+def test_encodings_bom_and_newlines():
+    facts = run({
+        "u7.py": "# coding: utf-7\nimport stripe\n".encode("utf-7"),
+        "u7hidden.py": b"# coding: utf-7\n+AGkAbQBwAG8AcgB0- stripe\n",  # 'import' with no import bytes
+        "latin.py": "# -*- coding: latin-1 -*-\ns = 'caf\xe9'\nimport a\n".encode("latin-1"),
+        "bom.py": b"\xef\xbb\xbfimport b\n",
+        "cr.py": b"x = 1\rimport c\r",
+        "crlf.py": b"x = 1\r\nimport d\r\n",
+        "bombad.py": b"\xef\xbb\xbf# coding: latin-1\nimport e\n",
+    })
+    imports = {f.args: f.source.line for f in facts if f.relation == "imports"}
+    assert imports == {("u7", "stripe"): 2, ("u7hidden", "stripe"): 2, ("latin", "a"): 3, ("bom", "b"): 1,
+                       ("cr", "c"): 2, ("crlf", "d"): 2}
+    assert [p for p, _ in rel(facts, "unreadable")] == ["bombad.py"]
 
 
 def test_files_without_import_are_not_parsed():

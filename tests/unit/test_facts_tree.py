@@ -75,13 +75,23 @@ def test_work_tree_untracked_ignored_and_staged(make_repo):
     assert staged["a.py"] == blob_id(b"import os\n")  # staged content, not the disk
 
 
-def test_submodule_is_skipped(make_repo, tmp_path):
+def test_submodule_and_symlinks_are_links_never_entries(make_repo, tmp_path):
     sub = make_repo({"inner.py": "import os\n"})
-    repo = make_repo({"top.py": "x = 1\n"})
+    repo = make_repo({"top.py": "x = 1\n", "real/x.py": "import os\n"})
     git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
+    (repo / "alias").symlink_to("real")
+    (repo / "link.py").symlink_to("top.py")
+    git(repo, "add", "alias", "link.py")
     git(repo, "commit", "-q", "-m", "submodule")
+    commit = git(sub, "rev-parse", "HEAD").strip()
     for tree in (CommitTree(repo, "HEAD"), IndexTree(repo), WorkTree(repo)):
-        assert [e.path for e in tree.entries()] == [".gitmodules", "top.py"]
+        assert [e.path for e in tree.entries()] == [".gitmodules", "real/x.py", "top.py"]
+        links = {e.path: (e.mode, e.blob) for e in tree.links()}
+        assert links == {"alias": ("120000", blob_id(b"real")), "link.py": ("120000", blob_id(b"top.py")),
+                         "vendor/sub": ("160000", commit)}
+        facts = extract(tree, FactsConfig(), Wanted(frozenset({"imports"})))
+        assert {f.args for f in facts if f.relation == "submodule"} == {("vendor/sub", commit)}
+        assert {f.args[0] for f in facts if f.relation == "unreadable"} == {"alias", "link.py", "vendor/sub"}
 
 
 def test_bare_repo_and_git_dir(make_repo, tmp_path):
@@ -137,10 +147,11 @@ def big_repo(tmp_path_factory):
     return repo
 
 
-def test_big_blob_is_skipped_not_read(big_repo):
+def test_big_blob_is_unreadable_not_read(big_repo):
     facts = extract(CommitTree(big_repo, "HEAD"), FactsConfig(), Wanted(frozenset({"imports", "file"})))
     by = {(f.relation, f.args) for f in facts}
-    assert ("skipped", ("huge.py", f"too large: {50 * 1024 * 1024} bytes")) in by
+    reason = f"is too large to read ({50 * 1024 * 1024} bytes; max-blob-size is 1000000); govern cannot judge it"
+    assert ("unreadable", ("huge.py", reason)) in by
     assert ("imports", ("small", "json")) in by
     assert ("file", ("huge.py",)) in by
     assert not any(f.relation == "imports" and f.args[0] == "huge" for f in facts)
@@ -148,9 +159,9 @@ def test_big_blob_is_skipped_not_read(big_repo):
 
 def test_big_blob_read_when_limit_allows(big_repo):
     facts = extract(WorkTree(big_repo), FactsConfig(max_blob_size=60_000_000), Wanted(frozenset({"imports"})), workers=1)
-    assert not any(f.relation == "skipped" for f in facts)
-    # The padding is NUL bytes: read, parsed, reported, never a crash.
-    assert [f.args[0] for f in facts if f.relation == "parse_error"] == ["huge.py"]
+    # The padding is NUL bytes: read, refused, reported, never a crash.
+    assert [(f.args[0], f.args[1][:40]) for f in facts if f.relation == "unreadable"] == [
+        ("huge.py", "could not be decoded (source contains a ")]
 
 
 def test_all_relations_on_hostile_tree_never_crash(hostile_repo):
@@ -158,8 +169,11 @@ def test_all_relations_on_hostile_tree_never_crash(hostile_repo):
     files = {f.args[0] for f in facts if f.relation == "file"}
     assert "new\nline.py" in files and "passwd" not in files
     modules = {f.args[0] for f in facts if f.relation == "module"}
-    assert "latin1" in modules and "pkg" in modules  # names with spaces/newlines are no module
-    assert ("latin1", "os") in {f.args for f in facts if f.relation == "imports"}
+    assert {"latin1", "pkg", "with space", "/new\nline.py"} <= modules  # a newline: named by its path
+    # Latin-1 bytes without a coding cookie: CPython refuses the file, so does govern (loudly).
+    unreadable = {f.args[0]: f.args[1] for f in facts if f.relation == "unreadable"}
+    assert unreadable["latin1.py"].startswith("could not be decoded (")
+    assert unreadable["passwd"] == "is a symbolic link; govern does not follow links"
 
 
 def test_closing_a_reader_never_waits_on_a_forked_copy_of_its_pipe(make_repo):
