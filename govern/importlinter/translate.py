@@ -70,8 +70,10 @@ def _as_packages(values: list[str], packages: bool, out: Translation, what: str)
                 out.problems.append(f"{what} {value!r} with as_packages = False: govern's trailing '.*' means anything inside")
                 continue
             result.append(pattern if pattern != "*" else "**")
-        elif pattern.endswith("**") or not packages:
+        elif pattern.endswith("**"):
             result.append(pattern)
+        elif not packages:
+            result.append("=" + pattern)  # the module alone (a plain name is it or inside it)
         else:
             result += [pattern, pattern + ".*"]
     return result

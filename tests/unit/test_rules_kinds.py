@@ -37,6 +37,7 @@ GOLDEN = {
     ),
     "forbid-import": (
         'forbid-import:\n      from: ["app/**"]\n      to: ["stripe", "stripe.*"]\n      except: ["app/billing/**"]',
+        'violation("r", F, "", R) :- glob(F, "app/**"), not glob(F, "app/billing/**"), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- glob(F, "app/**"), not glob(F, "app/billing/**"), module(M, F), imports(M, D), under(D, "stripe").\n',
     ),
     "forbid-import-transitive": (
@@ -46,7 +47,8 @@ GOLDEN = {
         'from_r(F) :- glob(F, "lib/**").\n'
         'except_r(F) :- glob(F, "app/a.py").\n'
         'except_r(F) :- glob(F, "app/b.py").\n'
-        'violation("r", F, "requests.adapters", "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, "requests.adapters").\n'
+        'violation("r", F, "", R) :- from_r(F), not except_r(F), unreadable(F, R).\n'
+        'violation("r", F, D, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, D), under(D, "requests.adapters").\n'
         'violation("r", F, D, "M") :- from_r(F), not except_r(F), module(M, F), reaches(M, D), under(D, "boto3"), D != "boto3".\n',
     ),
     "layers": (
@@ -55,6 +57,7 @@ GOLDEN = {
         'layer_r(M, 1, "app.billing", "") :- under(M, "app.billing").\n'
         'layer_r(M, 1, "app.shipping", "") :- under(M, "app.shipping").\n'
         'layer_r(M, 2, "app.domain", "") :- under(M, "app.domain").\n'
+        'violation("r", F, "", R) :- module(M, F), layer_r(M, _, _, _), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), imports(M, D), layer_r(D, High, _, C), Low > High.\n'
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, R, A, C), imports(M, D), layer_r(D, R, B, C), A != B.\n',
     ),
@@ -64,12 +67,14 @@ GOLDEN = {
         'layer_r(M, 0, "api", "svc_b") :- under(M, "svc_b.api").\n'
         'layer_r(M, 1, "domain", "svc_a") :- under(M, "svc_a.domain").\n'
         'layer_r(M, 1, "domain", "svc_b") :- under(M, "svc_b.domain").\n'
+        'violation("r", F, "", R) :- module(M, F), layer_r(M, _, _, _), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, _, C), Low > High.\n',
     ),
     'layers-required': (
         'layers:\n      layers: [app.api, app.domain]',
         'layer_r(M, 0, "app.api", "") :- under(M, "app.api").\n'
         'layer_r(M, 1, "app.domain", "") :- under(M, "app.domain").\n'
+        'violation("r", F, "", R) :- module(M, F), layer_r(M, _, _, _), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), imports(M, D), layer_r(D, High, _, C), Low > High.\n'
         'present_r(C, N) :- layer_r(_, _, N, C).\n'
         'violation("r", "app.api", "", "layer app.api matches no module (mark it optional if it may be absent)") :- rule("r", _, _), not present_r("", "app.api").\n'
@@ -81,6 +86,7 @@ GOLDEN = {
         'layer_r(M, 1, "a", "svc") :- under(M, "svc.a").\n'
         'layer_r(M, 1, "b", "svc") :- under(M, "svc.b").\n'
         'layer_r(M, 2, "domain", "svc") :- under(M, "svc.domain").\n'
+        'violation("r", F, "", R) :- module(M, F), layer_r(M, _, _, _), unreadable(F, R).\n'
         'ignore_import("r/svc.api", S, D) :- layer_r(S, _, N, "svc"), N != "api", imports(S, D).\n'
         'ignore_import("r/svc.a", S, D) :- layer_r(S, _, N, "svc"), N != "a", imports(S, D).\n'
         'ignore_import("r/svc.b", S, D) :- layer_r(S, _, N, "svc"), N != "b", imports(S, D).\n'
@@ -102,14 +108,17 @@ GOLDEN = {
         'ignored_r(S, D) :- type_only_import(S, D).\n'
         'ignored_r(S, D) :- imports(S, D), not under(S, "app").\n'
         'ignore_import("r", S, D) :- ignored_r(S, D).\n'
-        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not module_match(M, "app.ok"), reaches_except("r", M, D), under(D, "x").\n'
-        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not module_match(M, "app.ok"), reaches_except("r", M, D), module_match(D, "y.*.z").\n',
+        'violation("r", F, "", R) :- module(M, F), under(M, "app"), not under(M, "app.ok"), unreadable(F, R).\n'
+        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not under(M, "app.ok"), reaches_except("r", M, D), under(D, "x").\n'
+        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not under(M, "app.ok"), reaches_except("r", M, D), module_match(D, "y.*.z").\n'
+        'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not under(M, "app.ok"), reaches_except("r", M, D), module_match(D, "y.*.z.**").\n',
     ),
     'independent-unmediated': (
         'independent:\n      modules: [a, b, c]\n      transitive: true\n      chains: unmediated',
         'independent_r(M, "a") :- under(M, "a").\n'
         'independent_r(M, "b") :- under(M, "b").\n'
         'independent_r(M, "c") :- under(M, "c").\n'
+        'violation("r", F, "", R) :- module(M, F), independent_r(M, _), unreadable(F, R).\n'
         'ignore_import("r/a", S, D) :- independent_r(S, N), N != "a", imports(S, D).\n'
         'ignore_import("r/b", S, D) :- independent_r(S, N), N != "b", imports(S, D).\n'
         'ignore_import("r/c", S, D) :- independent_r(S, N), N != "c", imports(S, D).\n'
@@ -122,6 +131,7 @@ GOLDEN = {
         "independent:\n      modules: [app.billing, app.shipping]",
         'independent_r(M, "app.billing") :- under(M, "app.billing").\n'
         'independent_r(M, "app.shipping") :- under(M, "app.shipping").\n'
+        'violation("r", F, "", R) :- module(M, F), independent_r(M, _), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- module(M, F), independent_r(M, A), imports(M, D), independent_r(D, B), A != B.\n',
     ),
     "forbid-dependency": (

@@ -68,16 +68,22 @@ def any_of(name: str, var: str, values: list[str], atom: Callable[[str], str]) -
     return [clause(f"{name}({var})", [atom(v)]) for v in values], f"{name}({var})"
 
 
-def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool] | None:
-    """'a.b' → ("a.b", exact) ; 'a.b.*' → ("a.b", descendants) ; wildcards inside a name
-    ('a.*.c', 'a.**.c') are kept for module_match; anything else is a located error."""
+def module_target(kind: KindInput, path: tuple, pattern: Any) -> tuple[str, bool | None] | None:
+    """'a.b' → ("a.b", None): a.b or inside it, since importing a.b.c imports a.b (issue #10:
+    `to: [requests]` must catch `import requests.sessions`); 'a.b.*' → ("a.b", False):
+    strictly inside; '=a.b' → ("a.b", True): the module alone (import-linter's
+    as_packages = False). Wildcards inside a name ('a.*.c', 'a.**.c') are kept for
+    module_match; anything else is a located error."""
+    exact = isinstance(pattern, str) and pattern.startswith("=")
+    if exact:
+        pattern = pattern[1:]
     match = _MODULE_PATTERN.fullmatch(pattern) if isinstance(pattern, str) else None
-    if match:
-        return match.group(1), match.group(2) is None
-    if isinstance(pattern, str) and pattern.endswith(".*") and module_pattern(kind, path, pattern[:-2]):
+    if match and not (exact and match.group(2)):
+        return match.group(1), True if exact else None if match.group(2) is None else False
+    if not exact and isinstance(pattern, str) and pattern.endswith(".*") and module_pattern(kind, path, pattern[:-2]):
         return pattern[:-2], False
     if module_pattern(kind, path, pattern):
-        return pattern, True
+        return pattern, True if exact else None
     return None
 
 
@@ -107,15 +113,23 @@ def target_bodies(step: Callable[[str, str], list[str]], src: str,
     return [("D", step(src, "D") + body) for body in member_bodies("D", pattern)]
 
 
-def merge_targets(targets: list[tuple[str, bool]]) -> list[tuple[str, bool | None]]:
-    """'a' and 'a.*' both listed → one ('a', None) pattern, in first-mention order, deduplicated."""
+def merge_targets(targets: list[tuple[str, bool | None]]) -> list[tuple[str, bool | None]]:
+    """'a' (it or inside) covers '=a' and 'a.*'; '=a' and 'a.*' together are 'a': one
+    pattern per name, in first-mention order, deduplicated."""
     out: list[tuple[str, bool | None]] = []
     for name, exact in targets:
-        both = (name, not exact) in targets
-        item = (name, None) if both else (name, exact)
+        whole = (name, None) in targets or ((name, True) in targets and (name, False) in targets)
+        item = (name, None) if whole else (name, exact)
         if item not in out:
             out.append(item)
     return out
+
+
+def unreadable_clause(kind: KindInput, scope: list[str]) -> str:
+    """A file in the rule's scope (`scope` binds F) that govern could not read (not decodable
+    or parsable, too large, a symlink, a submodule...) is a finding of its own, its message the
+    fact's reason: its imports cannot be judged, so they are never silently dropped (issue #10)."""
+    return clause(f"violation({q(kind.rule_id)}, F, \"\", R)", scope + ["unreadable(F, R)"])
 
 
 def module_prefix(kind: KindInput, path: tuple, value: Any) -> str | None:

@@ -14,6 +14,7 @@ from govern.rules.kinds.base import (
     q,
     target_bodies,
     text,
+    unreadable_clause,
 )
 
 
@@ -45,6 +46,7 @@ def compile(kind: KindInput) -> str:
         more, except_lit = any_of(f"except_{kind.slug}", "F", kind.values("except"), lambda p: f"glob(F, {q(p)})")
         helpers += more
         body.append(f"not {except_lit}")
+    path_scope = list(body)
     body.append("module(M, F)")
     more, source = _module_literal(kind, f"source_{kind.slug}", "from-modules", "M")
     helpers += more
@@ -55,6 +57,8 @@ def compile(kind: KindInput) -> str:
     steps = Steps(kind)
     key = kind.rule_id if steps.own_graph() else None
     clauses = helpers + steps.graphs([key] if key else [])
+    # Scoped by paths alone, a rule also covers the files that have no module (symlinks, submodules).
+    clauses.append(unreadable_clause(kind, path_scope if kind.values("from") and not (source or allowed) else list(body)))
     targets = [t for path, pattern in kind.items("to") if (t := module_target(kind, path, pattern))]
     for target in merge_targets(targets):
         for imported, literals in target_bodies(lambda s, d: steps.step(s, d, key), "M", target):

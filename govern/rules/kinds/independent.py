@@ -6,7 +6,7 @@ of its own, without the imports made by the other listed modules.
 """
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text
+from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text, unreadable_clause
 
 
 def default_message(block: dict) -> str:
@@ -22,6 +22,7 @@ def compile(kind: KindInput) -> str:
             named.append((path, name))
             clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
     check_disjoint(kind, named)
+    clauses.append(unreadable_clause(kind, ["module(M, F)", f"{helper}(M, _)"]))
     steps = Steps(kind)
     if kind.block.get("chains") == "unmediated" and steps.transitive:
         keys = {name: f"{kind.rule_id}/{name}" for _, name in named}

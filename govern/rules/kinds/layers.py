@@ -11,7 +11,7 @@ layer then searches a graph of its own, without the imports made by the other la
 """
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text
+from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text, unreadable_clause
 
 
 def default_message(block: dict) -> str:
@@ -62,6 +62,7 @@ def compile(kind: KindInput) -> str:
         if name not in {n for _, n in named}:
             kind.error(path, f"optional layer {name!r} is not one of the layers")
     check_disjoint(kind, named)
+    clauses.append(unreadable_clause(kind, ["module(M, F)", f"{layer}(M, _, _, _)"]))
     clauses += _violations(kind, layer, pairs, independent, len(independent) < sum(len(g) > 1 for _, g, _ in _groups(kind)))
     clauses += _missing(kind, layer, pairs, optional)
     clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named])
