@@ -24,13 +24,12 @@ import unicodedata
 
 Found = list[list]  # [kind, line, level, module, name, type_only]
 
+# The TYPE_CHECKING tests; import statements are found from the `import` keywords' offsets.
 _QUERY = """
-(import_statement) @stmt
-(import_from_statement) @stmt
-(future_import_statement) @stmt
 (if_statement condition: [(identifier) (attribute) (parenthesized_expression)] @test consequence: (block) @body)
 (elif_clause condition: [(identifier) (attribute) (parenthesized_expression)] @test consequence: (block) @body)
 """
+_STATEMENTS = frozenset({"import_statement", "import_from_statement", "future_import_statement"})
 _local = threading.local()  # tree-sitter parsers are not shared between threads
 
 
@@ -56,22 +55,60 @@ def parse_imports(text: str) -> Found:
     a star import); type_only 1 when the statement sits in the true branch of an
     `if TYPE_CHECKING:` / `if <module>.TYPE_CHECKING:` / `elif …TYPE_CHECKING:` test."""
     parser, cursor = _tools()
-    root = parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    source = text.encode("utf-8", "surrogatepass")
+    root = parser.parse(source).root_node
     if root.has_error:
         return ast_imports(text, _first_error(root))
-    matches = cursor.matches(root)
-    guarded = [(m["body"][0].start_byte, m["body"][0].end_byte) for _, m in matches
-               if "body" in m and _type_checking_test(m["test"][0])]
+    statements = _statements(root, source)
+    if source.isascii():
+        guarded = _guarded(root, source)
+    else:  # NFKC: a non-ASCII spelling may name TYPE_CHECKING: every if/elif test is looked at
+        guarded = [(m["body"][0].start_byte, m["body"][0].end_byte) for _, m in cursor.matches(root)
+                   if _type_checking_test(m["test"][0])]
     found: Found = []
-    for _, m in matches:
-        for stmt in m.get("stmt", ()):
-            if stmt.children[-1].type == ",":  # `import a,` (no parentheses): CPython refuses it
-                return ast_imports(text, f"line {_line(stmt)}: trailing comma not allowed without surrounding parentheses")
-            start = stmt.start_byte
-            type_only = int(any(lo <= start < hi for lo, hi in guarded))
-            found += _statement(stmt, type_only)
+    for stmt in statements:
+        if stmt.children[-1].type == ",":  # `import a,` (no parentheses): CPython refuses it
+            return ast_imports(text, f"line {_line(stmt)}: trailing comma not allowed without surrounding parentheses")
+        start = stmt.start_byte
+        type_only = int(any(lo <= start < hi for lo, hi in guarded))
+        found += _statement(stmt, type_only)
     found.sort()
     return found
+
+
+def _statements(root, source: bytes) -> list:
+    """The import statements: every one holds the keyword `import` as those six ASCII bytes
+    (keywords have no other spelling), so each occurrence of them is looked up in the tree
+    (cheaper than visiting every node); one inside a string, a comment or a longer name is
+    not the keyword token."""
+    found = {}
+    at = source.find(b"import")
+    while at != -1:
+        node = root.descendant_for_byte_range(at, at + 6)
+        if node is not None and node.type == "import" and node.parent is not None and node.parent.type in _STATEMENTS:
+            found[node.parent.start_byte] = node.parent
+        at = source.find(b"import", at + 6)
+    return [found[k] for k in sorted(found)]
+
+
+def _guarded(root, source: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of the bodies guarded by a TYPE_CHECKING test, found from the name's
+    occurrences in an ASCII source (as `_statements` finds the keyword)."""
+    out = []
+    at = source.find(b"TYPE_CHECKING")
+    while at != -1:
+        node = root.descendant_for_byte_range(at, at + 13)
+        test = node.parent if node is not None and node.type == "identifier" else None
+        if test is not None and test.type == "attribute" and test.child_by_field_name("attribute") == node:
+            test, node = test.parent, test
+        while test is not None and test.type == "parenthesized_expression":
+            test, node = test.parent, test
+        if test is not None and test.type in ("if_statement", "elif_clause") and test.child_by_field_name("condition") == node \
+                and _type_checking_test(node):
+            body = test.child_by_field_name("consequence")
+            out.append((body.start_byte, body.end_byte))
+        at = source.find(b"TYPE_CHECKING", at + 13)
+    return out
 
 
 def _statement(stmt, type_only: int) -> Found:
@@ -117,6 +154,9 @@ def _names(stmt) -> list:
 def _dotted(node) -> str:
     """A dotted name as CPython spells it: parts joined by dots (whatever spaces, comments
     or continuation lines stand between them), non-ASCII identifiers NFKC-normalised."""
+    text = node.text
+    if text.isascii() and text.replace(b".", b"").replace(b"_", b"").isalnum():
+        return text.decode()  # the usual spelling `a.b_c`: nothing between the parts
     return ".".join(_identifier(p) for p in _parts(node))
 
 
@@ -133,8 +173,9 @@ def _identifier(node) -> str:
 
 
 def _line(node) -> int:
-    """The line of a name as `ast` gives it: where its first identifier starts."""
-    return _parts(node)[0].start_point[0] + 1 if node.type == "dotted_name" else node.start_point[0] + 1
+    """The line of a name as `ast` gives it: where its first identifier starts (a dotted
+    name starts with one: extras such as a line continuation only come between parts)."""
+    return node.start_point[0] + 1
 
 
 def _first_error(root) -> str:
