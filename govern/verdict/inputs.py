@@ -47,7 +47,8 @@ def judging_date(repo: str | os.PathLike, commit: str | None, on: date | None) -
 
 def facts_config(config: Config) -> FactsConfig:
     return FactsConfig(
-        roots=config.roots, max_blob_size=config.max_blob_size, allowed_signers=config.allowed_signers,
+        roots=config.roots, namespace_packages=config.namespace_packages, max_blob_size=config.max_blob_size,
+        allowed_signers=config.allowed_signers,
         agent_patterns=config.agent_patterns, bot_patterns=config.bot_patterns,
     )
 

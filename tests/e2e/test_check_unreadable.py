@@ -90,3 +90,26 @@ def test_pre_receive_refuses_a_padded_file_and_a_symlink(tmp_path):
     done = push(work)
     assert done.returncode != 0
     assert "app/api/pay.py" in done.stderr and "is a symbolic link" in done.stderr
+
+
+LAYERS_ADR = """---
+title: Core does not call the API
+status: accepted
+rules:
+  - id: core-below-api
+    layers:
+      layers: [app.api, app.core]
+---
+"""
+
+
+def test_namespace_packages_setting_decides_what_a_directory_is(make_repo):
+    files = {"adr/0001-layers.md": LAYERS_ADR, "app/__init__.py": "", "app/api/__init__.py": "",
+             "app/core/x.py": "import app.api\n"}  # app/core has no __init__.py
+    for namespace, blocked in (("true", True), ("false", False)):
+        repo = make_repo({**files, "pyproject.toml": f"[tool.govern]\nnamespace-packages = {namespace}\n"})
+        out = govern("check", "--format", "json", cwd=repo)
+        subjects = [v["subject"] for v in json.loads(out.stdout)["violations"]]
+        assert subjects == (["app/core/x.py"] if blocked else []), (namespace, out.stdout)
+        modules = govern("facts", "--relation", "module", cwd=repo).stdout
+        assert ('module("app.core.x", "app/core/x.py")' in modules) == blocked, modules
