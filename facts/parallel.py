@@ -1,7 +1,7 @@
 """Scanning many blobs on every available core.
 
-Scanning is the CPU-bound part of a cold extraction (the import scanner, and
-ast.parse where it gives up), so big batches are split across worker processes.
+Scanning is the CPU-bound part of a cold extraction (tree-sitter parsing every Python
+file), so big batches are split across worker processes.
 Small batches stay in process: a pool costs more to start and to ship bytes and
 results than it saves.
 """
