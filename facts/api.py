@@ -118,8 +118,7 @@ class _Runner:
     def __init__(self, tree: Tree, config: FactsConfig, cache: Cache | None, workers: int | None) -> None:
         self.tree, self.config, self.cache, self.workers = tree, config, cache, workers
         self.entries = tree.entries()
-        # A Tree without links() holds none (e.g. an overlay that only serves files).
-        self.links = tree.links() if hasattr(tree, "links") else []
+        self.links = tree.links()
         self.by_path = {e.path: e for e in self.entries}
         self.sizes = {e.blob: e.size for e in self.entries}
         self.context = Context(config, self.entries, self._scan_path)

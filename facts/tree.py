@@ -265,9 +265,14 @@ class OverlayTree:
                 mode = listed[path].mode if path in listed else "100644"
                 listed[path] = Entry(path, blob_id(data), mode, len(data))
         self._entries = _sorted(listed.values())
+        self._changed = frozenset(files)
 
     def entries(self) -> list[Entry]:
         return list(self._entries)
+
+    def links(self) -> list[Entry]:
+        """The base's links, but for the paths the changes write or delete."""
+        return [e for e in self.base.links() if e.path not in self._changed]
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         out = {blob: self._blobs[blob] for blob in blobs if blob in self._blobs}
