@@ -17,8 +17,8 @@ def compile_rule(block: str, extra: str = "    message: M\n", header: str = ""):
 GOLDEN = {
     "no-growth": (
         'no-growth:\n      metric: dependents\n      of: [app.core]\n      may-grow-by: 2',
-        'now_of_r("app.core").\nnow_r(S, T) :- module(M, S), imports(M, T), now_of_r(T), not now_of_r(M).\n'
-        'was_of_r("app.core").\nwas_r(S, T) :- base_module(M, S), base_imports(M, T), was_of_r(T), not was_of_r(M).\n'
+        'now_of_r(M) :- under(M, "app.core").\nnow_r(S, T) :- module(M, S), imports(M, T), now_of_r(T), not now_of_r(M).\n'
+        'was_of_r(M) :- base_under(M, "app.core").\nwas_r(S, T) :- base_module(M, S), base_imports(M, T), was_of_r(T), not was_of_r(M).\n'
         'total_r(N) :- N = count { S, T : now_r(S, T) }.\nstep_r(1, S, T, "now") :- now_r(S, T).\n'
         'step_r(-1, S, T, "was") :- was_r(S, T).\n'
         'growth_r(G) :- base_tree(_), G = sum { W, S, T, K : step_r(W, S, T, K) }.\n'
