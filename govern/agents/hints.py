@@ -55,9 +55,9 @@ def hints(verdict: Verdict, rules_tree: Tree, findings: list[Finding] | None = N
         adr_path = paths.get(finding.adr, "")
         block = blocks.get(adr_path, finding.rule)
         leaves = fact_leaves(finding.proof) if finding.proof else []
-        target, text = WRITERS.get(kind, _datalog)(finding, block, leaves)
+        text = WRITERS.get(kind, _datalog)(finding, block, leaves)
         text = f"{text} {finding.message.rstrip('.')}. Read the decision: {adr_path} ({finding.adr}, rule {finding.rule})."
-        out.append(Hint(finding.rule, finding.adr, finding.adr_title, adr_path, kind, finding.subject, target,
+        out.append(Hint(finding.rule, finding.adr, finding.adr_title, adr_path, kind, finding.subject, finding.target,
                         finding.location, finding.message, finding.severity, finding.new, text, finding.proof))
     return out
 
@@ -93,19 +93,17 @@ def _chain(found: list[FactLeaf]) -> str:
     return " Import chain: " + " -> ".join([str(found[0].args[0])] + [str(leaf.args[1]) for leaf in found]) + "."
 
 
-def _forbid_import(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _forbid_import(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
     found = _imports(leaves, finding.subject)
-    target = str(found[-1].args[1]) if found else ""
     head = _where(found[0]) if found else f"{finding.subject} imports a forbidden module"
     allowed = _list(block.get("except"))
     instead = (f" Only files under {', '.join(allowed)} may import it: go through them instead."
                if allowed else " Remove the import.")
-    return target, f"{head}; {', '.join(_list(block.get('to')))} may not be imported from {', '.join(_list(block.get('from')))}.{instead}{_chain(found)}"
+    return f"{head}; {', '.join(_list(block.get('to')))} may not be imported from {', '.join(_list(block.get('from')))}.{instead}{_chain(found)}"
 
 
-def _layers(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _layers(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
     found = _imports(leaves, finding.subject)
-    target = str(found[-1].args[1]) if found else ""
     names = [e if isinstance(e, str) else "[" + ", ".join(map(str, e)) + "]" for e in block.get("layers", [])]
     bindings = finding.proof.get("bindings", {}) if finding.proof else {}
     rank = bindings.get("Low", bindings.get("R"))
@@ -115,53 +113,52 @@ def _layers(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str,
         below = f" `{bindings.get('M', finding.subject)}` is in layer {names[rank]}; it may import " + \
                 (f"only {lower} (and its own layer)." if lower else "only its own layer.")
     head = _where(found[0]) if found else f"{finding.subject} imports a higher layer"
-    return target, f"{head}; layers from high to low: {' > '.join(names)}.{below}{_chain(found)}"
+    return f"{head}; layers from high to low: {' > '.join(names)}.{below}{_chain(found)}"
 
 
-def _independent(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _independent(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
     found = _imports(leaves, finding.subject)
-    target = str(found[-1].args[1]) if found else ""
     head = _where(found[0]) if found else f"{finding.subject} imports an independent module"
-    return target, f"{head}; {', '.join(_list(block.get('modules')))} must not import each other.{_chain(found)}"
+    return f"{head}; {', '.join(_list(block.get('modules')))} must not import each other.{_chain(found)}"
 
 
-def _declared(finding: Finding, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _declared(finding: Finding, leaves: list[FactLeaf]) -> str:
     declared = next((leaf for leaf in leaves if leaf.pred == "declares" and len(leaf.args) == 2), None)
     if declared is None:
-        return "", f"{finding.subject} declares a distribution"
-    return str(declared.args[1]), f"{declared.location} declares `{declared.args[1]}`"
+        return f"{finding.subject} declares `{finding.target}`"
+    return f"{declared.location} declares `{declared.args[1]}`"
 
 
-def _forbid_dependency(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
-    dist, head = _declared(finding, leaves)
-    return dist, f"{head}; forbidden distributions: {', '.join(_list(block.get('packages')))}. Drop the dependency."
+def _forbid_dependency(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
+    head = _declared(finding, leaves)
+    return f"{head}; forbidden distributions: {', '.join(_list(block.get('packages')))}. Drop the dependency."
 
 
-def _allow_dependencies(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
-    dist, head = _declared(finding, leaves)
-    return dist, (f"{head}; the allowed distributions are: {', '.join(_list(block.get('packages')))}. "
+def _allow_dependencies(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
+    head = _declared(finding, leaves)
+    return (f"{head}; the allowed distributions are: {', '.join(_list(block.get('packages')))}. "
                   "Use one of them or drop the dependency.")
 
 
-def _protect(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _protect(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
     approvers = _list(block.get("unless-approved-by"))
     how = (f"an approval by {', '.join(approvers)} (a commit signed by one of them, or pushed by one of them)"
            if approvers else "a human to make this change")
-    return "", (f"{finding.subject} is protected ({', '.join(_list(block.get('paths')))}); an agent may not change it "
+    return (f"{finding.subject} is protected ({', '.join(_list(block.get('paths')))}); an agent may not change it "
                 f"without {how}. Leave this file alone and ask the user to make or approve the change.")
 
 
-def _require_owner(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
-    return "", f"{finding.subject} has no owner in CODEOWNERS; add a CODEOWNERS line that covers it."
+def _require_owner(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
+    return f"{finding.subject} has no owner in CODEOWNERS; add a CODEOWNERS line that covers it."
 
 
-def _datalog(finding: Finding, block: dict, leaves: list[FactLeaf]) -> tuple[str, str]:
+def _datalog(finding: Finding, block: dict, leaves: list[FactLeaf]) -> str:
     facts = [leaf for leaf in leaves if leaf.line]
     head = f"{facts[0].location}: {facts[0].text}" if facts else finding.subject
-    return "", f"{head} breaks a custom rule (its proof shows each fact it rests on)."
+    return f"{head} breaks a custom rule (its proof shows each fact it rests on)."
 
 
-Writer = Callable[[Finding, dict, list[FactLeaf]], tuple[str, str]]
+Writer = Callable[[Finding, dict, list[FactLeaf]], str]
 WRITERS: dict[str, Writer] = {
     "forbid-import": _forbid_import, "layers": _layers, "independent": _independent,
     "forbid-dependency": _forbid_dependency, "allow-dependencies": _allow_dependencies, "protect": _protect,

@@ -82,6 +82,8 @@ def test_bad_arguments_are_tool_errors_and_the_server_keeps_serving(repo):
         )]
         results.append(await client.call_tool("query", {"goal": "imports(M, "}))
         results.append(await client.call_tool("why", {"rev": "no-such-rev"}))
+        results.append(await client.call_tool("check", {"rev": "--output=/tmp/x"}))
+        results.append(await client.call_tool("decisions_for", {"paths": ["/etc/passwd"]}))
         return results, await client.call_tool("check", {})
 
     results, after = session(repo, scenario)

@@ -21,9 +21,10 @@ def test_the_same_change_gets_the_same_findings_everywhere(tmp_path):
 
     async def scenario(client):
         return await client.call_tool("check_change", {"patch": PATCH})
-    by_mcp = {(f["rule"], f["subject"], f["location"]) for f in session(work, scenario).structured_content["findings"]}
-    assert by_mcp == {("stripe-only-in-billing", "app/api/orders.py", "app/api/orders.py:2"),
-                      ("app-layers", "app/db/audit.py", "app/db/audit.py:1")}
+    by_mcp = {(f["rule"], f["subject"], f["target"], f["location"])
+              for f in session(work, scenario).structured_content["findings"]}
+    assert by_mcp == {("stripe-only-in-billing", "app/api/orders.py", "stripe", "app/api/orders.py:2"),
+                      ("app-layers", "app/db/audit.py", "app.service.orders", "app/db/audit.py:1")}
 
     payload = {"session_id": "s", "turn_id": "1", "transcript_path": None, "cwd": str(work), "hook_event_name": "PreToolUse",
                "model": "gpt-5-codex", "permission_mode": "default", "tool_name": "apply_patch",
@@ -32,13 +33,15 @@ def test_the_same_change_gets_the_same_findings_everywhere(tmp_path):
     reason = json.loads(answer.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
     lines = reason.splitlines()[1:]
     assert len(lines) == len(by_mcp)
-    assert all(any(f"rule {rule})" in line and location in line for line in lines) for rule, _, location in by_mcp)
+    assert all(any(f"rule {rule})" in line and f"`{target}`" in line and location in line for line in lines)
+               for rule, _, target, location in by_mcp)
 
     for path, text in WRITTEN.items():
         (work / path).write_text(text)
     checked = govern("check", "--format", "json", "--new-since", "HEAD", cwd=work)
     assert checked.returncode == 1
-    by_check = {(v["rule"], v["subject"], v["location"]) for v in json.loads(checked.stdout)["violations"] if v["new"]}
+    by_check = {(v["rule"], v["subject"], v["target"], v["location"])
+                for v in json.loads(checked.stdout)["violations"] if v["new"]}
     assert by_check == by_mcp
 
     git(work, "add", "-A")
@@ -46,5 +49,5 @@ def test_the_same_change_gets_the_same_findings_everywhere(tmp_path):
     pushed = push(work)
     assert pushed.returncode != 0
     [entry] = [e for e in audit_entries(bare) if e.get("decision") == "reject"]
-    by_server = {(b["rule"], b["subject"], b["location"]) for b in entry["blocking"]}
+    by_server = {(b["rule"], b["subject"], b["target"], b["location"]) for b in entry["blocking"]}
     assert by_server == by_mcp
