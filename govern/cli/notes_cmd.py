@@ -37,25 +37,34 @@ def record_cmd(
 def why_cmd(
     rev: str = typer.Argument(..., metavar="REV", help="The commit whose verdict to show."),
     fmt: str = FORMAT,
-    verify: bool = typer.Option(False, "--verify", help="Recompute the facts of REV and check every proof."),
+    verify: bool = typer.Option(False, "--verify", help="Judge REV again from the note's recorded inputs: "
+                                "report every difference from the note and check every proof."),
     repo: Path = REPO_OPTION,
 ) -> None:
     """Show which rules allowed or blocked REV, with the proof of every violation and exemption."""
+    from govern.errors import UsageError
     from govern.notes.why import load_note, render_note, verify as verify_note
 
     commit, raw, note = load_note(repo, rev)
+    problems = []
     if fmt == "json":
         sys.stdout.buffer.write(raw)  # the note, byte for byte
         sys.stdout.flush()
     else:
-        typer.echo(render_note(note), nl=False)
+        try:
+            typer.echo(render_note(note), nl=False)
+        except UsageError as err:
+            if not verify:
+                raise
+            problems.append(str(err))  # a note that is not a verdict fails verification
     if verify:
-        problems = verify_note(repo, commit, note)
+        problems += verify_note(repo, commit, note)
         for problem in problems:
             typer.echo(f"govern: verification failed: {problem}", err=True)
         if problems:
             raise typer.Exit(1)
-        typer.echo(f"govern: verified: every proof of the note of {commit[:12]} holds against its facts", err=True)
+        typer.echo(f"govern: verified: the note of {commit[:12]} is the verdict its facts and rules give, "
+                   f"and every proof holds", err=True)
 
 
 @app.command("audit")

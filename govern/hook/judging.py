@@ -102,7 +102,10 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
     tip, rules_tree = result.tip, RulesTree(repo, result.rules_rev, config)
     changes = _change_facts(repo, result.commits, config, env, rules_tree)
     for commit in result.commits if tip in result.commits else [*result.commits, tip]:
+        # Other new commits record the base too (their change findings are always new): a
+        # note's rules then always come from its base, which `govern why --verify` relies on.
         request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
+                               base=rules_tree if commit != tip and result.base_rev else None,
                                change_rev=commit if commit in result.commits else None,
                                scope="all" if commit == tip else "change", env=env, prove=prove,
                                change_facts=changes.get(commit), on=on)

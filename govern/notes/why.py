@@ -25,7 +25,8 @@ def load_note(repo: Path, rev: str) -> tuple[str, bytes, dict]:
 
 
 def verify(repo: Path, commit: str, note: dict) -> list[str]:
-    """Problems found re-checking the note against the facts of `commit` (empty: it holds)."""
+    """Every difference between the note and the verdict recomputed for `commit`, and every
+    proof that does not hold (empty: the note is exactly what judging the commit gives)."""
     if note.get("commit") != commit:
         return [f"the note names commit {note.get('commit')!r}, not {commit}"]
     from govern.verdict.verify import verify_verdict_json
@@ -38,7 +39,12 @@ def render_note(note: dict, color: bool = False) -> str:
     from govern.verdict.model import Verdict
     from govern.verdict.render_text import render_text
 
-    verdict = Verdict.from_json(note)
+    try:
+        verdict = Verdict.from_json(note)
+        findings = render_text(verdict, color=color, proofs=True)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise UsageError(f"the note of {note.get('commit')!r} is not a verdict govern can show "
+                         f"({type(err).__name__}: {err})") from None
     lines = [
         f"commit {verdict.commit}  verdict: {verdict.outcome}",
         f"tree {verdict.tree}  base {verdict.base or '-'}  judged {verdict.date} by govern {verdict.version} "
@@ -49,4 +55,4 @@ def render_note(note: dict, color: bool = False) -> str:
     for rule in sorted(verdict.rules, key=lambda r: (r.adr, r.id)):
         state = "applies" if rule.applies else f"not applied: {rule.reason}"
         lines.append(f"  {rule.adr} {rule.id} [{rule.kind}, {rule.severity}] {state}")
-    return "\n".join(lines) + "\n\n" + render_text(verdict, color=color, proofs=True)
+    return "\n".join(lines) + "\n\n" + findings

@@ -8,6 +8,7 @@ the base (evaluated the same way with the same tree rules) → Verdict.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 from govern.verdict.reuse import KnownAnswers, nothing_to_evaluate, own_legacy, reused, rules_of
 
 SCOPES = ("all", "tree", "change")
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PROVE = ("all", "new")
 TARGETS = {CommitTree: "commit", IndexTree: "index", WorkTree: "worktree"}
 
@@ -122,7 +124,8 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
         date=on.isoformat(), adrs=tuple(_adr_info(a) for a in adrs), rules=rules,
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
-        pusher=_pusher(change), compared_with=_base_id(compare) if before else None,
+        pusher=_pusher(change), rules_from=_base_id(request.adr_tree) if request.adr_tree else request.commit,
+        compared_with=_base_id(compare) if before else None,
         metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None,
     )
     return Judgement(verdict, run)
@@ -176,11 +179,11 @@ def _pusher(change_facts: list) -> dict[str, str] | None:
 
 
 def _base_id(base: Tree | None) -> str | None:
-    """The base's commit id (its tree id, or "tree", for other kinds of trees)."""
+    """The base's (or rules tree's) commit id (its tree id, or "tree", for other kinds of trees)."""
     if base is None:
         return None
-    if isinstance(base, CommitTree):
-        return resolve(base.repo, base.rev)
+    if isinstance(base, CommitTree):  # a full commit id is kept as is: no git process per verdict
+        return base.rev if _OID.fullmatch(base.rev) else resolve(base.repo, base.rev)
     return getattr(base, "tree", None) or "tree"
 
 

@@ -128,6 +128,9 @@ class Verdict:
     # no-growth rule id -> {"value": the metric, "growth": how much the change moved it (None
     # without a base)}; recorded so `govern drift` reads a note instead of recomputing.
     metrics: Mapping[str, Mapping[str, int | None]] | None = None
+    # The commit whose ADRs and [tool.govern] were applied (the old tip in a push, the first
+    # parent for `govern record`); None when they came from the working tree or the index.
+    rules_from: str | None = None
 
     @property
     def drift(self) -> list[str]:
@@ -170,6 +173,7 @@ class Verdict:
             "commit": self.commit,
             "tree": self.tree,
             "base": self.base,
+            "rules_from": self.rules_from,
             "date": self.date,
             "adrs": [a.to_json() for a in sorted(self.adrs, key=lambda a: a.id)],
             "rules": [r.to_json() for r in sorted(self.rules, key=lambda r: (r.adr, r.id))],
@@ -192,5 +196,5 @@ class Verdict:
             rules=tuple(RuleInfo(**r) for r in data["rules"]),
             violations=tuple(Finding.from_json(v) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
-            pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"),
+            pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
         )

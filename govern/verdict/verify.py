@@ -1,26 +1,28 @@
-"""Re-check the proofs of a verdict (JSON) against facts, with govern's own checker (no engine).
+"""Verify a verdict: its proofs against facts (govern's own checker, no engine), and for a
+recorded verdict the verdict itself.
 
 `verify_proofs` checks against given rules and facts (`govern check --verify`);
-`verify_verdict_json` first recomputes them for a recorded verdict: the ADRs are read
-back by the blob ids the verdict names, the facts from its commit (`govern why --verify`).
+`verify_verdict_json` (`govern why --verify`) judges the commit again from the note's
+recorded inputs, reports every difference from the note, then checks every proof.
 """
 from __future__ import annotations
 
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timezone
 from typing import Any
 
-from govern.facts.gitio import CatFile, GitFailure
+from govern import __version__
+from govern.facts.gitio import GitFailure, run_git
 from govern.facts.tree import CommitTree
 from govern.datalog.check import Checker
 from govern.datalog.model import Rule
 from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 from govern.errors import GovernError
-from govern.verdict.base_facts import base_facts
-from govern.verdict.evaluate import extract_facts
-from govern.verdict.inputs import adr_facts, commit_change_facts, read_config
+from govern.verdict.compare import differences
+from govern.verdict.judge import JudgeRequest, judge_in_full
 from govern.vocabulary import ANY_TARGET
 
 
@@ -54,56 +56,94 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
 
 
 def verify_verdict_json(repo: str | os.PathLike, verdict_json: Mapping[str, Any]) -> list[str]:
-    """Recompute the rules and facts of a recorded verdict, then verify_proofs()."""
+    """Recompute the recorded verdict and report every difference, then check every proof.
+
+    The verdict is judged again the way it was first judged: the commit's tree and change
+    facts, the ADRs and `[tool.govern]` of `rules_from`, the recorded base (legacy), pusher,
+    judging date and scope (the rules it lists as not in scope). Only those recorded inputs
+    are taken from the note; every finding, label, exemption and the outcome must come out
+    the same (govern.verdict.compare)."""
     commit = verdict_json.get("commit")
-    if not commit:
+    if not isinstance(commit, str) or not commit:
         return ["the verdict names no commit: its facts cannot be recomputed"]
     try:
-        rules, store = _recompute(repo, commit, verdict_json)
-    except (GitFailure, GovernError) as err:
-        return [f"cannot recompute the facts of {commit}: {err}"]
-    return verify_proofs(verdict_json, rules, store)
+        inputs = implausible_inputs(repo, commit, verdict_json)
+        judgement = judge_in_full(recorded_request(repo, commit, verdict_json))
+    except (GitFailure, GovernError, ValueError, TypeError, AttributeError, KeyError) as err:
+        return [f"cannot recompute the verdict of {commit}: {err}"]
+    problems = inputs + differences(verdict_json, judgement.verdict.to_json())
+    if problems and verdict_json.get("govern") != __version__:
+        problems.append(f"(the note was written by govern {verdict_json.get('govern')!r}, this is {__version__}: "
+                        f"a newer govern may judge differently)")
+    return problems + verify_proofs(verdict_json, judgement.evaluation.rules, judgement.evaluation.store)
 
 
-def _recompute(repo, commit: str, verdict_json: Mapping[str, Any]) -> tuple[list[Rule], FactStore]:
-    from govern.adr.loader import load_adrs  # the ADR parsers: only here, not for `check --verify`
+def implausible_inputs(repo: str | os.PathLike, commit: str, note: Mapping[str, Any]) -> list[str]:
+    """Recorded inputs no judgment writes: each would let a forged note pass a recomputation
+    (everything legacy against the commit itself, rules from a commit without ADRs, a date
+    after every expiry that has not come yet)."""
+    base, rules_from, out = note.get("base"), note.get("rules_from"), []
+    for key, value in (("base", base), ("rules_from", rules_from)):
+        if value is not None and not (isinstance(value, str) and _OID.fullmatch(value)):
+            raise ValueError(f"the note's {key} {value!r} is not a commit id")
+    if base == commit:
+        out.append("the note's base is the commit itself (every finding would be legacy)")
+    if base and rules_from and rules_from != base:
+        out.append(f"the note's rules come from {rules_from!r}, not from its base {base!r} (a judgment takes "
+                   f"the rules of the commit it compares with)")
+    if not base and rules_from not in (None, commit) and not _is_ancestor(repo, commit, rules_from):
+        out.append(f"the note's rules come from {rules_from!r}, neither the commit nor a push that contains it")
+    if str(note.get("date")) > datetime.now(timezone.utc).date().isoformat():
+        out.append(f"the note's judging date {note.get('date')!r} is in the future")
+    return out
 
-    files = [(a["path"], a["blob"]) for a in verdict_json.get("adrs", [])]
-    reader = CatFile(repo)
+
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _is_ancestor(repo: str | os.PathLike, commit: str, descendant: Any) -> bool:
     try:
-        data = reader.read_many(sorted({blob for _, blob in files}))
-    finally:
-        reader.close()
-    adrs = load_adrs([(path, data[blob], blob) for path, blob in files])
-    applied = {r["id"] for r in verdict_json.get("rules", []) if r.get("applies")}
-    specs = [s for s in adrs.rules() if s.id in applied]
-    rules = list(dict.fromkeys(rule for spec in specs for rule in spec.rules))
-    tree = CommitTree(repo, commit)
-    config = read_config(tree)
-    extra = adr_facts(adrs)
-    if any(s.scope == "change" for s in specs):
-        # The pusher is authenticated by the server at push time and recorded in the note
-        # (which clients cannot push: receive.hideRefs); re-derive its fact from that record.
-        pusher = verdict_json.get("pusher") or {}
-        env = {pusher["variable"]: pusher["user"]} if pusher.get("variable") and pusher.get("user") else {}
-        extra += commit_change_facts(repo, commit, config, env, rules)
-    compared = verdict_json.get("compared_with")
-    if compared is not None and not (isinstance(compared, str) and re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", compared)):
-        raise GovernError(f"compared_with is not a commit id: {str(compared)[:80]!r}")
-    if compared:
-        extra += base_facts(repo, CommitTree(repo, compared), compared, rules, config)
-    store, _ = extract_facts(repo, tree, rules, config, extra)
-    return rules, store
+        run_git(repo, "merge-base", "--is-ancestor", commit, str(descendant))
+    except GitFailure:
+        return False
+    return True
+
+
+def recorded_request(repo: str | os.PathLike, commit: str, note: Mapping[str, Any]) -> JudgeRequest:
+    """The JudgeRequest that produced `note`, from its recorded inputs (see verify_verdict_json).
+
+    Notes written before `rules_from` was recorded took their rules from the base, or from
+    the commit itself when there was none (`govern record`, the hook's tip)."""
+    rules_from = note.get("rules_from") or note.get("base") or commit
+    base = note.get("base")
+    pusher = note.get("pusher") or {}
+    env = {pusher["variable"]: pusher["user"]} if pusher.get("variable") and pusher.get("user") else {}
+    reasons = {r.get("reason") for r in note.get("rules") or [] if isinstance(r, Mapping)}
+    # A rule left out names its own scope: "not in scope tree" means only change rules were judged.
+    scope = next((judged for left, judged in (("tree", "change"), ("change", "tree"))
+                  if f"not in scope {left}" in reasons), "all")
+    compared = note.get("compared_with")
+    if compared is not None and not (isinstance(compared, str) and _OID.fullmatch(compared)):
+        raise ValueError(f"the note's compared_with {str(compared)[:80]!r} is not a commit id")
+    return JudgeRequest(repo, CommitTree(repo, commit), commit, adr_tree=CommitTree(repo, rules_from),
+                        compare_with=CommitTree(repo, compared) if compared else None,
+                        change_rev=commit, base=CommitTree(repo, base) if base else None, scope=scope,
+                        env=env, on=date.fromisoformat(note["date"]))
 
 
 def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any, list[tuple]]]:
-    """(what, finding, proof JSON, the (predicate, args) the proof may conclude)."""
-    for f in verdict_json.get("violations", []):
+    """(what, finding, proof JSON, the (predicate, args) the proof may conclude); findings that
+    are not objects are skipped (govern.verdict.compare reports them)."""
+    for f in _objects(verdict_json.get("violations")):
         yield "violation", f, f.get("proof"), [_violation(f)]
-    for f in verdict_json.get("exemptions", []):
+    for f in _objects(verdict_json.get("exemptions")):
         rule, subject, target, reason = f.get("rule"), f.get("subject"), f.get("target"), f.get("reason")
         yield "exemption", f, f.get("proof"), [("exempt", (rule, subject, t, reason)) for t in (target, ANY_TARGET)]
         yield "exempted violation", f, f.get("violation_proof"), [_violation(f)]
+
+
+def _objects(items: Any) -> list[Mapping[str, Any]]:
+    return [f for f in items if isinstance(f, Mapping)] if isinstance(items, list) else []
 
 
 def _violation(f: Mapping[str, Any]) -> tuple:

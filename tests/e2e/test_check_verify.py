@@ -40,7 +40,9 @@ def test_tampered_fact_line_is_rejected(tmp_path):
     leaf = _fact_leaf(tampered["violations"][0]["proof"])
     leaf["source"]["line"] += 100
     problems = verify_verdict_json(repo, tampered)
-    assert problems and "stripe-only-in-billing" in problems[0] and "failed verification" in problems[0]
+    # The verdict differs from the recomputed one, and the proof itself fails the checker.
+    assert problems[0] == "'stripe-only-in-billing' on 'app/api/refunds.py' → 'stripe': proof differs"
+    assert any("stripe-only-in-billing" in p and "failed verification" in p for p in problems[1:])
 
 
 def test_tampered_subject_is_rejected(tmp_path):
