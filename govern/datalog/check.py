@@ -42,25 +42,37 @@ class Checker:
         }
 
     def check(self, proof: Proof) -> list[str]:
+        """Every problem of every node, in pre-order (depth-first with an explicit stack: a
+        recursive rule over a long chain makes a proof thousands of levels deep)."""
         errors: list[str] = []
-        self._walk(proof, (), errors)
+        path: dict = {}  # conclusions of the rule nodes above the current node (with counts)
+        stack: list[tuple[Proof, bool]] = [(proof, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if leaving:
+                path[node.conclusion] -= 1
+                continue
+            if self._node(node, path, errors) and node.children:
+                if node.kind == "rule":
+                    path[node.conclusion] = path.get(node.conclusion, 0) + 1
+                    stack.append((node, True))
+                stack += [(child, False) for child in reversed(node.children)]
         return errors
 
-    def _walk(self, node: Proof, ancestors: tuple, errors: list[str]) -> None:
+    def _node(self, node: Proof, path: dict, errors: list[str]) -> bool:
+        """Check one node; False when its children are not to be walked."""
         where = f"{node.kind} node {node.id[:12]}"
         if node.id != content_id(node):
             errors.append(f"{where}: id does not match its content")
         check = self.kinds.get(node.kind)
         if check is None:
             errors.append(f"{where}: unknown kind")
-            return
+            return False
         errors.extend(f"{where}: {e}" for e in check(node))
-        if node.kind == "rule" and node.conclusion in ancestors:
+        if node.kind == "rule" and path.get(node.conclusion):
             errors.append(f"{where}: {node.conclusion} depends on itself (not well-founded)")
-            return
-        below = ancestors + ((node.conclusion,) if node.kind == "rule" else ())
-        for child in node.children:
-            self._walk(child, below, errors)
+            return False
+        return True
 
     def _rule(self, node: Proof) -> list[str]:
         rule = self._by_clause.get((node.origin, node.clause))

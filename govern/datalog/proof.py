@@ -32,7 +32,7 @@ KINDS = ("rule", "fact", "absence", "comparison", "reaches", "aggregate")
 LISTED = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Proof:
     kind: str
     conclusion: Atom | None = None
@@ -50,6 +50,18 @@ class Proof:
         if not self.id:
             object.__setattr__(self, "id", content_id(self))
 
+    # Equal nodes: the same content, children compared by their ids. Not field by field:
+    # the dataclass default would recurse down the whole proof (thousands of levels deep).
+    def _key(self) -> tuple:
+        return (self.id, self.kind, self.conclusion, self.origin, self.clause, self.bindings, self.source,
+                self.comparison, self.aggregate, tuple(child.id for child in self.children))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Proof) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
     def to_json(self, memo: dict[int, tuple["Proof", dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The node and its children as JSON-ready data (ints and strings only).
 
@@ -59,25 +71,31 @@ class Proof:
         id, so a tampered proof read by from_json is never merged with another node.
         """
         memo = {} if memo is None else memo
-        hit = memo.get(id(self))
-        if hit is not None:
-            return hit[1]
-        data = _content(self)
-        data["children"] = [child.to_json(memo) for child in self.children]
-        data["id"] = self.id
-        memo[id(self)] = (self, data)  # the node is kept alive so its id() is not reused
-        return data
+        for node in _post_order(self, lambda n: n.children, lambda n: id(n) in memo):
+            data = _content(node)
+            data["children"] = [memo[id(child)][1] for child in node.children]
+            data["id"] = node.id
+            memo[id(node)] = (node, data)  # the node is kept alive so its id() is not reused
+        return memo[id(self)][1]
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Proof":
-        """Inverse of to_json (the stored ids are kept, not recomputed)."""
+        """Inverse of to_json (the stored ids are kept, not recomputed). A dict shared by
+        several parents becomes one node."""
+        built: dict[int, Proof] = {}
+        for item in _post_order(data, lambda d: d.get("children", []), lambda d: id(d) in built):
+            built[id(item)] = cls._node(item, tuple(built[id(c)] for c in item.get("children", [])))
+        return built[id(data)]
+
+    @classmethod
+    def _node(cls, data: dict[str, Any], children: tuple["Proof", ...]) -> "Proof":
         rule = data.get("rule")
         comparison = data.get("comparison")
         source = data.get("source")
         return cls(
             kind=data["kind"],
             conclusion=_atom_from(data["conclusion"]) if "conclusion" in data else None,
-            children=tuple(cls.from_json(c) for c in data.get("children", [])),
+            children=children,
             origin=Origin(rule["adr"], rule["rule"], rule["path"], rule["line"], rule["text"]) if rule else None,
             clause=rule["clause"] if rule else "",
             bindings=tuple(sorted(data.get("bindings", {}).items())),
@@ -103,6 +121,21 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 def canonical(data: Any) -> str:
     return _CANONICAL.encode(data)
+
+
+def _post_order(root, children, done) -> list:
+    """The nodes below `root` (itself last), each after its children, without recursion;
+    those `done` says are built already are skipped (with what is below them)."""
+    out, stack, seen = [], [(root, False)], set()
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            out.append(node)
+        elif id(node) not in seen and not done(node):
+            seen.add(id(node))
+            stack.append((node, True))
+            stack += [(child, False) for child in reversed(children(node))]
+    return out
 
 
 def content_id(node: Proof) -> str:

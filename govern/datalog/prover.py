@@ -1,7 +1,9 @@
 """Build proofs top-down, from facts alone (no engine involved).
 
 For a goal, try the rules whose head matches, join the body against the
-indexed facts with the head's bindings, and recurse into derived premises.
+indexed facts with the head's bindings, and prove the derived premises first
+(depth-first with an explicit stack, not recursion: a recursive rule over a chain
+of 1,500 modules is a proof 1,500 levels deep).
 Derived (private) predicates are first evaluated by the naive evaluator, which
 records each tuple's rank; a premise must have a lower rank than its
 conclusion, so proofs are well-founded. Among the first few body solutions the
@@ -38,6 +40,7 @@ class Prover:
         self.store = store
         self.derived = derived(self.rules)
         self._memo: dict[tuple[str, tuple], Proof] = {}
+        self._choices: dict[tuple, tuple[Rule, Env]] = {}
         self._plans: dict[tuple[int, frozenset], list] = {}
         # Per rule (by id; the rules are held above): its clause text and sorted variable names.
         self._texts: dict[int, tuple[str, list[str]]] = {}
@@ -55,20 +58,34 @@ class Prover:
         return self._atom(goal.pred, atom_values(goal))
 
     def _atom(self, pred: str, row: tuple) -> Proof:
-        key = (pred, row)
-        if key in self._memo:
-            return self._memo[key]
-        if pred in self.derived:
-            proof = self._derived(pred, row)
-        elif pred in reaches.NATIVE:
-            proof = self._chain(pred, row)
-        else:
-            source = self.store.source(pred, row)
-            if source is None:
-                raise NotProvable(f"{ground_atom(pred, row)} is not a fact")
-            proof = Proof("fact", ground_atom(pred, row), source=source)
-        self._memo[key] = proof
-        return proof
+        """The proof of one ground atom: a derived atom's node is built once its premises'
+        nodes are (each premise has a lower rank, so the stack never meets its own goal)."""
+        goal = (pred, row)
+        stack = [goal]
+        while stack:
+            key = stack[-1]
+            if key in self._memo:
+                stack.pop()
+            elif key[0] not in self.derived:
+                self._memo[key] = self._leaf(*key)
+                stack.pop()
+            else:
+                rule, env = self._chosen(*key)
+                missing = [k for k in self._needs(rule, env) if k not in self._memo]
+                if missing:
+                    stack += reversed(missing)
+                else:
+                    self._memo[key] = self._rule_node(rule, env, key[1])
+                    stack.pop()
+        return self._memo[goal]
+
+    def _leaf(self, pred: str, row: tuple) -> Proof:
+        if pred in reaches.NATIVE:
+            return self._chain(pred, row)
+        source = self.store.source(pred, row)
+        if source is None:
+            raise NotProvable(f"{ground_atom(pred, row)} is not a fact")
+        return Proof("fact", ground_atom(pred, row), source=source)
 
     def _chain(self, pred: str, row: tuple) -> Proof:
         """reaches: the imports facts of the chain; reaches_except: each followed by the
@@ -84,7 +101,26 @@ class Prover:
                 kids.append(Proof("absence", ground_atom(reaches.IGNORED, (graph, *f.args))))
         return Proof("reaches", ground_atom(pred, row), children=tuple(kids))
 
-    def _derived(self, pred: str, row: tuple) -> Proof:
+    def _needs(self, rule: Rule, env: Env) -> list[tuple[str, tuple]]:
+        """The atoms whose proofs are the children of the rule instance (aggregates: the listed tuples)."""
+        out = []
+        for item in rule.body:
+            if isinstance(item, Aggregate):
+                rows = self._candidates(item.atom, env)
+                out += [(item.pred, r) for r in rows] if len(rows) <= LISTED else []
+            elif isinstance(item, Literal) and not item.negated:
+                out.append((item.atom.pred, ground(item.atom, env)))
+        return out
+
+    def _chosen(self, pred: str, row: tuple) -> tuple[Rule, Env]:
+        key = ("~chosen", (pred, row))
+        if key not in self._choices:
+            self._choices[key] = self._derived(pred, row)
+        return self._choices[key]
+
+    def _derived(self, pred: str, row: tuple) -> tuple[Rule, Env]:
+        """The rule instance proving the derived atom: among the first CANDIDATES body
+        solutions, the one whose highest premise has the lowest rank."""
         rank = self.model.rank(pred, row) if pred in self._evaluated else math.inf
         best = None
         for rule in self.rules:
@@ -105,7 +141,7 @@ class Prover:
         if best is None:
             raise NotProvable(f"{ground_atom(pred, row)} is not derivable")
         _, rule, env = best
-        return self._rule_node(rule, env, row)
+        return rule, env
 
     def _floor(self, rule: Rule) -> int:
         """The lowest height any instance of the rule can have (no need to search below it)."""
@@ -152,7 +188,7 @@ class Prover:
             if key not in self._memo:
                 self._memo[key] = Proof("absence", ground_atom(item.atom.pred, row))
             return self._memo[key]
-        return self._atom(item.atom.pred, row)
+        return self._memo[(item.atom.pred, row)]  # proven before the node (_atom)
 
     def _aggregate(self, item: Aggregate, env: Env) -> Proof:
         """The counted tuples (each proven, up to LISTED of them), the op, value and digest."""
@@ -161,7 +197,7 @@ class Prover:
         if key not in self._memo:
             rows = self._candidates(item.atom, env)
             value = value_of(item.result, env)
-            children = tuple(self._atom(item.pred, row) for row in rows) if len(rows) <= LISTED else ()
+            children = tuple(self._memo[(item.pred, row)] for row in rows) if len(rows) <= LISTED else ()
             self._memo[key] = Proof("aggregate", ground_atom(item.pred, group), children=children,
                                     aggregate=(item.op, value, len(rows), tuples_digest(rows)))
         return self._memo[key]

@@ -43,13 +43,16 @@ def subject_location(proof: Mapping[str, Any], subject: str) -> str:
     return subject
 
 
-def _walk(node: Any) -> Iterator[FactLeaf]:
-    if not isinstance(node, Mapping):
-        return
-    source = node.get("source")
-    if node.get("kind") == "fact" and isinstance(source, Mapping) and source.get("path"):
-        conclusion = node.get("conclusion") or {}
-        yield FactLeaf(str(conclusion.get("pred", "")), tuple(conclusion.get("args") or ()),
-                       str(source["path"]), int(source.get("line") or 0))
-    for child in node.get("children") or ():
-        yield from _walk(child)
+def _walk(root: Any) -> Iterator[FactLeaf]:
+    """Pre-order, with an explicit stack (a proof can be thousands of levels deep)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        source = node.get("source")
+        if node.get("kind") == "fact" and isinstance(source, Mapping) and source.get("path"):
+            conclusion = node.get("conclusion") or {}
+            yield FactLeaf(str(conclusion.get("pred", "")), tuple(conclusion.get("args") or ()),
+                           str(source["path"]), int(source.get("line") or 0))
+        stack += reversed(node.get("children") or ())

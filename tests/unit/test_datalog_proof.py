@@ -176,3 +176,33 @@ def test_proof_json_is_identical_across_hash_seeds():
         done = subprocess.run([sys.executable, "-c", SCRIPT.format(root=root)], env=env, capture_output=True, check=True)
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 3
+
+
+def test_a_proof_1500_levels_deep_is_built_converted_checked_and_rendered_without_recursion():
+    """Issue 10 item 8: a recursive rule over a 1,500-module chain (each step one level)."""
+    from govern.datalog.evaluate import evaluate_with_proofs
+    from govern.verdict.proofwalk import fact_leaves, subject_location
+
+    n = 1500
+    rules = program('reached(Y) :- imports("m0", Y).\nreached(Z) :- reached(Y), imports(Y, Z).\n'
+                    f'violation("deep", F, "far") :- module(M, F), M = "m{n}", reached(M).\n')
+    facts = {"imports": [(f"m{i}", f"m{i + 1}") for i in range(n)], "module": [(f"m{n}", f"m{n}.py")]}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(400)  # far below the depth: any recursion over the chain would fail
+    try:
+        result = evaluate_with_proofs(rules, store_of(facts), "naive")
+        (proof,) = result.proofs.values()
+        data = proof.to_json()
+        back = Proof.from_json(data)
+        assert back == proof and back.id == proof.id
+        assert check_proof(back, rules, store_of(facts)) == []
+        assert len(fact_leaves(data)) == n + 1 and subject_location(data, f"m{n}.py") == f"m{n}.py"
+        assert render_tree(back).startswith('violation("deep", "m1500.py", "", "far")')
+    finally:
+        sys.setrecursionlimit(limit)
+    depth, stack = 0, [(data, 0)]
+    while stack:
+        node, level = stack.pop()
+        depth = max(depth, level)
+        stack += [(child, level + 1) for child in node["children"]]
+    assert depth == n + 1  # violation, then one `reached` node per module of the chain, then a fact
