@@ -31,10 +31,12 @@ def compile(kind: KindInput) -> str:
         })
         for name, key in keys.items():
             body = ["module(M, F)", f"{helper}(M, {q(name)})", *steps.step("M", "D", key), f"{helper}(D, B)", f"B != {q(name)}"]
-            clauses.append(clause(kind.violation("F", "D"), body))
+            clauses.append(clause(kind.violation("F", "B"), body))
         return text(clauses)
     key = kind.rule_id if steps.own_graph() else None
     clauses += steps.graphs([key] if key else [])
     body = ["module(M, F)", f"{helper}(M, A)", *steps.step("M", "D", key), f"{helper}(D, B)", "A != B"]
-    clauses.append(clause(kind.violation("F", "D"), body))
+    # For a chain the target is the module group it reaches (one finding per group, one witness
+    # chain each); for a direct import, the imported module.
+    clauses.append(clause(kind.violation("F", "B" if steps.transitive else "D"), body))
     return text(clauses)

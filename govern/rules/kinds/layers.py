@@ -77,13 +77,17 @@ def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int]
     sibling_test = [f"{indep}(R)"] if mixed else []
     out = [clause(f"{indep}({r})", []) for r in independent] if mixed else []
     unmediated = kind.block.get("chains") == "unmediated" and steps.transitive
+    # The target: the imported module; for a chain, the layer it reaches (a chain into a layer
+    # is one finding, and the graph search keeps one witness per layer instead of every pair).
+    high, other = ("T", "B") if steps.transitive else ("D", "D")
+    name = "T" if steps.transitive else "_"
     if not unmediated:
         key = kind.rule_id if steps.own_graph() else None
         out += steps.graphs([key] if key else [])
         step = steps.step("M", "D", key)
-        out.append(clause(kind.violation("F", "D"), ["module(M, F)", f"{layer}(M, Low, _, C)", *step, f"{layer}(D, High, _, C)", "Low > High"]))
+        out.append(clause(kind.violation("F", high), ["module(M, F)", f"{layer}(M, Low, _, C)", *step, f"{layer}(D, High, {name}, C)", "Low > High"]))
         if independent:
-            out.append(clause(kind.violation("F", "D"), ["module(M, F)", f"{layer}(M, R, A, C)", *step, f"{layer}(D, R, B, C)", "A != B", *sibling_test]))
+            out.append(clause(kind.violation("F", other), ["module(M, F)", f"{layer}(M, R, A, C)", *step, f"{layer}(D, R, B, C)", "A != B", *sibling_test]))
         return out
     # One graph per (container, layer): the imports made by the container's other layers left out.
     keys = {(c, n): f"{kind.rule_id}/{p}" for c, n, p in pairs}
@@ -92,10 +96,10 @@ def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int]
     })
     for (c, n), key in keys.items():
         src = ["module(M, F)", f"{layer}(M, Low, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
-        out.append(clause(kind.violation("F", "D"), src + [f"{layer}(D, High, _, {q(c)})", "Low > High"]))
+        out.append(clause(kind.violation("F", high), src + [f"{layer}(D, High, {name}, {q(c)})", "Low > High"]))
         if independent:
             sib = ["module(M, F)", f"{layer}(M, R, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
-            out.append(clause(kind.violation("F", "D"), sib + [f"{layer}(D, R, B, {q(c)})", f"B != {q(n)}", *sibling_test]))
+            out.append(clause(kind.violation("F", other), sib + [f"{layer}(D, R, B, {q(c)})", f"B != {q(n)}", *sibling_test]))
     return out
 
 
