@@ -68,7 +68,7 @@ GOLDEN = {
         'layer_r(M, 1, "domain", "svc_a") :- under(M, "svc_a.domain").\n'
         'layer_r(M, 1, "domain", "svc_b") :- under(M, "svc_b.domain").\n'
         'violation("r", F, "", R) :- module(M, F), layer_r(M, _, _, _), unreadable(F, R).\n'
-        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, _, C), Low > High.\n',
+        'violation("r", F, T, "M") :- module(M, F), layer_r(M, Low, _, C), reaches(M, D), layer_r(D, High, T, C), Low > High.\n',
     ),
     'layers-required': (
         'layers:\n      layers: [app.api, app.domain]',
@@ -91,10 +91,10 @@ GOLDEN = {
         'ignore_import("r/svc.a", S, D) :- layer_r(S, _, N, "svc"), N != "a", imports(S, D).\n'
         'ignore_import("r/svc.b", S, D) :- layer_r(S, _, N, "svc"), N != "b", imports(S, D).\n'
         'ignore_import("r/svc.domain", S, D) :- layer_r(S, _, N, "svc"), N != "domain", imports(S, D).\n'
-        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "api", "svc"), reaches_except("r/svc.api", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
-        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "a", "svc"), reaches_except("r/svc.a", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
-        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "b", "svc"), reaches_except("r/svc.b", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
-        'violation("r", F, D, "M") :- module(M, F), layer_r(M, Low, "domain", "svc"), reaches_except("r/svc.domain", M, D), layer_r(D, High, _, "svc"), Low > High.\n'
+        'violation("r", F, T, "M") :- module(M, F), layer_r(M, Low, "api", "svc"), reaches_except("r/svc.api", M, D), layer_r(D, High, T, "svc"), Low > High.\n'
+        'violation("r", F, T, "M") :- module(M, F), layer_r(M, Low, "a", "svc"), reaches_except("r/svc.a", M, D), layer_r(D, High, T, "svc"), Low > High.\n'
+        'violation("r", F, T, "M") :- module(M, F), layer_r(M, Low, "b", "svc"), reaches_except("r/svc.b", M, D), layer_r(D, High, T, "svc"), Low > High.\n'
+        'violation("r", F, T, "M") :- module(M, F), layer_r(M, Low, "domain", "svc"), reaches_except("r/svc.domain", M, D), layer_r(D, High, T, "svc"), Low > High.\n'
         'declared_r(M) :- under(M, "svc.api").\n'
         'declared_r(M) :- under(M, "svc.a").\n'
         'declared_r(M) :- under(M, "svc.b").\n'
@@ -122,9 +122,9 @@ GOLDEN = {
         'ignore_import("r/a", S, D) :- independent_r(S, N), N != "a", imports(S, D).\n'
         'ignore_import("r/b", S, D) :- independent_r(S, N), N != "b", imports(S, D).\n'
         'ignore_import("r/c", S, D) :- independent_r(S, N), N != "c", imports(S, D).\n'
-        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "a"), reaches_except("r/a", M, D), independent_r(D, B), B != "a".\n'
-        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "b"), reaches_except("r/b", M, D), independent_r(D, B), B != "b".\n'
-        'violation("r", F, D, "M") :- module(M, F), independent_r(M, "c"), reaches_except("r/c", M, D), independent_r(D, B), B != "c".\n',
+        'violation("r", F, B, "M") :- module(M, F), independent_r(M, "a"), reaches_except("r/a", M, D), independent_r(D, B), B != "a".\n'
+        'violation("r", F, B, "M") :- module(M, F), independent_r(M, "b"), reaches_except("r/b", M, D), independent_r(D, B), B != "b".\n'
+        'violation("r", F, B, "M") :- module(M, F), independent_r(M, "c"), reaches_except("r/c", M, D), independent_r(D, B), B != "c".\n',
     ),
 
     "independent": (
