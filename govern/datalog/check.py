@@ -190,8 +190,8 @@ class Checker:
     def _ignored(self) -> None:
         """The ignored edges of every reaches_except graph, from the rules (once)."""
         if not self._edges_known:
-            for key, edges in reaches.ignored_edges(self.rules, self.store).items():
-                self.store.ignore_edges(key, edges)
+            for key, (edges, modules) in reaches.ignored_edges(self.rules, self.store).items():
+                self.store.ignore_edges(key, edges, modules)
             self._edges_known = True
 
     def _derived_model(self, pred: str) -> Model:

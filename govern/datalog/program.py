@@ -112,8 +112,11 @@ def _level(comp: frozenset, depends: dict, level: dict) -> int:
     return level[comp]
 
 
-def needed_rules(rules: Sequence[Rule], goals: Iterable[str]) -> list[Rule]:
-    """The rules the goals depend on (transitively), in their original order."""
+def needed_rules(rules: Sequence[Rule], goals: Iterable[str], native: bool = True) -> list[Rule]:
+    """The rules the goals depend on (transitively), in their original order.
+
+    `native=False`: once the native relations are materialised, the rules only they read
+    (`ignore_import` for `reaches_except`) are no longer needed by the engine."""
     by_head: dict[str, list[Rule]] = {}
     for rule in rules:
         by_head.setdefault(rule.head.pred, []).append(rule)
@@ -124,7 +127,8 @@ def needed_rules(rules: Sequence[Rule], goals: Iterable[str]) -> list[Rule]:
             continue
         seen.add(pred)
         reads = body_preds(by_head[pred])
-        reads |= {NATIVE_INPUTS[p] for p in reads if p in NATIVE_INPUTS}
+        if native:
+            reads |= {NATIVE_INPUTS[p] for p in reads if p in NATIVE_INPUTS}
         todo.extend(p for p in reads if p in by_head)
     return [r for r in rules if r.head.pred in seen]
 

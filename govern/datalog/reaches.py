@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from govern.facts.model import Fact
-from govern.datalog.model import Comparison, Const, Literal, Rule, Value, Var, tuple_key
+from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, Value, Var, tuple_key
 from govern.datalog import naive
 from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan
 from govern.datalog.restrict import Layered, allowed_values, solutions
@@ -45,8 +45,8 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
     if derived(rules) & set(NATIVE) or not users:
         return 0
     if any(b.atom.pred == REACHES_EXCEPT for r in users for b in _uses(r)):
-        for key, edges in ignored_edges(rules, store).items():
-            store.ignore_edges(key, edges)
+        for key, (edges, modules) in ignored_edges(rules, store).items():
+            store.ignore_edges(key, edges, modules)
     view = Layered(_helpers(rules, store), store)
     known = base_preds(rules) | set(view.first.relations())
     rows: dict[str, set[tuple]] = {REACHES: set(), REACHES_EXCEPT: set()}
@@ -86,15 +86,46 @@ def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed) -> 
     return rows
 
 
-def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, set[tuple[Value, Value]]]:
-    """{graph name: the imports edges `ignore_import(name, A, B)` derives}, by the naive
-    evaluator (the rules may not read `reaches_except`: govern.rules.checks)."""
+def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, tuple[set, set]]:
+    """{graph name: (the imports edges `ignore_import(name, A, B)` derives, the modules all of
+    whose imports it ignores)}, by the naive evaluator (the rules may not read
+    `reaches_except`: govern.rules.checks).
+
+    A clause `ignore_import(G, S, D) :- …, imports(S, D)` where D occurs nowhere else ignores
+    every import of each S it finds: it is solved without that literal, one row per module
+    instead of one per import (a layer's graph leaves out what the other layers import)."""
     own = needed_rules(rules, [IGNORED])
+    own = [_whole_module(r) or r for r in own]
     facts = store.as_mapping(base_preds(own) & set(store.relations()))
-    out: dict[Value, set[tuple[Value, Value]]] = {}
-    for key, a, b in naive.solve(own, facts).rows(IGNORED):
-        out.setdefault(key, set()).add((a, b))
+    model = naive.solve(own, facts)
+    out: dict[Value, tuple[set, set]] = {}
+    for key, a, b in model.rows(IGNORED):
+        out.setdefault(key, (set(), set()))[0].add((a, b))
+    for key, a in model.rows(_NODES):
+        out.setdefault(key, (set(), set()))[1].add(a)
     return out
+
+
+_NODES = "ignore_import@module"
+
+
+def _whole_module(rule: Rule) -> Rule | None:
+    """The clause as `ignore_import@module(G, S)` when it ignores every import of S, else None."""
+    if rule.head.pred != IGNORED:
+        return None
+    graph, src, dst = rule.head.args
+    if not (isinstance(src, Var) and isinstance(dst, Var)) or src == dst:
+        return None
+    step = [b for b in rule.body if isinstance(b, Literal) and not b.negated and b.atom.pred == IMPORTS
+            and b.atom.args == (src, dst)]
+    rest = [b for b in rule.body if not (step and b is step[0])]
+    if len(step) != 1 or dst.name in set().union(*(item_vars(b) for b in rest)) or dst.name in graph_vars(graph):
+        return None
+    return Rule(Atom(_NODES, (graph, src)), tuple(rest), rule.origin)
+
+
+def graph_vars(term) -> set[str]:
+    return {term.name} if isinstance(term, Var) else set()
 
 
 def _uses(rule: Rule) -> list[Literal]:

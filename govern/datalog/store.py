@@ -31,7 +31,7 @@ class FactStore:
         # (relation, bound positions) -> {values at those positions: [rows]}
         self._indexes: dict[tuple[str, tuple[int, ...]], dict[Row, list[Row]]] = {}
         self._graphs: dict[str, Graph] = {}  # relation -> its pairs as a graph (reaches, chains)
-        self._ignored: dict[Value, frozenset[tuple[Value, Value]]] = {}  # graph name -> left-out imports
+        self._ignored: dict[Value, tuple[frozenset, frozenset]] = {}  # graph name -> (left-out imports, modules)
         # Inlined add(): building the store is on every run's path (226k facts at 10,000 modules).
         sources, rows, arrival = self._sources, self._rows, self._arrival
         with without_gc():
@@ -159,20 +159,21 @@ class FactStore:
                 graph = self._graphs[relation] = Graph(self.sorted_rows(relation))
         return graph
 
-    def ignore_edges(self, key: Value, edges: Iterable[tuple[Value, Value]]) -> None:
+    def ignore_edges(self, key: Value, edges: Iterable[tuple[Value, Value]], modules: Iterable[Value] = ()) -> None:
         """Record the `imports` edges that the graph named `key` leaves out (the rows of
-        `ignore_import(key, A, B)`, for `reaches_except`)."""
-        self._ignored[key] = frozenset(edges)
+        `ignore_import(key, A, B)`, for `reaches_except`): `edges`, and every import of `modules`."""
+        self._ignored[key] = (frozenset(edges), frozenset(modules))
         self._graphs.pop(_except_key(key), None)
 
     def graph_except(self, key: Value) -> Graph:
         """The `imports` graph minus the edges ignored for `key`, built on first use."""
         graph = self._graphs.get(_except_key(key))
         if graph is None:
-            ignored = self._ignored.get(key, frozenset())
+            edges, modules = self._ignored.get(key, (frozenset(), frozenset()))
             rows = self.sorted_rows("imports")
             with without_gc():
-                graph = self._graphs[_except_key(key)] = Graph([r for r in rows if r not in ignored] if ignored else rows)
+                kept = [r for r in rows if r[0] not in modules and r not in edges] if edges or modules else rows
+                graph = self._graphs[_except_key(key)] = Graph(kept)
         return graph
 
     def _drop_indexes(self, relation: str) -> None:
