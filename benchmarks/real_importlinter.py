@@ -57,6 +57,8 @@ def prepare(checkout: Path, work: Path) -> list[str]:
         raise SystemExit(done.stderr)
     subprocess.run([*git, "add", "-A"], cwd=work, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "snapshot"], cwd=work, check=True)
+    time.sleep(1.1)  # then refresh the index: entries written in its own second are "racily clean"
+    subprocess.run([*git, "status", "--porcelain"], cwd=work, check=True, capture_output=True)
     return done.stdout.splitlines() + done.stderr.splitlines()
 
 

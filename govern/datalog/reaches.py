@@ -121,6 +121,9 @@ def _whole_module(rule: Rule) -> Rule | None:
     rest = [b for b in rule.body if not (step and b is step[0])]
     if len(step) != 1 or dst.name in set().union(*(item_vars(b) for b in rest)) or dst.name in graph_vars(graph):
         return None
+    bound = set().union(*(b.atom.variables() for b in rest if isinstance(b, Literal) and not b.negated))
+    if src.name not in bound:  # S still needs a positive literal: any import of S, projected
+        rest = [Literal(Atom(IMPORTS, (src, Var("_ignored_target")))), *rest]
     return Rule(Atom(_NODES, (graph, src)), tuple(rest), rule.origin)
 
 

@@ -106,8 +106,8 @@ GOLDEN = {
         'forbid-import:\n      from-modules: [app, "app.*"]\n      except-modules: [app.ok]\n      to: ["x", "x.*", "y.*.z"]\n      ignore-imports: ["app.* -> x.**"]\n      type-checking: false\n      within: [app]\n      transitive: true',
         'ignored_r(S, D) :- imports(S, D), module_match(S, "app.*"), module_match(D, "x.**").\n'
         'ignored_r(S, D) :- type_only_import(S, D).\n'
-        'ignored_r(S, D) :- imports(S, D), not under(S, "app").\n'
         'ignore_import("r", S, D) :- ignored_r(S, D).\n'
+        'ignore_import("r", S, D) :- imports(S, D), not under(S, "app").\n'
         'violation("r", F, "", R) :- module(M, F), under(M, "app"), not under(M, "app.ok"), unreadable(F, R).\n'
         'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not under(M, "app.ok"), reaches_except("r", M, D), under(D, "x").\n'
         'violation("r", F, D, "M") :- module(M, F), under(M, "app"), not under(M, "app.ok"), reaches_except("r", M, D), module_match(D, "y.*.z").\n'

@@ -223,8 +223,10 @@ class Steps:
         self.transitive = bool(kind.block.get("transitive"))
         self.ignored = f"ignored_{kind.slug}"
         self.removals = self._removals(type_checking_default)
+        self.outside, self.within = self._within()
 
     def _removals(self, type_checking_default: bool) -> list[str]:
+        """`ignored_<rule>(S, D)`: the single imports left out (ignore-imports, type-only)."""
         kind, head, out = self.kind, f"{self.ignored}(S, D)", []
         for path, value in kind.items("ignore-imports"):
             edge = value.split("->") if isinstance(value, str) else []
@@ -236,25 +238,33 @@ class Steps:
                 out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
         if not kind.block.get("type-checking", type_checking_default):
             out.append(clause(head, ["type_only_import(S, D)"]))
-        roots = [(p, module_prefix(kind, p, v)) for p, v in kind.items("within")]
-        if roots:
-            inside, literal = any_of(f"within_{kind.slug}", "S", [r for _, r in roots if r], lambda r: f"under(S, {q(r)})")
-            out += inside + [clause(head, ["imports(S, D)", f"not {literal}"])]
         return out
 
-    def graphs(self, keys: list[str], extra: dict[str, list[str]] | None = None) -> list[str]:
+    def _within(self) -> tuple[list[str], str | None]:
+        """Helpers and the literal `not within(S)`: every import of a module outside `within`
+        is left out (the search stays inside those packages)."""
+        roots = [r for p, v in self.kind.items("within") if (r := module_prefix(self.kind, p, v))]
+        if not roots:
+            return [], None
+        helpers, literal = any_of(f"within_{self.kind.slug}", "S", roots, lambda r: f"under(S, {q(r)})")
+        return helpers, f"not {literal}"
+
+    def graphs(self, keys: list[str], extra: dict[str, list[list[str]]] | None = None) -> list[str]:
         """ignore_import clauses for each graph key: the rule's removals, plus `extra[key]`
         (bodies of edges only that graph leaves out)."""
-        out = list(self.removals)
+        out = list(self.removals) + (list(self.outside) if keys else [])
         for key in keys:
+            head = f"ignore_import({q(key)}, S, D)"
             if self.removals:
-                out.append(clause(f"ignore_import({q(key)}, S, D)", [f"{self.ignored}(S, D)"]))
+                out.append(clause(head, [f"{self.ignored}(S, D)"]))
+            if self.within:
+                out.append(clause(head, ["imports(S, D)", self.within]))
             for body in (extra or {}).get(key, []):
-                out.append(clause(f"ignore_import({q(key)}, S, D)", body))
+                out.append(clause(head, body))
         return out
 
     def own_graph(self) -> bool:
-        return bool(self.removals)
+        return bool(self.removals or self.within)
 
     def step(self, src: str, dst: str, key: str | None) -> list[str]:
         """Body literals: `src` imports `dst` (directly or through a chain) in graph `key`
