@@ -171,11 +171,8 @@ def manifest_filter(kind: KindInput) -> tuple[list[str], list[str]]:
 _GROUP = re.compile(r"(?:runtime|dev|requirements|(?:extra|group):(?:\*|[a-z0-9]+(?:-[a-z0-9]+)*|))")
 
 
-def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], list[str]]:
-    """Helpers and body literals for "manifest declares dist" in the rule's `groups` (none: any group).
-
-    A group is runtime, dev, requirements, extra:NAME, group:NAME, or extra:* / group:* (every extra,
-    every named group); names are normalised like distributions (PEP 503/685)."""
+def dependency_groups(kind: KindInput) -> list[str]:
+    """The rule's valid `groups` entries, normalised; each bad one is a located error."""
     groups = []
     for path, value in kind.items("groups"):
         name = re.sub(r"[-_.]+", "-", value).lower() if isinstance(value, str) else value
@@ -184,6 +181,15 @@ def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], l
                              "extra:* or group:*")
             continue
         groups.append(name)
+    return groups
+
+
+def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], list[str]]:
+    """Helpers and body literals for "manifest declares dist" in the rule's `groups` (none: any group).
+
+    A group is runtime, dev, requirements, extra:NAME, group:NAME, or extra:* / group:* (every extra,
+    every named group); names are normalised like distributions (PEP 503/685)."""
+    groups = dependency_groups(kind)
     if not groups:
         return [], [f"declares({manifest}, {dist})"]
     helpers, literal = any_of(f"group_{kind.slug}", "G", groups, lambda g: f"group_match(G, {q(g)})")

@@ -17,15 +17,13 @@ is a finding when the count exceeds it (the ratchet then blocks only the added o
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from govern.rules.kinds.base import KindInput, clause, merge_targets, module_target, q, text
+from govern.rules.kinds.base import KindInput, clause, dependency_groups, merge_targets, module_target, q, text
 from govern.vocabulary import BASE_PREFIX
 
 METRICS = {"imports": ("from", "to"), "dependents": ("of",), "dependencies": ("in", "groups")}
 OPTIONAL = {"imports": {"from"}, "dependents": set(), "dependencies": {"in", "groups"}}
-_GROUP = re.compile(r"(?:runtime|dev|requirements|(?:extra|group):(?:\*|[a-z0-9]+(?:-[a-z0-9]+)*))")
 
 
 def default_message(block: dict) -> str:
@@ -107,14 +105,7 @@ def _dependencies(kind: KindInput, tag: str, rel) -> list[str]:
     out = _paths(kind, "in", f"{tag}_in_{s}", rel)
     if kind.values("in"):
         body.append(f"{tag}_in_{s}(S)")
-    groups = []
-    for path, value in kind.items("groups"):
-        name = re.sub(r"[-_.]+", "-", value).lower() if isinstance(value, str) else value
-        if not (isinstance(name, str) and _GROUP.fullmatch(name)):
-            kind.error(path, f"dependency group {value!r}: use runtime, dev, requirements, extra:NAME, "
-                             "group:NAME, extra:* or group:*")
-            continue
-        groups.append(name)
+    groups = dependency_groups(kind)
     if groups:
         out += [clause(f"{tag}_group_{s}(G)", [f"{rel('group_match')}(G, {q(g)})"]) for g in groups]
         body += [f"{rel('declares_group')}(S, T, G)", f"{tag}_group_{s}(G)"]
