@@ -1,7 +1,22 @@
-"""Latency of govern's pre-receive hook for a one-commit push that changes 3 files.
+"""Latency of govern's pre-receive hook: a one-commit push, and pushes of long histories and many refs.
 
     python benchmarks/hook_latency.py                      # 2,000 and 10,000 modules
     python benchmarks/hook_latency.py --modules 2000 --runs 3 [--upward N | --upward-rate R] [--change imports]
+    python benchmarks/hook_latency.py --modules 2000 --scenario commits|history|tags [--count N]
+
+`--scenario one` (the default) is described below. The history scenarios (issue #12) add an
+ADR with a change rule (`protect` of src/pkg/domain/** against agents, approval by alice) so
+that every pushed commit has change rules to be judged by, and one commit in ten carries an
+agent trailer (touching an unprotected file, so the push stays allowed):
+
+* `commits` (`--count`, default 1,000): one push of N new commits onto the governed main;
+* `history` (default 10,000): the first push of an N-commit history (the generated tree at its
+  tip, without layer-breaking imports: the bootstrap push has no base, so a violation would
+  block it) into an empty repository with the hooks installed;
+* `tags` (default 1,000): one push of N annotated tags of commits already on main.
+
+Each prints the pre-receive process as git runs it (the ref moved back first, so the hook
+sees exactly what it saw in the push), its own judging time, and the whole `git push`.
 
 For each size: a generated repository (benchmarks/genrepo.py: layered, by default 3 legacy
 layer-breaking imports, `--upward-rate 0.02` for heavy legacy debt; an `.importlinter` contract and the equivalent ADR) is cloned into a bare
@@ -103,9 +118,105 @@ def bench(modules: int, runs: int, scratch: Path, upward: dict, imports: bool = 
             "lint_imports": statistics.median(lint) if lint else float("nan")}
 
 
+PROTECT_ADR = """---
+title: Agents need alice to touch the domain
+status: accepted
+date: 2026-01-01
+rules:
+  - id: domain-needs-approval
+    protect:
+      paths: ["src/pkg/domain/**"]
+      actors: [agent]
+      unless-approved-by: [alice]
+    message: An agent changed the domain layer without alice's approval.
+---
+"""
+AGENT = "Co-authored-by: Claude <noreply@anthropic.com>"
+DEFAULT_COUNT = {"commits": 1000, "history": 10000, "tags": 1000}
+
+
+def fast_commits(work: Path, count: int, start: int = 0) -> str:
+    """`count` commits on top of HEAD made by one `git fast-import` (each writes one small file
+    under src/pkg/api/bench/, one in ten with an agent trailer); returns the new HEAD."""
+    head = git(work, "rev-parse", "HEAD").strip()
+    chunks = []
+    for i in range(start, start + count):
+        message = f"bench commit {i}\n" + (f"\n{AGENT}\n" if i % 10 == 0 else "")
+        content = f"VALUE = {i}\n"
+        chunks.append(f"commit refs/heads/main\ncommitter bench <bench@example.com> {1767225600 + i} +0000\n"
+                      f"data {len(message.encode())}\n{message}" + (f"from {head}\n" if i == start else "")
+                      + f"M 100644 inline src/pkg/api/bench/m{i % 50}.py\ndata {len(content)}\n{content}\n")
+    subprocess.run(["git", "fast-import", "--quiet", "--force"], cwd=work, input="".join(chunks), text=True, check=True)
+    git(work, "reset", "-q", "--hard", "main")
+    return git(work, "rev-parse", "HEAD").strip()
+
+
+def timed_hook(bare: Path, lines: list[str]) -> float:
+    seconds, code = timed([str(GOVERN), "hook", "pre-receive"], bare, input="".join(lines), env={"GIT_DIR": "."})
+    assert code == 0, "the re-run pre-receive rejected the push"
+    return seconds
+
+
+def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: str, count: int) -> dict:
+    """One of the history scenarios (see the module docstring); medians over `runs` pushes."""
+    # The first push into an empty repository is judged by its own rules with no base: a
+    # violation there blocks, so the history scenario's tree has none (--upward 0).
+    work = generate(scratch / f"work{modules}-{kind}", modules, **(upward if kind != "history" else {"upward": 0}))
+    (work / "adr" / "0002-domain-needs-approval.md").write_text(PROTECT_ADR)
+    with (work / "pyproject.toml").open("a") as out:
+        out.write("\n[tool.govern]\nhook-budget = 600.0\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "bench: protect the domain, no time budget")
+    hook, judging, push = [], [], []
+    for run in range(runs):
+        bare = scratch / f"server{modules}-{kind}-{run}.git"
+        git(scratch, "init", "-q", "--bare", "-b", "main", str(bare))
+        if kind != "history":
+            git(work, "push", "-q", "--force", str(bare), "HEAD:main")
+        subprocess.run([str(GOVERN), "hook", "install", "--server", str(bare)], check=True, capture_output=True)
+        if kind == "commits":  # one push before measuring: the old tip then has its note, as in a live repository
+            fast_commits(work, 1, start=10**6 + run)
+            git(work, "push", "-q", str(bare), "HEAD:main")
+        old = git(bare, "rev-parse", "main").strip() if kind != "history" else "0" * 40
+        if kind == "tags":
+            base = git(work, "rev-parse", "HEAD").strip()
+            tip = fast_commits(work, count, start=run * count)  # the tags' commits reach the server first
+            git(work, "push", "-q", str(bare), "HEAD:main")
+            stream = "".join(f"tag bench-{run}-{i}\nfrom {c}\ntagger bench <bench@example.com> 1767225600 +0000\n"
+                             f"data 4\ntag\n" for i, c in enumerate(git(work, "rev-list", "--reverse",
+                                                                             f"{base}..{tip}").split()))
+            subprocess.run(["git", "fast-import", "--quiet"], cwd=work, input=stream, text=True, check=True)
+            seconds, code = timed(["git", "push", "-q", str(bare), f"refs/tags/bench-{run}-*:refs/tags/bench-{run}-*"], work)
+            lines = [f"{'0' * 40} {line.split()[0]} {line.split()[1]}\n"
+                     for line in git(bare, "for-each-ref", "--format=%(objectname) %(refname)",
+                                     f"refs/tags/bench-{run}-*").splitlines()]
+        else:
+            tip = fast_commits(work, count if kind == "commits" else count - 1, start=run * count)
+            seconds, code = timed(["git", "push", "-q", str(bare), "HEAD:main"], work)
+            lines = [f"{old} {tip} refs/heads/main\n"]
+            # Back to what the hook saw: main at its old tip (or no main at all), the objects kept.
+            if kind == "history":
+                git(bare, "update-ref", "-d", "refs/heads/main")
+            else:
+                git(bare, "update-ref", "refs/heads/main", old)
+        assert code == 0, f"the {kind} push was rejected: {(bare / 'govern' / 'audit.log').read_text()[-2000:]}"
+        push.append(seconds)
+        hook.append(timed_hook(bare, lines))
+        entries = [json.loads(line) for line in (bare / "govern" / "audit.log").read_text().splitlines()]
+        judging.append(entries[-1]["seconds"])
+        if kind != "tags":
+            git(bare, "update-ref", "refs/heads/main", tip)
+        if kind == "history":  # the next run pushes a fresh history of its own
+            git(work, "reset", "-q", "--hard", "HEAD~" + str(count - 1))
+    return {"modules": modules, "count": count, "pre_receive": statistics.median(hook),
+            "judging": statistics.median(judging), "git_push": statistics.median(push)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--scenario", choices=("one", "commits", "history", "tags"), default="one")
+    parser.add_argument("--count", type=int, default=None, help="commits or tags of a history scenario")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--change", choices=("code", "imports"), default="code",
                         help="what the 3 edits change: code only (the tree's facts stay; default) or imports")
@@ -113,6 +224,17 @@ def main() -> None:
     args = parser.parse_args()
     compile_project()
     print(f"scenario: {scenario(args)}")
+    if args.scenario != "one":
+        count = args.count or DEFAULT_COUNT[args.scenario]
+        print(f"{args.scenario}: {count} {'tags' if args.scenario == 'tags' else 'commits'} in one push, "
+              f"median of {args.runs} runs, {os.cpu_count()} cores")
+        print(f"{'modules':>8} {'count':>6} {'pre-receive':>12} {'judging':>9} {'git push':>9}")
+        with tempfile.TemporaryDirectory(prefix="govern-bench-") as scratch:
+            for modules in args.modules:
+                r = history_bench(modules, args.runs, Path(scratch), upward_options(args), args.scenario, count)
+                print(f"{r['modules']:>8} {r['count']:>6} {r['pre_receive']:>11.2f}s {r['judging']:>8.2f}s "
+                      f"{r['git_push']:>8.2f}s", flush=True)
+        return
     print(f"one-commit push changing 3 files ({args.change}), warm cache, median of {args.runs} runs, "
           f"{os.cpu_count()} cores")
     print(f"{'modules':>8} {'.py files':>9} {'pre-receive':>12} {'judging':>9} {'git push':>9} {'lint-imports':>13}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import lru_cache
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -70,8 +71,10 @@ def classify(author: str, trailers: list[tuple[str, str]], config: FactsConfig) 
     return "human"
 
 
+@lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern]:
-    """The patterns compiled; ValueError names a bad one (they come from [tool.govern])."""
+    """The patterns compiled; ValueError names a bad one (they come from [tool.govern]).
+    Remembered: a push classifies thousands of commits with the same patterns."""
     out = []
     for pattern in patterns:
         try:
@@ -90,23 +93,14 @@ def pusher_facts(env: Mapping[str, str]) -> list[Fact]:
 
 
 def _changed(repo, oid: str, parent: list[str]) -> list[Fact]:
-    # A rename is reported as R on the new path and D on the old one, so rules
-    # about either path (e.g. "adr/ may not lose files") see it.
     args = ["-M", *parent, oid] if parent else ["--root", oid]
     tokens = run_git(repo, "diff-tree", "-r", "-z", "--no-commit-id", "--name-status", *args).split(b"\0")
     out, i = [], 0
     while i < len(tokens) and tokens[i]:
         status = tokens[i].decode()[:1]
-        if status in "RC":
-            old, new = decode_path(tokens[i + 1]), decode_path(tokens[i + 2])
-            out.append(Fact("changed", (new, "R" if status == "R" else "A"), Source("change", new, 0, "")))
-            if status == "R":
-                out.append(Fact("changed", (old, "D"), Source("change", old, 0, "")))
-            i += 3
-        else:
-            path = decode_path(tokens[i + 1])
-            out.append(Fact("changed", (path, _STATUS.get(status, "M")), Source("change", path, 0, "")))
-            i += 2
+        width = 2 if status in "RC" else 1
+        out += changed_facts(status, tokens[i + 1:i + 1 + width])
+        i += 1 + width
     return out
 
 
@@ -123,18 +117,55 @@ def is_ssh_signed(commit: bytes) -> bool:
     return False
 
 
+def changed_facts(status: str, paths: list[bytes]) -> list[Fact]:
+    """The changed facts of one `git diff-tree --name-status` entry (status letter, its paths).
+
+    A rename is reported as R on the new path and D on the old one, so rules
+    about either path (e.g. "adr/ may not lose files") see it."""
+    if status in "RC":
+        old, new = decode_path(paths[0]), decode_path(paths[1])
+        out = [Fact("changed", (new, "R" if status == "R" else "A"), Source("change", new, 0, ""))]
+        if status == "R":
+            out.append(Fact("changed", (old, "D"), Source("change", old, 0, "")))
+        return out
+    path = decode_path(paths[0])
+    return [Fact("changed", (path, _STATUS.get(status, "M")), Source("change", path, 0, ""))]
+
+
 def _signed_by(repo, oid: str, config: FactsConfig, signers: Tree) -> list[Fact]:
-    entry = next((e for e in signers.entries() if e.path == config.allowed_signers), None)
+    entry = signers_entry(signers, config)
     # Only ssh signatures: OpenPGP/X.509 trust comes from the server's keyring,
     # not from the governed tree.
-    split = split_signature(run_git(repo, "cat-file", "commit", oid)) if entry is not None else None
-    if split is None:
+    if entry is None:
         return []
-    allowed = signers.read_many([entry.blob])[entry.blob]
-    principal = verify_ssh(*split, allowed, datetime.now(timezone.utc))
-    if not principal:
+    verified = verify_signatures({oid: run_git(repo, "cat-file", "commit", oid)},
+                                 signers.read_many([entry.blob])[entry.blob], datetime.now(timezone.utc))
+    return signed_by_facts(verified.get(oid), entry)
+
+
+def signers_entry(signers: Tree, config: FactsConfig):
+    """The allowed-signers file of the trusted tree (an Entry), or None."""
+    return next((e for e in signers.entries() if e.path == config.allowed_signers), None)
+
+
+def verify_signatures(commits: Mapping[str, bytes], allowed: bytes, when: datetime) -> dict[str, tuple[str, str]]:
+    """{commit: (principal, key fingerprint)} of the raw commit objects `commits` whose ssh signature
+    verifies against `allowed` at `when` (see verify_ssh); the others are left out. ssh-keygen runs
+    only for commits whose signature header is an ssh signature."""
+    out = {}
+    for commit, raw in commits.items():
+        split = split_signature(raw)
+        verified = verify_ssh(*split, allowed, when) if split is not None else None
+        if verified is not None:
+            out[commit] = verified
+    return out
+
+
+def signed_by_facts(verified: tuple[str, str] | None, entry) -> list[Fact]:
+    """signed_by(Principal) for a verified signature, sourced in the allowed-signers file."""
+    if verified is None:
         return []
-    return [Fact("signed_by", (principal,), Source("signature", entry.path, 0, entry.blob))]
+    return [Fact("signed_by", (verified[0],), Source("signature", entry.path, 0, entry.blob))]
 
 
 def split_signature(commit: bytes) -> tuple[bytes, bytes] | None:
@@ -156,10 +187,11 @@ def split_signature(commit: bytes) -> tuple[bytes, bytes] | None:
     return b"\n".join(kept) + b"\n\n" + body, b"\n".join(signature) + b"\n"
 
 
-def verify_ssh(payload: bytes, signature: bytes, allowed: bytes, when: datetime) -> str | None:
-    """The principal of `allowed` (an ssh allowed-signers file) whose key made `signature` over
-    `payload` in git's namespace, with the key's validity (valid-after/valid-before) taken at
-    `when` — the server's clock, never the commit's date, which its author writes. None: no."""
+def verify_ssh(payload: bytes, signature: bytes, allowed: bytes, when: datetime) -> tuple[str, str] | None:
+    """(principal, key fingerprint): the principal of `allowed` (an ssh allowed-signers file) whose
+    key made `signature` over `payload` in git's namespace, with the key's validity
+    (valid-after/valid-before) taken at `when` — the server's clock, never the commit's date,
+    which its author writes. None: no."""
     stamp = f"verify-time={when.astimezone(timezone.utc):%Y%m%d%H%M%S}Z"
     with tempfile.TemporaryDirectory(prefix="govern-ssh-") as folder:
         signers, sig = os.path.join(folder, "allowed_signers"), os.path.join(folder, "signature")
@@ -168,10 +200,16 @@ def verify_ssh(payload: bytes, signature: bytes, allowed: bytes, when: datetime)
                 out.write(data)
         found = run_tool(["ssh-keygen", "-Y", "find-principals", "-f", signers, "-s", sig, "-O", stamp])
         for principal in (found or b"").decode("utf-8", "replace").splitlines():
-            if principal and run_tool(["ssh-keygen", "-Y", "verify", "-f", signers, "-I", principal, "-n", "git",
-                                       "-s", sig, "-O", stamp], payload) is not None:
-                return principal
+            said = run_tool(["ssh-keygen", "-Y", "verify", "-f", signers, "-I", principal, "-n", "git",
+                             "-s", sig, "-O", stamp], payload) if principal else None
+            if said is not None:  # 'Good "git" signature for P with ED25519 key SHA256:…'
+                return principal, _fingerprint(said)
     return None
+
+
+def _fingerprint(said: bytes) -> str:
+    words = said.decode("utf-8", "replace").split()
+    return words[-1] if words and words[-1].startswith("SHA256:") else ""
 
 
 def unexplained_changes(repo: str | os.PathLike, before: str | None, after: str,

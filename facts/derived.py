@@ -11,22 +11,29 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from functools import lru_cache
 
 from .model import Fact, Source, new_fact
 
 
 def glob_facts(paths: dict[str, str], patterns: frozenset[str]) -> list[Fact]:
     """glob facts for {path: blob} and each pattern; ValueError names a bad pattern."""
-    import pathspec  # ~10 ms to import: only for rules that mention globs
-
     out = []
     for pattern in sorted(patterns):
-        try:
-            spec = pathspec.GitIgnoreSpec.from_lines([pattern])
-        except ValueError as err:
-            raise ValueError(f"invalid glob pattern {pattern!r}: {err}") from None
+        spec = _spec(pattern)
         out += [Fact("glob", (p, pattern), Source("glob", p, 0, paths[p])) for p in spec.match_files(paths)]
     return out
+
+
+@lru_cache(maxsize=1024)
+def _spec(pattern: str):
+    """The compiled pattern (a push asks for the same few patterns once per commit)."""
+    import pathspec  # ~10 ms to import: only for rules that mention globs
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError as err:
+        raise ValueError(f"invalid glob pattern {pattern!r}: {err}") from None
 
 
 def under_facts(modules: set[str], prefixes: frozenset[str]) -> list[Fact]:

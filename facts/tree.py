@@ -103,10 +103,11 @@ class _GitObjects(_Snapshot):
 class CommitTree(_GitObjects):
     """The tree of a commit (or any tree-ish); works in bare repositories."""
 
-    def __init__(self, repo: str | os.PathLike, rev: str) -> None:
+    def __init__(self, repo: str | os.PathLike, rev: str, tree: str | None = None) -> None:
         super().__init__(repo)
         self.rev = rev
-        self.tree = resolve(repo, rev, "tree")  # rejects unknown revisions, peels tags
+        # rejects unknown revisions, peels tags; `tree`: the caller read it already (a batch)
+        self.tree = tree or resolve(repo, rev, "tree")
 
     def _list(self) -> list[Entry]:
         return _sorted(list_blobs(self.repo, self.tree, gitlinks=True))

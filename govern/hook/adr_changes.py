@@ -35,19 +35,30 @@ _NEEDS = {"humans": "a human's commit or one signed by an allowed signer",
           "owners": "the push or the signature of an owner (CODEOWNERS of the rules' tree) of each file"}
 
 
+def governed_changes(repo: Path, commit: str, config: Config, facts, before: str | None = None,
+                     pyproject: tuple[str, str] | None = None) -> list[str]:
+    """The governed files `commit` changes: under `adr-dir`, the allowed-signers file, CODEOWNERS,
+    and pyproject.toml when its [tool.govern] table changes. `facts`: the change's facts;
+    `before`: what the change is against (default: the commit's first parent); `pyproject`:
+    pyproject.toml's (old, new) blob ids of that change when the caller has them ("" for none)."""
+    prefix = config.adr_dir.rstrip("/") + "/"
+    changed = {str(f.args[0]) for f in facts if f.relation == "changed"}
+    return sorted(p for p in changed if p.startswith(prefix) or p == config.allowed_signers or p in CODEOWNERS
+                  or (p == PYPROJECT and _config_changed(repo, before or f"{commit}^1", commit, pyproject)))
+
+
 def adr_change_findings(repo: Path, commit: str, config: Config, facts, before: str | None = None,
-                        rules: object | None = None) -> list[Finding]:
+                        rules: object | None = None, paths: list[str] | None = None) -> list[Finding]:
     """One blocking finding per governed file `commit` changes without the standing to do so.
 
     `facts`: the change's facts, signatures verified against the rules' tree. `before`: what the
     change is against (default: the commit's first parent). `rules`: the rules' tree (a
-    CommitTree; its CODEOWNERS decide ownership under the `owners` policy)."""
+    CommitTree; its CODEOWNERS decide ownership under the `owners` policy). `paths`:
+    governed_changes() when the caller has it."""
     if config.adr_changes == "anyone":
         return []
     prefix = config.adr_dir.rstrip("/") + "/"
-    changed = {str(f.args[0]) for f in facts if f.relation == "changed"}
-    paths = sorted(p for p in changed if p.startswith(prefix) or p == config.allowed_signers or p in CODEOWNERS
-                   or (p == PYPROJECT and _config_changed(repo, before or f"{commit}^1", commit)))
+    paths = governed_changes(repo, commit, config, facts, before) if paths is None else paths
     if not paths:
         return []
     values = {relation: sorted(str(f.args[0]) for f in facts if f.relation == relation)
@@ -96,13 +107,17 @@ def _owners(rules, path: str) -> set[str]:
     return {str(f.args[1]) for f in rules_owner_facts(rules, [path])} if rules is not None else set()
 
 
-def _config_changed(repo: Path, before: str, commit: str) -> bool:
-    """Whether `commit` changes the [tool.govern] table against `before` (other pyproject edits are not governed)."""
-    return _govern_table(repo, before) != _govern_table(repo, commit)
+def _config_changed(repo: Path, before: str, commit: str, blobs: tuple[str, str] | None = None) -> bool:
+    """Whether `commit` changes the [tool.govern] table against `before` (other pyproject edits are
+    not governed); `blobs`: pyproject.toml's (old, new) blob ids when known ("" for none)."""
+    if blobs is not None:
+        return _govern_table(repo, blobs[0]) != _govern_table(repo, blobs[1])
+    return _govern_table(repo, f"{before}:{PYPROJECT}") != _govern_table(repo, f"{commit}:{PYPROJECT}")
 
 
-def _govern_table(repo: Path, rev: str) -> object:
-    data = try_git(repo, "cat-file", "blob", f"{rev}:{PYPROJECT}")
+def _govern_table(repo: Path, blob: str) -> object:
+    """The [tool.govern] table of pyproject.toml `blob` (an id or REV:PATH; "" for none)."""
+    data = try_git(repo, "cat-file", "blob", blob) if blob else None
     try:
         return tomllib.loads(data.decode("utf-8")).get("tool", {}).get("govern") if data else None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):

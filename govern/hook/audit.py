@@ -28,10 +28,19 @@ def audit_dir(git_dir: Path) -> Path:
 
 def append(git_dir: Path, entry: dict, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> None:
     """Append `entry` (plus a UTC `time` if absent) as one fsync'd JSON line."""
+    append_many(git_dir, [entry], max_bytes, keep)
+
+
+def append_many(git_dir: Path, entries: list[dict], max_bytes: int = MAX_BYTES, keep: int = KEEP) -> None:
+    """Append the entries (one line each) with one write and one fsync: a push of 1,000 tags
+    is 1,000 decisions, and an fsync per line cost ~4 s."""
+    if not entries:
+        return
     folder = audit_dir(git_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"time": now(), **entry}
-    line = (json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    stamp = now()
+    line = b"".join((json.dumps({"time": stamp, **entry}, sort_keys=True, ensure_ascii=False,
+                                separators=(",", ":")) + "\n").encode() for entry in entries)
     with open(folder / "audit.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _rotate_if_full(folder, max_bytes, keep)

@@ -23,13 +23,14 @@ from pathlib import Path
 
 from govern.facts.api import change_facts
 from govern.facts.change import pusher_facts, unexplained_changes
+from govern.facts.history import BatchError, CommitInfo, change_facts_many
 from govern.facts.model import Fact, Source
 from govern.facts.tree import CommitTree
 from govern.config import Config, parse_config
-from govern.hook.adr_changes import adr_change_findings
+from govern.hook.adr_changes import adr_change_findings, governed_changes
 from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.policy import Policy, read_policy
-from govern.hook.refs import RefUpdate, default_branch, new_commits, peel_commit
+from govern.hook.refs import ZERO, RefUpdate, default_branch, new_commits, peel_commit
 from govern.hook.rules_check import rules_cost_findings, rules_load_findings
 from govern.hook.rules_tree import RulesTree
 from govern.hook.submodules import submodule_findings
@@ -37,12 +38,14 @@ from govern.hook.unchanged import known_answers, unchanged
 from govern.notes.git_plumbing import try_git
 from govern.verdict.inputs import facts_config, read_adrs
 from govern.verdict.judge import JudgeRequest, judge
+from govern.verdict.reuse import answers_impossible
 from govern.verdict.model import Finding, Verdict
 
 
 _OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _CONFIGS: dict[tuple[str, str], Config] = {}
 ASK = object()  # judge_update(default=ASK): read the default branch from the repository
+PYPROJECT = "pyproject.toml"
 
 
 @dataclass
@@ -57,6 +60,9 @@ class RefJudgment:
     tip_verdict: Verdict | None = None
     blocking: list[tuple[str, Finding]] = field(default_factory=list)  # (commit, finding)
     verdicts: dict[str, dict] = field(default_factory=dict)  # commit -> verdict JSON (the note to write)
+    # ADR files, allowed signers, CODEOWNERS, pyproject.toml ([tool.govern]) the new commits change:
+    # the push is judged without these changes (by the rules of rules_rev); the refusal says so
+    rules_changed: set[str] = field(default_factory=set)
 
     @property
     def allowed(self) -> bool:
@@ -80,7 +86,8 @@ def config_at(repo: Path, rev: str | None) -> Config:
 
 def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: str = "all",
                  default: tuple[str, str] | None | object = ASK, policy: Policy | None = None,
-                 moment: datetime | None = None) -> RefJudgment:
+                 moment: datetime | None = None, *, tip: str | None = None, shared: dict | None = None,
+                 only: set[str] | None = None) -> RefJudgment:
     """Judge `update`; a deletion is not judged (the policy decides on deletions).
 
     `prove="new"` (pre-receive): the tip's legacy violations are listed without proofs
@@ -88,40 +95,121 @@ def judge_update(repo: Path, update: RefUpdate, env: Mapping[str, str], prove: s
     `default`: refs.default_branch(repo) when the caller has read it already.
     `policy`: the server's (adr-changes and agent pushers override the rules tree's).
     `moment`: the server's clock at push time; rule expiry is judged on its date (UTC), never
-    on a commit's date, which the pusher writes. Default: now."""
+    on a commit's date, which the pusher writes. Default: now.
+    `tip`: the new id peeled, when known. `shared`: verdicts of commits judged for another
+    update of the same push (a dict the caller keeps). `only`: judge just these commits
+    (post-receive completing the proofs pre-receive left out)."""
     result = RefJudgment(update)
     if update.deleted:
         return result
     default = default_branch(repo) if default is ASK else default
-    _locate(repo, result, default)
+    _locate(repo, result, default, tip)
+    return _judge_located(repo, result, env, prove, policy, moment, {} if shared is None else shared, only, default)
+
+
+def judge_range(repo: Path, tip: str, rules_rev: str, base_rev: str | None, env: Mapping[str, str],
+                prove: str = "all", policy: Policy | None = None, moment: datetime | None = None) -> RefJudgment:
+    """What the server decides for a push of `tip` judged by the rules of `rules_rev` against
+    `base_rev` (`govern check --rev TIP --rules-from RULES --new-since BASE` in a clone): the
+    tip's tree with every rule, each commit of BASE..TIP (TIP alone without a base) with the
+    change rules, and the built-in checks. All three are full commit ids."""
+    result = RefJudgment(RefUpdate(base_rev or ZERO, tip, "refs/heads/check"), rules_rev=rules_rev,
+                         base_rev=base_rev, tip=tip)
+    result.commits = new_commits(repo, result.update, tip, [], old=base_rev) if base_rev else [tip]
+    return _judge_located(repo, result, env, prove, policy, moment, {}, None, None)
+
+
+def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prove: str, policy: Policy | None,
+                   moment: datetime | None, shared: dict, only: set[str] | None,
+                   default: tuple[str, str] | None) -> RefJudgment:
+    """judge_update once the tip, the rules' and base's commits and the new commits are known."""
     config = config_at(repo, result.rules_rev)
     if policy is None:
         policy = read_policy(repo, config, "the rules' tree", None)
     config = policy.config(config)
     on = (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
     tip, rules_tree = result.tip, RulesTree(repo, result.rules_rev, config)
-    changes = _change_facts(repo, result.commits, config, env, rules_tree)
-    for commit in result.commits if tip in result.commits else [*result.commits, tip]:
+    changes, infos = _change_facts(repo, result.commits, config, env, rules_tree)
+    quiet = _Quiet(read_adrs(rules_tree, config.adr_dir), (result.rules_rev, result.base_rev, on), shared)
+    new = set(result.commits)
+    for commit in result.commits if tip in new else [*result.commits, tip]:
+        if only is not None and commit not in only:
+            continue
         # Other new commits record the base too (their change findings are always new): a
         # note's rules then always come from its base, which `govern why --verify` relies on.
-        request = JudgeRequest(repo=repo, target=CommitTree(repo, commit), commit=commit, adr_tree=rules_tree,
-                               base=rules_tree if commit != tip and result.base_rev else None,
-                               change_rev=commit if commit in result.commits else None,
-                               scope="all" if commit == tip else "change", env=env, prove=prove,
-                               change_facts=changes.get(commit), on=on)
-        verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
+        key = (commit, result.rules_rev, result.base_rev, commit == tip, commit in new)
+        if key not in shared:
+            shared[key] = quiet.verdict(commit, changes[commit], infos.get(commit)) if commit != tip else None
+            if shared[key] is None:
+                shared[key] = _judge_commit(repo, result, commit, rules_tree, env, prove, changes, infos, config, on)
+                if commit != tip:
+                    quiet.remember(shared[key][0], changes[commit], infos.get(commit))
+            if commit in new:
+                blobs = infos[commit].blobs.get(PYPROJECT) if commit in infos else None
+                governed = governed_changes(repo, commit, config, changes[commit],
+                                            pyproject=blobs[:2] if blobs else None)
+                shared[key][1].extend(adr_change_findings(repo, commit, config, changes[commit], rules=rules_tree,
+                                                          paths=governed))
+                shared[("governed", commit, result.rules_rev)] = governed
+        if commit in new:
+            result.rules_changed.update(shared.get(("governed", commit, result.rules_rev), ()))
+        note, findings, verdict = shared[key]
         if commit == tip:
             result.tip_verdict = verdict
-        result.blocking += [(commit, f) for f in verdict.blocking]
-        if commit in result.commits:
-            result.verdicts[commit] = verdict.to_json()
-    for commit, facts in changes.items():
-        result.blocking += [(commit, f) for f in adr_change_findings(repo, commit, config, facts, rules=rules_tree)]
+        result.blocking += [(commit, f) for f in findings]
+        if commit in new:
+            result.verdicts[commit] = note
+    if only is not None:
+        return result  # post-receive completing proofs: the refusals were pre-receive's to find
     result.blocking += _net_change_findings(repo, result, default, config, env, rules_tree, changes, prove, on)
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2, on)]
     return result
+
+
+def _judge_commit(repo: Path, result: RefJudgment, commit: str, rules_tree: RulesTree, env: Mapping[str, str],
+                  prove: str, changes: Mapping[str, tuple], infos: Mapping[str, CommitInfo], config: Config,
+                  on) -> tuple[dict, list[Finding], Verdict]:
+    """(note, blocking findings, verdict) of one commit: the tip with every rule against its
+    base, another new commit with the change rules only."""
+    info, tip = infos.get(commit), result.tip
+    target = CommitTree(repo, commit, tree=info.tree) if info else CommitTree(repo, commit)
+    request = JudgeRequest(repo=repo, target=target, commit=commit, adr_tree=rules_tree,
+                           base=rules_tree if commit != tip and result.base_rev else None,
+                           change_rev=commit if commit in changes else None,
+                           scope="all" if commit == tip else "change", env=env, prove=prove,
+                           change_facts=changes.get(commit), on=on)
+    verdict = _judge_tip(repo, request, result.base_rev, config) if commit == tip else judge(request)
+    return verdict.to_json(), list(verdict.blocking), verdict
+
+
+class _Quiet:
+    """Verdicts of the commits no change rule can find anything in, without judging each.
+
+    When every change rule is a `protect` rule and none of a commit's changed paths is under
+    their paths, the judge finds nothing (govern.verdict.reuse.no_change_answers), and its
+    verdict differs from another such commit's (same rules, base and judging day, same push so
+    same pusher) only by the commit and tree ids. The first one is judged; the others copy its
+    note with their ids."""
+
+    def __init__(self, adrs, key: tuple, shared: dict) -> None:
+        specs = [spec for spec in adrs.rules() if spec.scope == "change"]
+        self.specs = specs if all(s.kind == "protect" for s in specs) else None
+        self.key, self.templates = key, shared.setdefault("quiet", {})
+
+    def verdict(self, commit: str, facts: tuple, info: CommitInfo | None) -> tuple[dict, list, None] | None:
+        if self.specs is None or info is None or not answers_impossible(self.specs, facts):
+            return None
+        template = self.templates.get(self.key)
+        if template is None:
+            return None  # judged in full; remember() keeps its note as the template
+        return {**template, "commit": commit, "tree": info.tree}, [], None
+
+    def remember(self, note: dict, facts: tuple, info: CommitInfo | None) -> None:
+        if (self.specs is not None and info is not None and answers_impossible(self.specs, facts)
+                and not note.get("violations") and not note.get("exemptions")):
+            self.templates.setdefault(self.key, note)
 
 
 def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, str] | None, config: Config,
@@ -155,7 +243,7 @@ def push_change_facts(repo: Path, before: str | None, tip: str, paths: list[tupl
                       rules_tree: CommitTree) -> tuple[Fact, ...]:
     """changed/actor/pusher facts of the push's own (unexplained) change, see _net_change_findings."""
     here = Source("push", f"{before or ''}..{tip}", 0, "")
-    known = changes or _change_facts(repo, commits, replace(config, adr_changes="humans"), env, rules_tree)
+    known = changes if changes or not commits else _change_facts(repo, commits, config, env, rules_tree)[0]
     actors = {str(f.args[0]) for facts in known.values() for f in facts if f.relation == "actor"}
     pushers = pusher_facts(env)
     if "agent" in actors or any(f.args[0] in config.agent_pushers for f in pushers):
@@ -172,14 +260,17 @@ def _merge_base(repo: Path, a: str, b: str) -> str | None:
 
 
 def _change_facts(repo: Path, commits: list[str], config: Config, env: Mapping[str, str],
-                  rules_tree: CommitTree) -> dict[str, tuple]:
-    """Each new commit's change facts, read from git once for both the judge and the built-in
-    adr-changes check (signatures verified against the rules' tree). None needed when
-    adr-changes is "anyone": the judge then reads them itself, only if change rules exist."""
-    if config.adr_changes == "anyone" and not config.agent_pushers:
-        return {}
-    return {c: agent_pusher(tuple(change_facts(repo, c, facts_config(config), env, signers=rules_tree)), config)
-            for c in commits}
+                  rules_tree: CommitTree) -> tuple[dict[str, tuple], dict[str, CommitInfo]]:
+    """Each new commit's change facts (signatures verified against the rules' tree), read from
+    git once for both the judge and the built-in adr-changes check: in one batch
+    (facts.history), or commit by commit when git's output cannot be split safely."""
+    fconfig = facts_config(config)
+    try:
+        facts, infos = change_facts_many(repo, commits, fconfig, env, rules_tree)
+    except BatchError:
+        facts = {c: change_facts(repo, c, fconfig, env, signers=rules_tree) for c in commits}
+        infos = {}
+    return {c: agent_pusher(tuple(f), config) for c, f in facts.items()}, infos
 
 
 def agent_pusher(facts: tuple, config: Config) -> tuple:
@@ -192,10 +283,10 @@ def agent_pusher(facts: tuple, config: Config) -> tuple:
     return tuple(sorted([f for f in facts if f.relation != "actor"] + [agent]))
 
 
-def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None) -> None:
+def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None, tip: str | None = None) -> None:
     """Fill in the tip, the commits whose rules and violations apply, and the new commits."""
     update = result.update
-    result.tip = tip = peel_commit(repo, update.new, update.ref)
+    result.tip = tip = tip or peel_commit(repo, update.new, update.ref)
     if update.created:
         result.base_rev = default[1] if default else None
         result.rules_rev = result.base_rev or tip  # bootstrap: the first push brings the rules

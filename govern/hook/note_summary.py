@@ -35,10 +35,11 @@ def summarize(note: dict) -> dict:
             "exemptions": len(exemptions)}
 
 
-def remember(repo: Path, body: bytes, note: dict) -> None:
-    """Store the summary of a note just written (sha1 repositories: its blob id is computed here)."""
+def remember(repo: Path, body: bytes, note: dict, gdir: Path | None = None) -> None:
+    """Store the summary of a note just written (sha1 repositories: its blob id is computed here).
+    `gdir`: the repository's git dir, when the caller knows it (one git process less per note)."""
     blob = hashlib.sha1(b"blob %d\0" % len(body) + body).hexdigest()
-    _save(git_dir(repo) / "govern" / "summaries", blob, summarize(note))
+    _save((gdir or git_dir(repo)) / "govern" / "summaries", blob, summarize(note))
 
 
 def summary_of(repo: Path, commit: str) -> dict | None:

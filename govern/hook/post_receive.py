@@ -43,12 +43,16 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
             continue
         try:
             verdicts = pending.take(gdir, update)
-            if verdicts is None or not complete(verdicts):  # pre-receive proves new findings only
+            if verdicts is None:
                 verdicts = _judge(repo, update, env)
+            else:  # pre-receive proves new findings only: the tip's legacy ones are proven here
+                missing = {commit for commit, verdict in verdicts.items() if not complete({commit: verdict})}
+                if missing:
+                    verdicts.update(_judge(repo, update, env, missing))
             bodies = {commit: encode(verdict) for commit, verdict in verdicts.items()}
             write_notes(repo, bodies)
             for commit, body in bodies.items():
-                remember(repo, body, verdicts[commit])
+                remember(repo, body, verdicts[commit], gdir)
             pending.forget(gdir, update)
         except Exception as error:  # noqa: BLE001 — reported and audited; the push stands
             _report(gdir, update, env, f"{type(error).__name__}: {error}", err)
@@ -56,12 +60,14 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
     return 0
 
 
-def _judge(repo: Path, update: RefUpdate, env: Mapping[str, str]) -> dict[str, dict]:
-    """The update's verdicts, judged within the time limit (GovernError when it cannot be)."""
+def _judge(repo: Path, update: RefUpdate, env: Mapping[str, str], only: set[str] | None = None) -> dict[str, dict]:
+    """The update's verdicts (`only` these commits' when given), judged within the time limit
+    (GovernError when it cannot be)."""
     default = default_branch(repo)
     policy = server_policy(repo, default)
     seconds = max(POST_RECEIVE_SECONDS, 10 * policy.hook_budget.value)
-    [outcome] = run_tasks([lambda: judge_update(repo, update, env, default=default, policy=policy).verdicts], seconds)
+    [outcome] = run_tasks([lambda: judge_update(repo, update, env, default=default, policy=policy,
+                                                only=only).verdicts], seconds)
     if isinstance(outcome, Failed):
         raise GovernError(outcome.message)
     if outcome is TIMED_OUT:

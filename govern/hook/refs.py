@@ -77,6 +77,33 @@ def peel_commit(repo, oid: str, ref: str) -> str:
     return commit
 
 
+def peel_commits(repo, oids: list[str]) -> dict[str, str]:
+    """{id: the commit it names} for every id naming a commit (annotated tags peeled), in one
+    `git cat-file --batch-check`; ids of trees, blobs or missing objects are left out (the
+    per-update peel_commit then says why)."""
+    wanted = list(dict.fromkeys(oids))
+    if not wanted:
+        return {}
+    out = run_git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+                  input="".join(f"{oid}^{{commit}}\n" for oid in wanted).encode()).decode().splitlines()
+    peeled = {}
+    for oid, line in zip(wanted, out):
+        fields = line.split()
+        if len(fields) == 2 and fields[1] == "commit" and _OID.match(fields[0]):
+            peeled[oid] = fields[0]
+    return peeled
+
+
+def reachable_from(repo, commits: list[str], tip: str | None) -> set[str]:
+    """Those of `commits` that `tip` already contains (one `git rev-list`, whatever their number)."""
+    if tip is None or not commits:
+        return set()
+    wanted = set(commits)
+    outside = run_git(repo, "rev-list", "--stdin", input="".join(f"{c}\n" for c in sorted(wanted)).encode()
+                      + f"^{tip}\n".encode()).decode().split()
+    return wanted - set(outside)
+
+
 def default_branch(repo) -> tuple[str, str] | None:
     """(ref, commit) of the repository's default branch (what HEAD names), or None if it has no commit."""
     ref = try_git(repo, "symbolic-ref", "--quiet", "HEAD")
@@ -104,4 +131,4 @@ def new_commits(repo, update: RefUpdate, tip: str, exclude: list[str], old: str 
 
 
 __all__ = ["ZERO", "RefUpdate", "parse_updates", "parse_line", "printable", "is_ancestor", "peel_commit",
-           "default_branch", "new_commits"]
+           "peel_commits", "reachable_from", "default_branch", "new_commits"]

@@ -41,7 +41,8 @@ def write_notes(repo: str | Path, notes: Mapping[str, bytes], ref: str = NOTES_R
     """
     if not notes:
         return None
-    blobs = {commit: _hash_blob(repo, body) for commit, body in sorted(notes.items())}
+    ordered = sorted(notes.items())
+    blobs = dict(zip((commit for commit, _ in ordered), _hash_blobs(repo, [body for _, body in ordered])))
     for attempt in range(attempts):
         old = resolve(repo, ref) or ""
         new = _commit_with(repo, old, blobs)
@@ -53,8 +54,20 @@ def write_notes(repo: str | Path, notes: Mapping[str, bytes], ref: str = NOTES_R
     raise GitError(f"could not update {ref}: {attempts} concurrent-update retries exhausted")
 
 
-def _hash_blob(repo: str | Path, body: bytes) -> str:
-    return run_git(repo, "hash-object", "-w", "--stdin", input=body).decode().strip()
+def _hash_blobs(repo: str | Path, bodies: list[bytes]) -> list[str]:
+    """Write the bodies as blobs with one `git hash-object` (a push of 1,000 commits has 1,000
+    notes); their ids in order."""
+    if len(bodies) == 1:
+        return [run_git(repo, "hash-object", "-w", "--stdin", input=bodies[0]).decode().strip()]
+    with tempfile.TemporaryDirectory(prefix="govern-notes-") as tmp:
+        names = []
+        for i, body in enumerate(bodies):
+            names.append(os.path.join(tmp, str(i)))
+            with open(names[-1], "wb") as out:
+                out.write(body)
+        out = run_git(repo, "hash-object", "-w", "--no-filters", "--stdin-paths",
+                      input="".join(f"{name}\n" for name in names).encode())
+    return out.decode().split()
 
 
 def _commit_with(repo: str | Path, old: str, blobs: Mapping[str, str]) -> str | None:

@@ -20,11 +20,21 @@ from govern.errors import UsageError
 PYPROJECT = "pyproject.toml"
 
 
+_CONFIGS: dict[str, Config] = {}  # pyproject.toml blob id -> its config (content-addressed)
+
+
 def read_config(tree: Tree) -> Config:
-    """`[tool.govern]` of the tree's top-level pyproject.toml (defaults without one)."""
+    """`[tool.govern]` of the tree's top-level pyproject.toml (defaults without one).
+
+    Remembered by blob id: a push judges many commits with the rules of one tree."""
     entry = next((e for e in tree.entries() if e.path == PYPROJECT), None)
-    data = tree.read_many([entry.blob])[entry.blob] if entry else None
-    return parse_config(data, PYPROJECT)
+    if entry is None:
+        return parse_config(None, PYPROJECT)
+    if entry.blob not in _CONFIGS:
+        if len(_CONFIGS) > 64:
+            _CONFIGS.clear()
+        _CONFIGS[entry.blob] = parse_config(tree.read_many([entry.blob])[entry.blob], PYPROJECT)
+    return _CONFIGS[entry.blob]
 
 
 def read_adrs(tree: Tree, adr_dir: str) -> AdrSet:
@@ -81,7 +91,7 @@ def commit_change_facts(repo: str | os.PathLike, rev: str | None, config: Config
     reads = relevant(rules)
     owners = rules_owner_facts(signers, sorted({str(f.args[0]) for f in facts if f.relation == "changed"})) \
         if signers is not None and "rules_owner" in reads.relations else []
-    return facts + glob_facts(gone, frozenset(reads.globs)) + owners
+    return facts + (glob_facts(gone, frozenset(reads.globs)) if gone else []) + owners
 
 
 CODEOWNERS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's precedence

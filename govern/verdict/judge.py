@@ -25,7 +25,7 @@ from govern.verdict.findings import findings, unexempted
 from govern.verdict.metrics import metric_values
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
-from govern.verdict.reuse import KnownAnswers, nothing_to_evaluate, own_legacy, reused, rules_of
+from govern.verdict.reuse import KnownAnswers, no_change_answers, nothing_to_evaluate, own_legacy, reused, rules_of
 
 SCOPES = ("all", "tree", "change")
 _OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -110,7 +110,8 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     rules = _rule_infos(adrs, status, specs)
     # Answers known for equal tree facts were computed against another base: not for base_ readers.
     known = None if base_reads(rules_of(specs)) else request.known
-    run = reused(known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
+    run = (reused(known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
+           or no_change_answers(specs, change, engine, config))
     if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
         skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
         run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)

@@ -9,7 +9,8 @@ evaluation would, or None.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from govern.adr import RuleSpec
 from govern.datalog.engine import choose_engine
@@ -58,6 +59,64 @@ def nothing_to_evaluate(specs: Mapping[str, RuleSpec], engine: str, config) -> E
     if specs:
         return None
     return Evaluation([], FactStore(), choose_engine(engine, 0, config.engine_threshold), {}, {}, {})
+
+
+def no_change_answers(specs: Mapping[str, RuleSpec], change_facts, engine: str, config) -> Evaluation | None:
+    """Rules that are all `protect` rules, on a commit none of whose changed paths is under
+    their `paths`: what evaluating gives (no answer), without listing and extracting the tree.
+
+    Every clause `protect` compiles to starts `violation(…) :- changed(P, _), glob(P, PATTERN)`
+    (or a helper holding only such glob literals) and it has no exempt clauses, so with no
+    changed path matching any of the rules' patterns nothing derives. Most commits of a long
+    push are such commits (govern.hook judges each of them with the change rules)."""
+    if not specs or not answers_impossible(list(specs.values()), change_facts):
+        return None
+    key = (tuple(map(id, specs.values())), engine, config.engine_threshold)
+    known = _EMPTY.get(key)
+    if known is None or any(a is not b for a, b in zip(known[0], specs.values())):
+        if len(_EMPTY) > 256:
+            _EMPTY.clear()
+        known = _EMPTY[key] = (tuple(specs.values()), Evaluation(
+            rules_of(specs), FactStore(), choose_engine(engine, 0, config.engine_threshold), {}, {}, {}))
+    return replace(known[1], violations={}, exemptions={}, stats={})
+
+
+# (spec ids, engine, threshold) -> (the specs, the empty evaluation of their rules): a push
+# asks no_change_answers once per commit with the same rules.
+_EMPTY: dict[tuple, tuple[tuple[RuleSpec, ...], Evaluation]] = {}
+
+
+def answers_impossible(specs, change_facts) -> bool:
+    """Every spec is a `protect` rule and no changed path of `change_facts` is under their paths
+    (see no_change_answers: then evaluating them finds nothing)."""
+    if any(spec.kind != "protect" for spec in specs):
+        return False
+    paths = [str(f.args[0]) for f in change_facts if f.relation == "changed"]
+    return not any(_matches(pattern, path) for spec in specs for pattern in _globs(spec) for path in paths)
+
+
+@lru_cache(maxsize=65536)
+def _matches(pattern: str, path: str) -> bool:
+    """glob(path, pattern) holds (facts.derived.glob_facts' matcher; a push's commits touch the
+    same paths again and again)."""
+    from govern.facts.derived import glob_facts
+
+    return bool(glob_facts({path: ""}, frozenset([pattern])))
+
+
+_GLOBS: dict[int, tuple[RuleSpec, frozenset[str]]] = {}  # id(spec) -> (spec, the globs its rules mention)
+
+
+def _globs(spec: RuleSpec) -> frozenset[str]:
+    """The glob patterns a spec's rules mention, once per spec object (loaded ADRs are kept)."""
+    known = _GLOBS.get(id(spec))
+    if known is None or known[0] is not spec:
+        from govern.datalog.relevance import relevant
+
+        if len(_GLOBS) > 4096:
+            _GLOBS.clear()
+        known = _GLOBS[id(spec)] = (spec, frozenset(relevant(list(spec.rules)).globs))
+    return known[1]
 
 
 def rules_of(specs: Mapping[str, RuleSpec]) -> list:
