@@ -37,6 +37,7 @@ class CommitInfo:
     commit: str
     parents: tuple[str, ...]
     tree: str
+    author: str  # "Name <email>", as classified
     # path -> (old blob, new blob, new mode) for every changed path ("" when absent on that side)
     blobs: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
     signature: tuple[str, str] | None = None  # (principal, key fingerprint) of a verified ssh signature
@@ -75,7 +76,7 @@ def change_facts_many(repo: str | os.PathLike, commits: Sequence[str], config: F
         if entry is not None:
             out += signed_by_facts(verified.get(commit), entry)
         facts[commit] = sorted(out + pusher)
-        infos[commit] = CommitInfo(commit, parents, tree, changes[commit][1], verified.get(commit))
+        infos[commit] = CommitInfo(commit, parents, tree, f"{name} <{email}>", changes[commit][1], verified.get(commit))
     return facts, infos
 
 

@@ -30,12 +30,14 @@ def check(
     max_findings: Optional[int] = typer.Option(None, "--max-findings", metavar="N", help="Text: show at most N findings (the summary counts all)."),
     adr_dir: Optional[str] = ADR_DIR_OPTION,
     repo: Path = REPO_OPTION,
+    rules_from: Optional[str] = typer.Option(None, "--rules-from", help="Judge by the ADRs and [tool.govern] of this commit, as the server hook judges a push by the old tip's (with --rev: the whole push onto --new-since, exactly as the hook does)."),
     patch: Optional[str] = typer.Option(None, "--patch", help="Judge the working tree plus this patch (unified diff or apply_patch; FILE or - for stdin) without writing it; only what it adds blocks."),
 ) -> None:
     """Judge the working tree (or --staged, or --rev REV) against the ADRs; exit 0 allow, 1 block, 2 error."""
     options = CheckOptions(rev=rev, staged=staged, new_since=new_since, fmt=fmt, output=output, engine=engine,
                            verify=verify, adr_dir=adr_dir, repo=repo, quiet=quiet, no_proof=no_proof,
-                           only_new=only_new, max_findings=max_findings, paths=tuple(paths or ()), patch=patch)
+                           only_new=only_new, max_findings=max_findings, paths=tuple(paths or ()), patch=patch,
+                           rules_from=rules_from)
     raise typer.Exit(run_check(options))
 
 

@@ -36,6 +36,7 @@ class CheckOptions:
     max_findings: int | None = None
     paths: tuple[str, ...] = ()
     patch: str | None = None  # FILE or "-": judge the working tree plus this patch (govern.agents)
+    rules_from: str | None = None  # REV: the ADRs and [tool.govern] of REV judge (as the server hook does)
 
 
 def run_check(options: CheckOptions) -> int:
@@ -51,7 +52,12 @@ def run_check(options: CheckOptions) -> int:
     top = open_repo(o.repo)
     within = repo_paths(o.repo, top, o.paths, must_exist=o.rev is None and not o.staged)
     if o.patch is not None:
+        if o.rules_from is not None:
+            raise UsageError("--patch and --rules-from exclude each other")
         judged = _judge_patch(o, top)
+    elif o.rules_from is not None:
+        with _progress("govern: judging…"):
+            judged = _judge_as_server(o, top)
     else:
         request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
         with _progress("govern: judging…"):
@@ -67,6 +73,45 @@ def run_check(options: CheckOptions) -> int:
     color = o.output is None and o.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _emit(report(o, verdict, color), o.output)
     return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
+
+
+def _judge_as_server(o: CheckOptions, top: str) -> Verdict:
+    """--rules-from REV: the rules (ADRs, [tool.govern]) of REV judge, as the server hook judges
+    a push by the old tip's. With --rev TIP this is the hook's own judgement of a push of TIP
+    onto --new-since BASE: TIP's tree with every rule against BASE, each commit of BASE..TIP
+    (every commit of TIP without a base, as a first push) with the change rules, and the
+    built-in checks; findings in commits other than TIP say which commit. Without --rev the
+    working tree (or --staged index) is judged by REV's rules."""
+    from govern.facts.tree import CommitTree
+    from govern.verdict.judge import judge_in_full
+    from govern.verdict.targets import judge_request
+
+    if o.adr_dir is not None:
+        raise UsageError("--adr-dir and --rules-from exclude each other (the ADR directory is REV's adr-dir)")
+    rules = _commit(top, o.rules_from)
+    if o.rev is None:
+        request = judge_request(top, rev=None, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=None)
+        return judge_in_full(replace(request, adr_tree=CommitTree(top, rules))).verdict
+    if o.staged:
+        raise UsageError("--rev and --staged exclude each other")
+    from govern.hook.judging import judge_range
+
+    tip = _commit(top, o.rev)
+    judgment = judge_range(top, tip, rules, _commit(top, o.new_since) if o.new_since else None, dict(os.environ))
+    verdict = judgment.tip_verdict
+    own = {id(f) for f in verdict.violations}
+    extra = tuple(f if commit == tip else replace(f, message=f"{f.message} (in commit {commit[:12]})")
+                  for commit, f in judgment.blocking if id(f) not in own)
+    return replace(verdict, violations=verdict.violations + extra)
+
+
+def _commit(top: str, rev: str) -> str:
+    from govern.facts.gitio import GitFailure, resolve
+
+    try:
+        return resolve(top, rev)
+    except GitFailure:
+        raise UsageError(f"unknown revision {rev!r}") from None
 
 
 def repo_paths(base: Path, top: str, paths: Iterable[str], must_exist: bool) -> tuple[str, ...] | None:

@@ -31,7 +31,7 @@ AGENT_HARNESSES = ("claude-code", "codex", "gemini", "cursor")
 # `govern check`'s options (govern.cli.check_cmd) → CheckOptions field
 CHECK_VALUES = {"--rev": "rev", "--new-since": "new_since", "--format": "fmt", "-f": "fmt", "--output": "output",
                 "-o": "output", "--engine": "engine", "--adr-dir": "adr_dir", "--repo": "repo", "-C": "repo",
-                "--max-findings": "max_findings", "--patch": "patch"}
+                "--max-findings": "max_findings", "--patch": "patch", "--rules-from": "rules_from"}
 CHECK_FLAGS = {"--staged": "staged", "--verify": "verify", "--quiet": "quiet", "-q": "quiet",
                "--no-proof": "no_proof", "--only-new": "only_new"}
 CHECK_PATHS = frozenset({"output", "repo"})

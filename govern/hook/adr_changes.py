@@ -33,6 +33,15 @@ PYPROJECT = "pyproject.toml"
 _NEEDS = {"humans": "a human's commit or one signed by an allowed signer",
           "signed": "a commit signed by an allowed signer",
           "owners": "the push or the signature of an owner (CODEOWNERS of the rules' tree) of each file"}
+# What works, per policy (each followed by a test). A human pushing an agent's commit does not
+# help: the commit's actor is its author's and trailers'.
+_SIGN = ("sign the commit with an ssh key listed in {signers} of the rules' tree "
+         "(git commit -S with gpg.format=ssh)")
+_HINTS = {"humans": _SIGN + ", or have a human make the change in a commit of their own, without agent or bot "
+                            "marks, pushed from an account that is no agent account and matches no agent or bot pattern",
+          "signed": _SIGN,
+          "owners": "have an owner of each file (CODEOWNERS of the rules' tree) push it, or sign the commit with "
+                    "an owner's ssh key listed in {signers} of the rules' tree (git commit -S with gpg.format=ssh)"}
 
 
 def governed_changes(repo: Path, commit: str, config: Config, facts, before: str | None = None,
@@ -73,9 +82,7 @@ def adr_change_findings(repo: Path, commit: str, config: Config, facts, before: 
         f"adr-changes = {config.adr_changes}: changes to {prefix}, {config.allowed_signers}, CODEOWNERS or "
         f"[tool.govern] need {_NEEDS[config.adr_changes]} "
         f"(commit {commit[:12]}: {who}, {signed}{pusher}); "
-        f"sign the commit with a key in {config.allowed_signers} of the target branch"
-        + (", or have a human push it" if config.adr_changes == "humans" else "")
-        + (", or have an owner push it" if config.adr_changes == "owners" else "")
+        f"to land it: {_HINTS[config.adr_changes].replace('{signers}', config.allowed_signers)}"
     )
     proof = {"builtin": RULE_ID, "facts": [f"{f.relation}({', '.join(map(repr, f.args))})" for f in sorted(facts)
                                             if f.relation in ("actor", "signed_by", "pusher")]}

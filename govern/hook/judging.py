@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from govern.facts.api import change_facts
-from govern.facts.change import pusher_facts, unexplained_changes
+from govern.facts.change import classify_why, pusher_facts, unexplained_changes
 from govern.facts.history import BatchError, CommitInfo, change_facts_many
 from govern.facts.model import Fact, Source
 from govern.facts.tree import CommitTree
@@ -63,6 +63,11 @@ class RefJudgment:
     # ADR files, allowed signers, CODEOWNERS, pyproject.toml ([tool.govern]) the new commits change:
     # the push is judged without these changes (by the rules of rules_rev); the refusal says so
     rules_changed: set[str] = field(default_factory=set)
+    # commit -> why its actor class is what it is (the author or trailer and the pattern), for
+    # the commits with blocking findings; rule id -> the approvals that would lift a `protect`
+    # rule's finding (both explain a refusal: govern.hook.messages)
+    actors: dict[str, str] = field(default_factory=dict)
+    approvals: dict[str, str] = field(default_factory=dict)
 
     @property
     def allowed(self) -> bool:
@@ -111,11 +116,11 @@ def judge_range(repo: Path, tip: str, rules_rev: str, base_rev: str | None, env:
                 prove: str = "all", policy: Policy | None = None, moment: datetime | None = None) -> RefJudgment:
     """What the server decides for a push of `tip` judged by the rules of `rules_rev` against
     `base_rev` (`govern check --rev TIP --rules-from RULES --new-since BASE` in a clone): the
-    tip's tree with every rule, each commit of BASE..TIP (TIP alone without a base) with the
-    change rules, and the built-in checks. All three are full commit ids."""
+    tip's tree with every rule, each commit of BASE..TIP (every commit of TIP without a base, as
+    in a first push) with the change rules, and the built-in checks. All three are full commit ids."""
     result = RefJudgment(RefUpdate(base_rev or ZERO, tip, "refs/heads/check"), rules_rev=rules_rev,
                          base_rev=base_rev, tip=tip)
-    result.commits = new_commits(repo, result.update, tip, [], old=base_rev) if base_rev else [tip]
+    result.commits = new_commits(repo, result.update, tip, [], old=base_rev)
     return _judge_located(repo, result, env, prove, policy, moment, {}, None, None)
 
 
@@ -165,7 +170,47 @@ def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prov
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2, on)]
+    _explain(result, changes, infos, config, read_adrs(rules_tree, config.adr_dir))
     return result
+
+
+def _explain(result: RefJudgment, changes: Mapping[str, tuple], infos: Mapping[str, CommitInfo], config: Config,
+             adrs) -> None:
+    """What a refusal needs beyond the findings: why each blocked commit's actor is what it is,
+    and which approvals each blocking `protect` rule would accept."""
+    fconfig = facts_config(config)
+    specs = {spec.id: spec for spec in adrs.rules()}
+    for commit, finding in result.blocking:
+        info = infos.get(commit)
+        if info is not None and commit not in result.actors:
+            facts = changes.get(commit, ())
+            trailers = [tuple(f.args) for f in facts if f.relation == "trailer"]
+            pushed = [f for f in facts if f.relation == "actor" and f.source.path == "agent-pushers"]
+            result.actors[commit] = (f"pushed by an agent account (agent-pushers: {', '.join(config.agent_pushers)})"
+                                     if pushed else classify_why(info.author, trailers, fconfig)[1])
+        spec = specs.get(finding.rule)
+        if spec is not None and spec.kind == "protect" and finding.rule not in result.approvals:
+            result.approvals[finding.rule] = approvals_of(spec, config)
+
+
+def approvals_of(spec, config: Config) -> str:
+    """The approvals a `protect` rule accepts, in words (from the clauses it compiled to)."""
+    names, owners = [], False
+    for rule in spec.rules:
+        for item in rule.body:
+            atom = getattr(item, "atom", None)
+            if atom is None:
+                continue
+            if atom.pred in ("owner", "rules_owner"):
+                owners = True
+            elif atom.pred in ("signed_by", "pusher") and atom.args and hasattr(atom.args[0], "value"):
+                names.append(str(atom.args[0].value))
+    who = list(dict.fromkeys(names)) + (["an owner of the path in CODEOWNERS"] if owners else [])
+    if not who:
+        return ""
+    people = " or ".join(who)
+    return (f"a signature of {people} on the commit (an ssh key listed in {config.allowed_signers} of the rules' "
+            f"tree), or a push by {people} (the server's authenticated user)")
 
 
 def _judge_commit(repo: Path, result: RefJudgment, commit: str, rules_tree: RulesTree, env: Mapping[str, str],

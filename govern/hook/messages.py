@@ -2,6 +2,7 @@
 violation with its rule, ADR, message, subject file:line, a short proof, and how to see more."""
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 
 from govern.hook.judging import RefJudgment
@@ -22,10 +23,28 @@ def blocked_lines(judgment: RefJudgment, mode_origin: str = "") -> list[str]:
         lines.append(f"  blocking because of {mode_origin}")
     for commit, finding in sorted(judgment.blocking, key=lambda cf: (cf[1].rule, cf[1].location, cf[0])):
         lines += _finding_lines(commit, finding, judgment.tip)
-    lines.append(f"  see more: govern check --rev {_short(judgment.tip)}"
-                 + (f" --new-since {_short(judgment.base_rev)}" if judgment.base_rev else "")
-                 + "   (run in your clone; --format json shows the full proofs)")
+        if commit in judgment.actors and finding.rule in judgment.approvals:
+            lines.append(f"    actor: {judgment.actors[commit]}")
+        if judgment.approvals.get(finding.rule):
+            lines.append(f"    missing approval: {judgment.approvals[finding.rule]}")
+    changed = sorted(judgment.rules_changed) if judgment.rules_rev != judgment.tip else []
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        lines += [f"  note: this push changes {shown}; those changes were not applied to this judgement:",
+                  f"        a push is judged by the rules that stood before it (those of {_short(judgment.rules_rev)}),"
+                  " so that it cannot weaken its own rules.",
+                  "        To change a rule and the code it governs, push the rule change first, on its own."]
+    lines.append(f"  see more: {see_more(judgment)}   (run in your clone; --format json shows the full proofs)")
     return [PREFIX + line for line in lines]
+
+
+def see_more(judgment: RefJudgment) -> str:
+    """The command that gives, in a clone, the verdict the server gave: the same rules, base,
+    commits and pusher (`govern check --rules-from`, docs/check.md)."""
+    pusher = judgment.tip_verdict.pusher if judgment.tip_verdict is not None else None
+    env = f"{pusher['variable']}={shlex.quote(pusher['user'])} " if pusher else ""
+    return (f"{env}govern check --rev {_short(judgment.tip)} --rules-from {_short(judgment.rules_rev)}"
+            + (f" --new-since {_short(judgment.base_rev)}" if judgment.base_rev else ""))
 
 
 def summary_lines(judgment: RefJudgment) -> list[str]:
@@ -57,10 +76,30 @@ def short_proof(proof: Mapping) -> list[str]:
         facts = proof.get("facts") or []
         return [f"built-in check {proof['builtin']} on " + ", ".join(facts)] if facts else []
     lines = proof_lines(proof)
-    if len(lines) > MAX_PROOF_LINES:
-        rest = len(lines) - MAX_PROOF_LINES
-        lines = lines[:MAX_PROOF_LINES] + [f"… {rest} more line{'s' if rest != 1 else ''}"]
-    return lines
+    if len(lines) <= MAX_PROOF_LINES:
+        return lines
+    # The conclusion, its bindings and the decisive facts stay; the obvious ones (a path matching
+    # a pattern, a module's own file, a name under a prefix) go first, then the deepest lines.
+    keep = [i for i, line in enumerate(lines) if i == 0 or _atom(line) not in OBVIOUS]
+    if len(keep) > MAX_PROOF_LINES:
+        keep = keep[:MAX_PROOF_LINES]
+    dropped = len(lines) - len(keep)
+    left_out = sorted({_atom(lines[i]) for i in range(len(lines)) if i not in keep and _atom(lines[i]) in OBVIOUS})
+    tail = f" ({', '.join(left_out)} facts)" if left_out and dropped == sum(
+        1 for i, line in enumerate(lines) if i not in keep and _atom(line) in OBVIOUS) else ""
+    return [lines[i] for i in keep] + [f"… {dropped} more line{'s' if dropped != 1 else ''} left out{tail}"]
+
+
+OBVIOUS = frozenset({"glob", "under", "module", "file", "dist_match"})
+
+
+def _atom(line: str) -> str:
+    """The predicate a proof line shows ("" for the bindings line and other text)."""
+    text = line.lstrip("│├└─ ")
+    if text.startswith("not "):
+        return "not"
+    name = text.partition("(")[0]
+    return name if name.isidentifier() else ""
 
 
 def _short(rev: str | None) -> str:

@@ -1,11 +1,13 @@
 """`govern why REV`: read a commit's verdict note and, with --verify, re-check its proofs."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from govern.errors import UsageError
 from govern.notes.codec import decode
 from govern.notes.record import commit_of
+from govern.notes.git_plumbing import try_git
 from govern.notes.store import NOTES_REF, read_note
 
 FETCH_HINT = "git fetch origin refs/notes/govern:refs/notes/govern"
@@ -13,15 +15,59 @@ FETCH_HINT = "git fetch origin refs/notes/govern:refs/notes/govern"
 
 def load_note(repo: Path, rev: str) -> tuple[str, bytes, dict]:
     """(commit, note bytes, parsed note); a missing note says how to fetch notes (exit 2)."""
-    commit = commit_of(repo, rev)
+    try:
+        commit = commit_of(repo, rev)
+    except UsageError:
+        # A refused push leaves no object behind on the server: its audit entry is the record.
+        refused = _refusal(repo, rev.lower()) if re.fullmatch(r"[0-9a-fA-F]{7,64}", rev) else None
+        if refused is None:
+            raise
+        raise UsageError(f"no commit {rev} here: {refused}") from None
     raw = read_note(repo, commit)
     if raw is None:
-        raise UsageError(
-            f"no verdict note for {rev} ({commit[:12]}) in {NOTES_REF}.\n"
-            f"Notes are not fetched by default; fetch them with:\n  {FETCH_HINT}\n"
-            f"or record one locally with: govern record {rev}"
-        )
+        raise UsageError(f"no verdict note for {rev} ({commit[:12]}) in {NOTES_REF}: {missing_note(repo, commit)}\n"
+                         f"(or record one locally with: govern record {rev})")
     return commit, raw, decode(raw, f"{NOTES_REF} note of {commit[:12]}")
+
+
+def missing_note(repo: Path, commit: str) -> str:
+    """Which case a commit without a note is: refused by the server (from the audit log, when
+    run in the server's repository), notes not fetched, or older than the hook."""
+    refused = _refusal(repo, commit)
+    if refused is not None:
+        return refused
+    noted = (try_git(repo, "notes", f"--ref={NOTES_REF}", "list") or b"").decode().split()[1::2]
+    if not noted:
+        return (f"this repository has no verdict notes at all: they are not fetched by default; fetch them with:\n"
+                f"  {FETCH_HINT}")
+    later = try_git(repo, "rev-list", "--stdin", "--max-count=1", "--ancestry-path", f"^{commit}",
+                    input="".join(f"{c}\n" for c in noted).encode())
+    if later:
+        return ("the commit predates the hook: commits judged after it have notes, it has none (it was in the "
+                "repository before govern's hooks were installed, or came in a push they did not judge)")
+    return (f"it is newer than the notes here: fetch them again with:\n  {FETCH_HINT}\n"
+            "(a commit the server refused has no note: see `govern audit` on the server)")
+
+
+def _refusal(repo: Path, commit: str) -> str | None:
+    """The last pre-receive refusal of a push of `commit` (a full id or a prefix) in the audit
+    log here (a server), if any."""
+    from govern.hook import audit
+    from govern.notes.git_plumbing import git_dir
+
+    try:
+        entries = list(audit.read(git_dir(repo)))
+    except Exception:  # noqa: BLE001 — no audit log here: not a server
+        return None
+    for entry in reversed(entries):
+        blocking = [b for b in entry.get("blocking") or [] if isinstance(b, dict)]
+        ids = [str(entry.get("new") or "")] + [str(b.get("commit") or "") for b in blocking]
+        if entry.get("decision") == "reject" and any(i.startswith(commit) for i in ids if i):
+            why = "; ".join(f"{b.get('rule')} ({b.get('location') or b.get('subject')})" for b in blocking) \
+                or str(entry.get("error") or "see the audit entry")
+            return (f"the server refused the push of it at {entry.get('time')} (ref {entry.get('ref')}, pusher "
+                    f"{entry.get('pusher') or 'unknown'}): {why}; a refused commit gets no note (govern audit)")
+    return None
 
 
 def verify(repo: Path, commit: str, note: dict) -> list[str]:

@@ -37,11 +37,12 @@ def fast_commits(work, count: int, agent_every: int = 10, path=lambda i: f"app/a
 
 def alone(bare, commit: str, rules: str, tip: bool, env: dict | None = None) -> dict:
     """The verdict of `commit` judged by itself the way the hook judges it in a push (on the
-    day the hook judged it: rule expiry goes by the server's clock)."""
+    day the hook judged it: rule expiry goes by the server's clock; every commit of an update
+    records the old tip as its base)."""
     day = date.fromisoformat(json.loads(note(bare, commit))["date"])
     request = JudgeRequest(repo=bare, target=CommitTree(bare, commit), commit=commit, adr_tree=CommitTree(bare, rules),
                            change_rev=commit, scope="all" if tip else "change", env=env or {},
-                           base=CommitTree(bare, rules) if tip else None, on=day)
+                           base=CommitTree(bare, rules), on=day)
     return judge(request).to_json()
 
 

@@ -33,7 +33,7 @@ def test_blocked_lines_name_rule_adr_location_and_next_step():
     assert '[stripe] ADR-0001 "Only billing talks to Stripe"' in text
     assert "app/api/x.py:2: Only app/billing may call Stripe." in text
     assert "proof: built-in check adr-changes on actor('agent')" in text
-    assert f"govern check --rev {NEW[:12]} --new-since {OLD[:12]}" in text
+    assert f"govern check --rev {NEW[:12]} --rules-from {OLD[:12]} --new-since {OLD[:12]}" in text
 
 
 def test_summary_line_reports_legacy():
