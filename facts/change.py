@@ -63,12 +63,19 @@ def change_facts(repo: str | os.PathLike, rev: str, config: FactsConfig, env: Ma
 
 def classify(author: str, trailers: list[tuple[str, str]], config: FactsConfig) -> str:
     """agent if any agent mark matches the author or a trailer, bot for a bot author, else human."""
-    return classify_why(author, trailers, config)[0]
+    subjects = [author] + [f"{key}: {value}" for key, value in trailers]
+    if any(p.search(s) for p in _compiled(AGENT_PATTERNS + config.agent_patterns) for s in subjects):
+        return "agent"
+    if any(p.search(author) for p in _compiled(BOT_PATTERNS + config.bot_patterns)):
+        return "bot"
+    return "human"
 
 
 def classify_why(author: str, trailers: list[tuple[str, str]], config: FactsConfig) -> tuple[str, str]:
     """(class, why): classify() and the author or trailer line and the pattern that decided it
     (a built-in pattern, or `agent-patterns`/`bot-patterns` of [tool.govern])."""
+    if classify(author, trailers, config) == "human":
+        return "human", "no agent or bot mark in the author or the trailers"
     subjects = [f"author {author}"] + [f"trailer {key}: {value}" for key, value in trailers]
     for kind, builtin, configured in (("agent", AGENT_PATTERNS, config.agent_patterns),
                                       ("bot", BOT_PATTERNS, config.bot_patterns)):

@@ -30,7 +30,7 @@ from govern.config import Config, parse_config
 from govern.hook.adr_changes import adr_change_findings, governed_changes
 from govern.hook.legacy import usable_note, with_legacy
 from govern.hook.policy import Policy, read_policy
-from govern.hook.refs import ZERO, RefUpdate, default_branch, new_commits, peel_commit
+from govern.hook.refs import ZERO, RefUpdate, default_branch, is_ancestor, new_commits, peel_commit
 from govern.hook.rules_check import rules_cost_findings, rules_load_findings
 from govern.hook.rules_tree import RulesTree
 from govern.hook.submodules import submodule_findings
@@ -117,11 +117,17 @@ def judge_range(repo: Path, tip: str, rules_rev: str, base_rev: str | None, env:
     """What the server decides for a push of `tip` judged by the rules of `rules_rev` against
     `base_rev` (`govern check --rev TIP --rules-from RULES --new-since BASE` in a clone): the
     tip's tree with every rule, each commit of BASE..TIP (every commit of TIP without a base, as
-    in a first push) with the change rules, and the built-in checks. All three are full commit ids."""
-    result = RefJudgment(RefUpdate(base_rev or ZERO, tip, "refs/heads/check"), rules_rev=rules_rev,
-                         base_rev=base_rev, tip=tip)
-    result.commits = new_commits(repo, result.update, tip, [], old=base_rev)
-    return _judge_located(repo, result, env, prove, policy, moment, {}, None, None)
+    in a first push) with the change rules, and the built-in checks. The push's net change is
+    BASE → TIP, or, when BASE is not an ancestor of TIP (a new branch off an older commit of
+    the default branch BASE), from where TIP leaves BASE, as for a new ref. All three are full
+    commit ids."""
+    update = RefUpdate(base_rev or ZERO, tip, "refs/heads/check")
+    result = RefJudgment(update, rules_rev=rules_rev, base_rev=base_rev, tip=tip)
+    result.commits = new_commits(repo, update, tip, [], old=base_rev)
+    default = None
+    if base_rev is not None and not is_ancestor(repo, base_rev, tip):
+        result.update, default = RefUpdate(ZERO, tip, update.ref), ("refs/heads/base", base_rev)
+    return _judge_located(repo, result, env, prove, policy, moment, {}, None, default)
 
 
 def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prove: str, policy: Policy | None,
@@ -234,9 +240,11 @@ class _Quiet:
 
     When every change rule is a `protect` rule and none of a commit's changed paths is under
     their paths, the judge finds nothing (govern.verdict.reuse.no_change_answers), and its
-    verdict differs from another such commit's (same rules, base and judging day, same push so
-    same pusher) only by the commit and tree ids. The first one is judged; the others copy its
-    note with their ids."""
+    verdict differs from that of another such commit with the same change facts but for the
+    paths (author, trailers, actor, signatures, pusher), judged by the same rules against the
+    same base on the same day, only by the commit and tree ids. The first one is judged; the
+    others copy its note with their ids (tests/e2e/test_hooks_history.py checks each kind of
+    commit against judging it alone)."""
 
     def __init__(self, adrs, key: tuple, shared: dict) -> None:
         specs = [spec for spec in adrs.rules() if spec.scope == "change"]
@@ -246,7 +254,7 @@ class _Quiet:
     def verdict(self, commit: str, facts: tuple, info: CommitInfo | None) -> tuple[dict, list, None] | None:
         if self.specs is None or info is None or not answers_impossible(self.specs, facts):
             return None
-        template = self.templates.get(self.key)
+        template = self.templates.get(self._key(commit, facts))
         if template is None:
             return None  # judged in full; remember() keeps its note as the template
         return {**template, "commit": commit, "tree": info.tree}, [], None
@@ -254,7 +262,13 @@ class _Quiet:
     def remember(self, note: dict, facts: tuple, info: CommitInfo | None) -> None:
         if (self.specs is not None and info is not None and answers_impossible(self.specs, facts)
                 and not note.get("violations") and not note.get("exemptions")):
-            self.templates.setdefault(self.key, note)
+            self.templates.setdefault(self._key(note["commit"], facts), note)
+
+    def _key(self, commit: str, facts: tuple) -> tuple:
+        """The template's key: the push's and the commit's facts but its paths (sources named
+        by the commit's id, the same for every commit, are not told apart)."""
+        return (*self.key, tuple((f.relation, f.args, f.source._replace(path="") if f.source.path == commit
+                                  else f.source) for f in facts if f.relation != "changed"))
 
 
 def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, str] | None, config: Config,

@@ -160,7 +160,7 @@ def _classify(repo: Path, line: Line, text: str, number: int, policy: Policy,
                        f"({line.mode_origin}; govern.allowRewrites = {rewrites})")
         return False
     if update.created and update.ref != (default[0] if default else None) and default is not None \
-            and (tip in on_default if tip in peeled.values() else is_ancestor(repo, tip, default[1])):
+            and (tip in on_default if update.new in peeled else is_ancestor(repo, tip, default[1])):
         line.decision, line.reason = "allow", f"points at a commit already judged on {default[0]}"
         return False
     return True
