@@ -228,27 +228,35 @@ def _fingerprint(said: bytes) -> str:
     return words[-1] if words and words[-1].startswith("SHA256:") else ""
 
 
-def unexplained_changes(repo: str | os.PathLike, before: str | None, after: str,
-                        commits: list[str]) -> list[tuple[str, str]]:
+def unexplained_changes(repo: str | os.PathLike, before: str | None, after: str, commits: list[str],
+                        produced: set[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """(path, status) of what `before` → `after` changes that no commit of `commits` changes to the
     same content against its first parent (`before` None: the empty tree).
 
     A ref update's net change can differ from the sum of its commits' first-parent changes: a
     merge whose first parent is an old commit (`merge -s ours`), or a rewind, changes the ref's
     content without any commit "changing" it. Those paths are what this returns. Whole-tree
-    diffs without rename detection: a rename is a deletion and an addition."""
-    produced: set[tuple[str, str]] = set()
-    if commits:
-        listed = run_git(repo, "rev-list", "--no-walk=unsorted", "--parents", "--stdin",
-                         input=("\n".join(commits) + "\n").encode())
-        # each commit and its first parent (a root commit alone)
-        lines = [" ".join(line.split()[:2]) for line in listed.decode().splitlines()]
-        out = run_git(repo, "diff-tree", "--stdin", "--root", "-r", "-z", "--raw", "--no-renames",
-                      input=("\n".join(lines) + "\n").encode())
-        produced = {(path, new) for path, new, _ in _raw_entries(out)}
+    diffs without rename detection: a rename is a deletion and an addition. `produced`: the
+    (path, new object id, "" when deleted) the commits give, when the caller read them already
+    (facts.history.CommitInfo.blobs)."""
+    if produced is None:
+        produced = set()
+        if commits:
+            listed = run_git(repo, "rev-list", "--no-walk=unsorted", "--parents", "--stdin",
+                             input=("\n".join(commits) + "\n").encode())
+            # each commit and its first parent (a root commit alone)
+            lines = [" ".join(line.split()[:2]) for line in listed.decode().splitlines()]
+            out = run_git(repo, "diff-tree", "--stdin", "--root", "-r", "-z", "--raw", "--no-renames",
+                          input=("\n".join(lines) + "\n").encode())
+            produced = {(path, _present(new)) for path, new, _ in _raw_entries(out)}
     base = before or run_git(repo, "hash-object", "-t", "tree", "--stdin", input=b"").decode().strip()
     net = _raw_entries(run_git(repo, "diff-tree", "-r", "-z", "--raw", "--no-renames", base, after))
-    return [(path, _STATUS.get(status, "M")) for path, new, status in net if (path, new) not in produced]
+    return [(path, _STATUS.get(status, "M")) for path, new, status in net if (path, _present(new)) not in produced]
+
+
+def _present(oid: str) -> str:
+    """An object id of a diff, "" for the all-zero id of an absent side."""
+    return "" if set(oid) == {"0"} else oid
 
 
 def _raw_entries(out: bytes) -> list[tuple[str, str, str]]:

@@ -40,8 +40,8 @@ _SIGN = ("sign the commit with an ssh key listed in {signers} of the rules' tree
 _HINTS = {"humans": _SIGN + ", or have a human make the change in a commit of their own, without agent or bot "
                             "marks, pushed from an account that is no agent account and matches no agent or bot pattern",
           "signed": _SIGN,
-          "owners": "have an owner of each file (CODEOWNERS of the rules' tree) push it, or sign the commit with "
-                    "an owner's ssh key listed in {signers} of the rules' tree (git commit -S with gpg.format=ssh)"}
+          "owners": "have an owner of each file (CODEOWNERS of the rules' tree) push it, or " + _SIGN
+                    + " (an owner's key; any listed key for a file without an owner)"}
 
 
 def governed_changes(repo: Path, commit: str, config: Config, facts, before: str | None = None,

@@ -172,7 +172,7 @@ def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prov
             result.verdicts[commit] = note
     if only is not None:
         return result  # post-receive completing proofs: the refusals were pre-receive's to find
-    result.blocking += _net_change_findings(repo, result, default, config, env, rules_tree, changes, prove, on)
+    result.blocking += _net_change_findings(repo, result, default, config, env, rules_tree, changes, infos, prove, on)
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
     result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2, on)]
@@ -272,8 +272,8 @@ class _Quiet:
 
 
 def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, str] | None, config: Config,
-                         env: Mapping[str, str], rules_tree: CommitTree, changes: dict[str, tuple], prove: str,
-                         on) -> list[tuple[str, Finding]]:
+                         env: Mapping[str, str], rules_tree: CommitTree, changes: dict[str, tuple],
+                         infos: Mapping[str, CommitInfo], prove: str, on) -> list[tuple[str, Finding]]:
     """The ref update's net change (old tip → new tip; for a new ref: from where it leaves the
     default branch) that no new commit explains, judged as a change made by the push itself:
     `protect`, change rules and the built-in adr-changes check see it like any commit's change.
@@ -286,7 +286,9 @@ def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, st
         return []  # bootstrap: nothing to compare with
     before = result.base_rev if not update.created else _merge_base(repo, default[1], tip)
     found = [(tip, f) for f in submodule_findings(repo, before, tip, rules_tree, config, on)]
-    paths = unexplained_changes(repo, before, tip, result.commits)
+    infos = [infos.get(commit) for commit in result.commits]
+    produced = None if None in infos else {(path, blobs[1]) for info in infos for path, blobs in info.blobs.items()}
+    paths = unexplained_changes(repo, before, tip, result.commits, produced)
     if not paths:
         return found
     facts = push_change_facts(repo, before, tip, paths, result.commits, changes, config, env, rules_tree)

@@ -168,3 +168,30 @@ def test_adr_change_refusal_hints_work(tmp_path, alice_key):
     commit(work, {"adr/0002-no-requests.md": stricter}, f"restore the rule\n\n{AGENT_TRAILER}", args=("-S",))
     done = push(work)
     assert done.returncode == 0, done.stderr
+
+
+def test_adr_change_hints_of_the_signed_and_owners_policies_work(tmp_path, alice_key):
+    """`signed`: the hint to sign, followed. `owners`: the hint to have an owner push, followed
+    (the agent's commit itself, unchanged), and to sign with an owner's key."""
+    public = alice_key.with_suffix(".pub").read_text().split()
+    bare, work = server(tmp_path, {**BASE_FILES, ".govern/allowed_signers": f"alice {public[0]} {public[1]}\n",
+                                   "CODEOWNERS": "/adr/ @alice\n"})
+    git(bare, "config", "govern.adrChangePolicy", "signed")
+    proposed = "---\ntitle: X\nstatus: proposed\n---\n"
+    commit(work, {"adr/0004-x.md": proposed}, "by a human, unsigned")
+    done = push(work, env={"GL_USERNAME": "ada"})
+    assert done.returncode == 1 and "to land it: sign the commit with an ssh key listed in .govern/allowed_signers" \
+        in done.stderr.replace("remote: govern: ", "").replace("\n", " ")
+    git(work, "reset", "-q", "--hard", "HEAD~1")
+    git(work, "config", "gpg.format", "ssh")
+    git(work, "config", "user.signingkey", str(alice_key))
+    commit(work, {"adr/0004-x.md": proposed}, "by a human, signed", args=("-S",))
+    assert push(work, env={"GL_USERNAME": "ada"}).returncode == 0
+    git(bare, "config", "govern.adrChangePolicy", "owners")
+    commit(work, {"adr/0005-y.md": proposed}, f"an agent's ADR\n\n{AGENT_TRAILER}")
+    done = push(work, env={"GL_USERNAME": "bob"})
+    assert done.returncode == 1 and "have an owner of each file (CODEOWNERS of the rules' tree) push it" \
+        in done.stderr.replace("remote: govern: ", "").replace("\n", " ")
+    assert push(work, env={"GL_USERNAME": "alice"}).returncode == 0  # the same commit, pushed by its owner
+    commit(work, {"adr/0006-z.md": proposed}, f"another agent's ADR\n\n{AGENT_TRAILER}", args=("-S",))
+    assert push(work, env={"GL_USERNAME": "bob"}).returncode == 0  # signed with the owner's key
