@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -152,7 +153,10 @@ def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prov
         if key not in shared:
             shared[key] = quiet.verdict(commit, changes[commit], infos.get(commit)) if commit != tip else None
             if shared[key] is None:
+                started = time.monotonic()
                 shared[key] = _judge_commit(repo, result, commit, rules_tree, env, prove, changes, infos, config, on)
+                if commit == tip:
+                    shared[("seconds", key)] = time.monotonic() - started
                 if commit != tip:
                     quiet.remember(shared[key][0], changes[commit], infos.get(commit))
             if commit in new:
@@ -175,7 +179,10 @@ def _judge_located(repo: Path, result: RefJudgment, env: Mapping[str, str], prov
     result.blocking += _net_change_findings(repo, result, default, config, env, rules_tree, changes, infos, prove, on)
     before = result.rules_rev if result.rules_rev != tip else None
     result.blocking += [(tip, f) for f in rules_load_findings(repo, before, tip, config)]
-    result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2, on)]
+    # The first push is judged by its own rules: its tip's judging already measured their cost.
+    own = shared.get(("seconds", (tip, result.rules_rev, result.base_rev, True, tip in new))) if before is None else None
+    result.blocking += [(tip, f) for f in rules_cost_findings(repo, before, tip, config, policy.hook_budget.value / 2,
+                                                              on, own)]
     _explain(result, changes, infos, config, read_adrs(rules_tree, config.adr_dir))
     return result
 
@@ -267,8 +274,8 @@ class _Quiet:
     def _key(self, commit: str, facts: tuple) -> tuple:
         """The template's key: the push's and the commit's facts but its paths (sources named
         by the commit's id, the same for every commit, are not told apart)."""
-        return (*self.key, tuple((f.relation, f.args, f.source._replace(path="") if f.source.path == commit
-                                  else f.source) for f in facts if f.relation != "changed"))
+        return (*self.key, tuple((f.relation, f.args) if f.source.path == commit else f
+                                 for f in facts if f.relation != "changed"))
 
 
 def _net_change_findings(repo: Path, result: RefJudgment, default: tuple[str, str] | None, config: Config,

@@ -49,9 +49,14 @@ def rules_load_findings(repo: Path, before: str | None, tip: str, config: Config
 
 
 def rules_cost_findings(repo: Path, before: str | None, tip: str, config: Config, limit: float,
-                        on: date) -> list[Finding]:
-    """A finding when `tip` changes the rules and judging `tip` by its own rules takes over `limit` s."""
+                        on: date, measured: float | None = None) -> list[Finding]:
+    """A finding when `tip` changes the rules and judging `tip` by its own rules takes over `limit` s.
+
+    `measured`: seconds the caller already spent judging `tip` by its own rules (the first push
+    into an empty repository, whose rules are its tip's); within `limit`, nothing to judge again."""
     if before is not None and not _touched(repo, before, tip, config.adr_dir):
+        return []
+    if measured is not None and measured <= limit:
         return []
     from govern.verdict.judge import JudgeRequest, judge
 
