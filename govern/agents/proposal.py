@@ -10,10 +10,12 @@ the approval an agent cannot give itself.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 
 from govern.agents.apply_patch import apply_patch, looks_like_apply_patch
 from govern.agents.draft import Change, Draft, EditError
 from govern.agents.edits import apply_edits
+from govern.agents.incremental import Warm, adds_nothing
 from govern.agents.unified import apply_unified
 from govern.facts.gitio import GitFailure, run_git
 from govern.facts.model import Fact, Source
@@ -48,21 +50,30 @@ def apply_text_patch(draft: Draft, text: object) -> None:
         apply_unified(draft, text)
 
 
-def judge_draft(draft: Draft, engine: str | None = None, adr_dir: str | None = None, cache: bool = True) -> Verdict:
+def judge_draft(draft: Draft, engine: str | None = None, adr_dir: str | None = None, cache: bool = True,
+                warm: Warm | None = None) -> Verdict:
     """The verdict of the Draft's changes (see the module docstring).
 
     When the changes only modify files in place and leave every fact the tree rules read as it
     was (a comment, a function body: govern.hook.unchanged.same_file_facts), the tree rules
     cannot find anything new and only the change rules are evaluated (the verdict lists the
-    tree rules as not in scope)."""
+    tree rules as not in scope). With `warm` (a long-lived server's state; `draft.base` is its
+    tree, `adr_dir` None) the working tree's answers are kept between calls: an edit that only
+    adds facts deriving nothing new is judged like that too, and any other edit is judged
+    without evaluating the working tree again (govern.agents.incremental)."""
     changes = governed(draft)
     files = {c.path: draft.files[c.path] for c in changes}
-    target = OverlayTree(draft.base, files)
-    scope = "change" if _same_facts(draft, changes, adr_dir) else "all"
-    request = JudgeRequest(draft.root, target, None, adr_tree=draft.base, base=draft.base,
+    request = JudgeRequest(draft.root, OverlayTree(draft.base, files), None, adr_tree=draft.base, base=draft.base,
                            change_facts=tuple(agent_change_facts(changes)), engine=engine,
-                           adr_dir=adr_dir, cache=cache, scope=scope)
-    return judge(request)
+                           adr_dir=adr_dir, cache=cache)
+    if _same_facts(draft, changes, adr_dir):
+        return judge(replace(request, scope="change"))
+    if warm is None:
+        return judge(request)
+    base = warm.base(draft.base)
+    if all(c.kind == "M" for c in changes) and adds_nothing(base, {p: (draft.on_disk(p), data) for p, data in files.items()}):
+        return judge(replace(request, scope="change"))
+    return judge(replace(request, base=None, legacy=base.legacy, compare_with=draft.base, prove="new"))
 
 
 def _same_facts(draft: Draft, changes: list[Change], adr_dir: str | None) -> bool:

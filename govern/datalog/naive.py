@@ -11,8 +11,8 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from govern.datalog.model import Literal, Rule, Value, tuple_key
-from govern.datalog.program import Env, body_solutions, bound_positions, ground, plan, strata
+from govern.datalog.model import Aggregate, Literal, Rule, Value, tuple_key
+from govern.datalog.program import Env, body_solutions, dependents, bound_positions, ground, plan, strata
 
 Row = tuple[Value, ...]
 
@@ -114,3 +114,89 @@ def joins(order: list, model: Model, env: Env, delta=None) -> Iterator[Env]:
         return table.lookup(bound_positions(atom, bound_env)) if table else ()
 
     return body_solutions(order, env, candidates, lambda pred, row: row in model.rows(pred))
+
+
+def grows_only(rules: Sequence[Rule], changed: set[str]) -> bool:
+    """Whether adding tuples to the `changed` predicates can only add tuples to the rules'
+    model: no rule reads a predicate that depends on them under `not` or in an aggregate."""
+    affected = dependents(rules, changed)
+    return not any(
+        isinstance(item, Aggregate) and item.pred in affected
+        or isinstance(item, Literal) and item.negated and item.atom.pred in affected
+        for rule in rules for item in rule.body
+    )
+
+
+def extend(model: Model, rules: Sequence[Rule], added: Mapping[str, set[Row]]) -> dict[str, set[Row]]:
+    """The tuples the rules derive once the base tuples `added` join the facts `model` was
+    solved from: {predicate: tuples not in `model`}, `added`'s new ones included.
+
+    Semi-naive evaluation seeded with the additions alone (incremental maintenance under
+    insertion): each round joins one literal with the previous round's new tuples and the
+    others with everything known. `model` is not changed. Exact when grows_only(rules,
+    set(added)) holds (the model can only grow); callers check it first."""
+    new: dict[str, set[Row]] = {}
+    for pred, rows in added.items():
+        fresh = set(rows) - model.rows(pred)
+        if fresh:
+            new[pred] = fresh
+    view = _Grown(model, new)
+    for stratum in strata(rules):
+        delta = {pred: set(rows) for pred, rows in new.items()}
+        while delta:
+            found: dict[str, set[Row]] = {}
+            for rule in stratum:
+                pred = rule.head.pred
+                for row in _fire_new(rule, view, delta):
+                    if row not in model.rows(pred) and row not in new.get(pred, ()):
+                        found.setdefault(pred, set()).add(row)
+            for pred, rows in found.items():
+                view.grow(pred, rows)
+            delta = found
+    return new
+
+
+class _Grown:
+    """A model and the tuples added to it, read as one (what joins() needs)."""
+
+    def __init__(self, model: Model, new: dict[str, set[Row]]) -> None:
+        self.model, self.new = model, new
+        self.tables: dict[str, Table | _Union] = dict(model.tables)
+        for pred in new:
+            self.tables[pred] = _Union(model.tables.get(pred), Table(new[pred]))
+
+    def grow(self, pred: str, rows: set[Row]) -> None:
+        if pred in self.new:
+            self.tables[pred].extra.add(rows)  # its rows are self.new[pred]: both grow, indexes dropped
+        else:
+            self.new[pred] = set(rows)
+            self.tables[pred] = _Union(self.model.tables.get(pred), Table(self.new[pred]))
+
+    def rows(self, pred: str) -> _Rows:
+        return _Rows(self.model.rows(pred), self.new.get(pred, set()))
+
+
+class _Union:
+    def __init__(self, base: Table | None, extra: Table) -> None:
+        self.base, self.extra = base, extra
+
+    def lookup(self, bound: Mapping[int, Value]) -> list[Row]:
+        found = list(self.base.lookup(bound)) if self.base is not None else []
+        return found + list(self.extra.lookup(bound))
+
+
+class _Rows:
+    def __init__(self, base: set[Row], extra: set[Row]) -> None:
+        self.base, self.extra = base, extra
+
+    def __contains__(self, row: object) -> bool:
+        return row in self.base or row in self.extra
+
+
+def _fire_new(rule: Rule, view: _Grown, delta: Mapping[str, set[Row]]) -> Iterator[Row]:
+    """Head tuples of the rule's bodies that read new tuples in one positive literal."""
+    for item in rule.body:
+        if isinstance(item, Literal) and not item.negated and delta.get(item.atom.pred):
+            rest = plan([b for b in rule.body if b is not item], item.atom.variables())
+            for env in joins([item, *rest], view, {}, (0, delta[item.atom.pred])):
+                yield ground(rule.head, env)

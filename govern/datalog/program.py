@@ -32,6 +32,20 @@ def body_preds(rules: Iterable[Rule]) -> set[str]:
             if not isinstance(b, Comparison)}
 
 
+def dependents(rules: Iterable[Rule], preds: Iterable[str]) -> set[str]:
+    """The predicates given and every predicate whose rules read one of them, transitively."""
+    rules = list(rules)
+    found = set(preds)
+    grew = True
+    while grew:
+        grew = False
+        for rule in rules:
+            if rule.head.pred not in found and body_preds([rule]) & found:
+                found.add(rule.head.pred)
+                grew = True
+    return found
+
+
 def has_aggregates(rules: Iterable[Rule]) -> bool:
     return any(isinstance(b, Aggregate) for r in rules for b in r.body)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from govern.facts.model import Fact
-from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, Value, Var, tuple_key
+from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, Value, Var, tuple_key, value_key
 from govern.datalog import naive
 from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan
 from govern.datalog.restrict import Layered, allowed_values, solutions
@@ -241,3 +241,87 @@ def _side(term, allowed) -> set[Value] | None:
     if isinstance(term, Const):
         return {term.value}
     return allowed.get(term.name)
+
+
+# Above this many rows for the added imports, evaluating them costs about what judging anew does.
+MAX_ADDED = 200_000
+
+
+def added_rows(rules: Sequence[Rule], store: FactStore, edges: set[tuple[Value, Value]], memo: dict) -> set[tuple] | None:
+    """The `reaches` rows to add to the store's materialised ones when the imports `edges`
+    join the store's, every other relation the rules read staying as it is; None when a
+    rule searches `reaches_except` or more than MAX_ADDED rows would be needed.
+
+    A pair the new edges create goes from a module reaching (or being) some edge's source
+    `u` to one its target `v` reaches (or is), in the grown graph. Where the rule cannot
+    tell targets of one class apart, each such source gets one witness per class among
+    the targets (see the module docstring), else every pair; sources the rule's other
+    literals rule out are left out. Together with the store's rows, the rules then give the
+    answers a materialisation over the grown imports would. `memo` keeps what depends only
+    on the store (the helper predicates, each literal's classes) between calls."""
+    users = [rule for rule in rules if _uses(rule)]
+    if not users or not edges:
+        return set()
+    if any(use.atom.pred != REACHES for rule in users for use in _uses(rule)):
+        return None
+    if "view" not in memo:
+        view = Layered(_helpers(rules, store), store)
+        memo["view"], memo["known"] = view, base_preds(rules) | set(view.first.relations())
+    view, known = memo["view"], memo["known"]
+    graph = store.graph(IMPORTS)
+    forward: dict[Value, set[Value]] = {}
+    backward: dict[Value, set[Value]] = {}
+    for u, v in edges:
+        forward.setdefault(u, set()).add(v)
+        backward.setdefault(v, set()).add(u)
+    rows: set[tuple] = set()
+    for n, rule in enumerate(users):
+        for k, use in enumerate(_uses(rule)):
+            key = (n, k)
+            if key not in memo:
+                allowed = allowed_values(rule, view, known, skip=NATIVE)
+                src, dst = use.atom.args
+                sources, targets = _side(src, allowed), _side(dst, allowed)
+                found = _classes(rule, use, view, known, targets)
+                if found is not None and len(found[1]) <= MAX_CLASSES:
+                    narrowed = _class_sources(rule, use, view, known, sources, *found)
+                    memo[key] = (sources, targets, found[1], narrowed)
+                else:
+                    memo[key] = (sources, targets, None, {})
+            sources, targets, classes, narrowed = memo[key]
+            for u, v in sorted(edges, key=tuple_key):
+                starts = _walk(graph, graph.pred, backward, u)
+                ends = _walk(graph, graph.succ, forward, v)
+                if sources is not None:
+                    starts &= sources
+                if classes is None:
+                    ends = ends if targets is None else ends & targets
+                    if len(starts) * len(ends) + len(rows) > MAX_ADDED:
+                        return None
+                    rows |= {(s, t) for s in starts for t in ends}
+                    continue
+                for name, members in classes.items():
+                    hit = members & ends
+                    if hit:
+                        witness = min(hit, key=value_key)
+                        chosen = starts & narrowed[name] if name in narrowed else starts
+                        rows |= {(s, witness) for s in chosen}
+                if len(rows) > MAX_ADDED:
+                    return None
+    return rows - store.rows(REACHES)
+
+
+def _walk(graph, adjacency: list[list[int]], extra: dict[Value, set[Value]], start: Value) -> set[Value]:
+    """`start` and every node reachable from it along `adjacency` (graph.succ or graph.pred)
+    and the `extra` edges (by value)."""
+    seen = {start}
+    todo = [start]
+    nodes, index = graph.nodes, graph.index
+    while todo:
+        node = todo.pop()
+        nxt = [nodes[j] for j in adjacency[index[node]]] if node in index else []
+        for other in (*nxt, *extra.get(node, ())):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen

@@ -62,7 +62,7 @@ def known_answers(note: dict) -> KnownAnswers | None:
     return KnownAnswers(engine=note["engine"], violations=answers, rules=tuple(note["rules"] or ()))
 
 
-class _NotLocal(Exception):
+class NotLocal(Exception):
     """An extractor asked for another file's scan: its facts are not local after all."""
 
 
@@ -88,7 +88,7 @@ def same_file_facts(adrs: AdrSet, config: Config, paths: list[str],
     new bytes) of some of them) leaves every fact the ADRs' rules can read as it was, in a tree whose paths
     do not change (`entries()`: its files, listed only if a scan differs). Also used by
     govern.agents for a proposed edit of the working tree."""
-    extractors = _needed_extractors(adrs)
+    extractors = needed_extractors(adrs)
     if extractors is None:
         return False
     wanted_paths = [path for path in paths if any(e.wants(path) for e in extractors)]
@@ -102,13 +102,13 @@ def same_file_facts(adrs: AdrSet, config: Config, paths: list[str],
 
     def context() -> Context:
         if not contexts:
-            contexts.append(Context(fconfig, entries(), _refuse))
+            contexts.append(Context(fconfig, entries(), refuse))
         return contexts[0]
 
     try:
         return all(_same_facts(e, path, old, new, context)
                    for path, old, new in wanted for e in extractors if e.wants(path))
-    except _NotLocal:
+    except NotLocal:
         return False
 
 
@@ -122,10 +122,10 @@ def _same_facts(extractor: Extractor, path: str, old: bytes, new: bytes, context
     before, after = extractor.scan(variant, old), extractor.scan(variant, new)
     if before == after:
         return True
-    return _facts(extractor, path, before, context()) == _facts(extractor, path, after, context())
+    return file_facts(extractor, path, before, context()) == file_facts(extractor, path, after, context())
 
 
-def _needed_extractors(adrs: AdrSet) -> list[Extractor] | None:
+def needed_extractors(adrs: AdrSet) -> list[Extractor] | None:
     """Extractors producing a relation any rule of the ADRs reads (None: one is not local)."""
     relations = set(relevant([rule for spec in adrs.rules() for rule in spec.rules]).relations)
     for relation in list(relations):
@@ -164,9 +164,9 @@ def _read(repo: Path, blobs: list[str]) -> dict[str, bytes]:
         reader.close()
 
 
-def _facts(extractor: Extractor, path: str, raw, context: Context) -> set:
+def file_facts(extractor: Extractor, path: str, raw, context: Context) -> set:
     return {(f.relation, f.args) for f in extractor.facts(path, raw, "", context)}
 
 
-def _refuse(name: str, path: str) -> None:
-    raise _NotLocal(f"{name} read {path}")
+def refuse(name: str, path: str) -> None:
+    raise NotLocal(f"{name} read {path}")

@@ -39,8 +39,10 @@ def build(repo: str):
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
+    from govern.agents.incremental import Warm
     from govern.mcp import tools
 
+    warm = Warm(repo)  # the working tree's answers, kept between calls
     server = MCPServer(name="govern", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     def call(fn, *args, **kwargs) -> dict[str, Any]:
@@ -62,7 +64,7 @@ def build(repo: str):
         (a unified diff or an apply_patch text) on top of the working tree. Only what the change
         adds blocks; the result has "verdict": "allow" or "block" and a fix hint per finding
         (`proofs`: include each finding's proof tree)."""
-        return call(tools.check_change, [dict(e) for e in edits] if edits is not None else None, patch, proofs)
+        return call(tools.check_change, [dict(e) for e in edits] if edits is not None else None, patch, proofs, warm)
 
     @server.tool(structured_output=True)
     def check(staged: bool = False, rev: Optional[str] = None, proofs: bool = False) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from govern.agents.hints import hints
+from govern.agents.incremental import Warm
 from govern.agents.paths import repo_path
 from govern.agents.proposal import draft_of, governed, judge_draft
 from govern.errors import UsageError
@@ -52,11 +53,18 @@ def decisions_for(repo: str, paths: list[str]) -> dict[str, Any]:
     return {"paths": rel, "decisions": out}
 
 
-def check_change(repo: str, edits: list | None = None, patch: str | None = None, proofs: bool = False) -> dict[str, Any]:
-    """The verdict of the proposed change (govern.agents.proposal) with a fix hint per blocking finding."""
-    draft = draft_of(repo, edits=edits, patch=patch)
+def check_change(repo: str, edits: list | None = None, patch: str | None = None, proofs: bool = False,
+                 warm: Warm | None = None) -> dict[str, Any]:
+    """The verdict of the proposed change (govern.agents.proposal) with a fix hint per blocking
+    finding; `warm`: the server's state, which keeps the working tree's answers between calls."""
+    if warm is None:
+        draft = draft_of(repo, edits=edits, patch=patch)
+        verdict = judge_draft(draft)
+    else:
+        with warm.lock:
+            draft = draft_of(repo, edits=edits, patch=patch, base=warm.tree())
+            verdict = judge_draft(draft, warm=warm)
     changes = governed(draft)
-    verdict = judge_draft(draft)
     result = verdict_result(verdict, draft.base, verdict.blocking, proofs)
     return {"changes": [{"path": c.path, "kind": c.kind} for c in changes]} | result
 

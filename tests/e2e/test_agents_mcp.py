@@ -114,3 +114,36 @@ def test_each_tool_answers_and_follows_the_files_on_disk(repo):
     assert query.structured_content["rows"] == [["app.api.refunds"], ["app.billing.charge"]]
     assert why.structured_content["verdict"] == "allow"
     assert why.structured_content["commit"] == git(repo, "rev-parse", "HEAD").strip()
+
+
+NO_JSON = """---
+title: No json in the database layer
+status: accepted
+rules:
+  - id: no-json-in-db
+    forbid-import:
+      from: ["app/db/**"]
+      to: ["json"]
+---
+"""
+
+
+def test_the_warm_server_judges_against_the_files_on_disk_now(repo):
+    """The server keeps the working tree's answers between calls (incremental judgment):
+    an ADR, or a file, written between two calls must be seen by the second."""
+    edit = {"edits": [{"path": "app/db/models.py", "content": "import json\nX = 1\n"}]}
+
+    async def scenario(client):
+        first = await client.call_tool("check_change", edit)
+        again = await client.call_tool("check_change", edit)  # from the kept answers
+        (repo / "adr/0009-no-json.md").write_text(NO_JSON)
+        after_adr = await client.call_tool("check_change", edit)
+        (repo / "app/db/models.py").write_text("import json\nX = 1\n")  # the agent wrote it
+        written = await client.call_tool("check_change", {"edits": [{"path": "app/db/models.py", "content": "X = 2\n"}]})
+        return first, again, after_adr, written
+
+    first, again, after_adr, written = session(repo, scenario)
+    assert first.structured_content["verdict"] == again.structured_content["verdict"] == "allow"
+    assert after_adr.structured_content["verdict"] == "block"
+    assert [f["rule"] for f in after_adr.structured_content["findings"]] == ["no-json-in-db"]
+    assert written.structured_content["verdict"] == "allow"  # removing a legacy violation
