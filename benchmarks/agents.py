@@ -1,25 +1,31 @@
-"""Latency of the agent surfaces: `govern agent-hook` as a one-shot process and `check_change`
-on a warm `govern mcp`, for a one-file edit, against a warm `govern check` (issue #13).
+"""Latency of the agent surfaces: `govern agent-hook` as a one-shot process (alone, and
+relayed to a running `govern mcp`) and `check_change` on a warm `govern mcp`, for one-file
+edits, against a warm `govern check` (issue #13).
 
     python benchmarks/agents.py                      # 10,000 modules, 7 runs
     python benchmarks/agents.py --modules 2000 --runs 5 [--upward N | --upward-rate R]
 
 On a generated repository (benchmarks/genrepo.py; its facts cache warmed by one `govern check`),
-interleaved in one run so that the box's load hits every figure alike, each repeated `--runs`:
+interleaved in one run so that the box's load hits every figure alike, each repeated `--runs`
+times; wall time and CPU time (user + system, the process and its children; for the server,
+what it spent on the call), medians. The edits, all to one leaf module of the lowest layer:
 
-* hook clean: `govern agent-hook claude-code` with an Edit payload that adds a harmless
-  statement to a leaf module (allowed: nothing printed) — the process a harness waits for;
-* hook blocked: the same with an edit adding a layer-breaking import (denied with its hint);
-* mcp clean / mcp blocked: the same two edits through `check_change` on one long-lived
-  `govern mcp` driven by the MCP SDK's client (the first call, which warms the server, is
-  reported apart);
-* check: `govern check` on the working tree (warm), for scale.
+* clean: a harmless statement (no fact changes);
+* import: an allowed import of a module it already reaches (one `imports` fact added);
+* import new: an allowed import of a module nothing imported before (`tomllib`; MCP only);
+* blocked: an import of the top layer (thousands of modules then reach it: denied, with hints).
+
+Surfaces: `hook alone` (`govern agent-hook claude-code`, no server running), `hook relayed`
+(the same process while a `govern mcp` of the repository runs: it answers through the
+relay), `mcp` (`check_change` on a `govern mcp` driven by the MCP SDK's client; its first
+call, which computes the working tree's answers, reported apart), `check` (working tree).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,60 +39,103 @@ from benchmarks.genrepo import add_upward_arguments, compile_project, generate, 
 
 GOVERN = Path(sys.executable).parent / "govern"
 LEAF = "src/pkg/util/sub0/m0.py"  # a util module: importing pkg.api from it breaks the layers
+FIRST = "from __future__ import annotations\n"  # the edit inserts after this line
+EDITS = {"clean": "_bench = 1\n", "import": "import pkg.util.sub1.m0\n", "import new": "import tomllib\n",
+         "blocked": "import pkg.api\n"}
+HOOK_EDITS = ("clean", "import", "blocked")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
-def timed(argv: list[str], cwd: Path, data: bytes = b"") -> tuple[float, int, bytes]:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a running process and of its children it waited for (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
+
+
+def server_pid() -> int:
+    """The `govern mcp` this process started."""
+    me = str(os.getpid())
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if stat.rpartition(")")[2].split()[1] == me and b"mcp" in cmdline:
+                return int(entry.name)
+    raise RuntimeError("no govern mcp child found")
+
+
+def payload(repo: Path, name: str) -> bytes:
+    assert (repo / LEAF).read_text().count(FIRST) == 1
+    return json.dumps({"session_id": "bench", "transcript_path": "/dev/null", "cwd": str(repo),
+                       "hook_event_name": "PreToolUse", "tool_name": "Edit",
+                       "tool_input": {"file_path": str(repo / LEAF), "old_string": FIRST,
+                                      "new_string": FIRST + EDITS[name]}}).encode()
+
+
+def timed(argv: list[str], cwd: Path, data: bytes = b"", server: int | None = None) -> tuple[float, float, int, bytes]:
+    """(wall s, CPU s, exit code, stdout) of one process (plus the server's CPU meanwhile)."""
+    cpu, spent = children_cpu(), process_cpu(server) if server else 0.0
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, input=data, capture_output=True)
-    return time.perf_counter() - started, done.returncode, done.stdout
+    wall = time.perf_counter() - started
+    cpu = children_cpu() - cpu + (process_cpu(server) - spent if server else 0.0)
+    return wall, cpu, done.returncode, done.stdout
 
 
-def edit_payload(repo: Path, new_line: str) -> dict:
-    first = "from __future__ import annotations\n"  # after the module docstring
-    assert (repo / LEAF).read_text().count(first) == 1
-    return {"session_id": "bench", "transcript_path": "/dev/null", "cwd": str(repo), "hook_event_name": "PreToolUse",
-            "tool_name": "Edit", "tool_input": {"file_path": str(repo / LEAF), "old_string": first,
-                                                "new_string": first + new_line}}
+def hook_round(repo: Path, surface: str, out: dict, server: int | None = None) -> None:
+    for name in HOOK_EDITS:
+        wall, cpu, code, stdout = timed([str(GOVERN), "agent-hook", "claude-code"], repo, payload(repo, name), server)
+        assert code == 0 and (b'"deny"' in stdout if name == "blocked" else stdout == b""), (surface, name, stdout)
+        out.setdefault(f"{surface} {name}", []).append((wall, cpu))
 
 
-def mcp_times(repo: Path, edits: dict[str, dict], runs: int) -> dict[str, list[float]]:
+def with_server(repo: Path, runs: int, out: dict) -> None:
+    """check_change calls and relayed hooks, interleaved, on one long-lived `govern mcp`."""
     import anyio
     from mcp import ClientSession, StdioServerParameters
     from mcp.client.stdio import stdio_client
 
-    async def main() -> dict[str, list[float]]:
-        out: dict[str, list[float]] = {"mcp first call": []}
-        async with stdio_client(StdioServerParameters(command=str(GOVERN), args=["mcp"], cwd=str(repo))) as (r, w):
+    edits = {name: {"path": LEAF, "old_string": FIRST, "new_string": FIRST + line} for name, line in EDITS.items()}
+
+    async def main() -> None:
+        params = StdioServerParameters(command=str(GOVERN), args=["mcp"], cwd=str(repo), env=dict(os.environ))
+        async with stdio_client(params) as (r, w):
             async with ClientSession(r, w) as client:
                 await client.initialize()
+                pid = server_pid()
                 for i in range(runs + 1):
                     for name, edit in edits.items():
+                        spent = process_cpu(pid)
                         started = time.perf_counter()
                         result = await client.call_tool("check_change", {"edits": [edit]})
-                        elapsed = time.perf_counter() - started
-                        assert not result.is_error, result.content
-                        out.setdefault(name, []).append(elapsed) if i else out["mcp first call"].append(elapsed)
-        return out
-    return anyio.run(main)
+                        figure = (time.perf_counter() - started, process_cpu(pid) - spent)
+                        verdict = result.structured_content["verdict"]
+                        assert verdict == ("block" if name == "blocked" else "allow"), (name, result.content)
+                        out.setdefault(f"mcp {name}" if i else f"mcp first {name}", []).append(figure)
+                    if i:
+                        await anyio.to_thread.run_sync(hook_round, repo, "hook relayed", out, pid)
+    anyio.run(main)
 
 
-def bench(modules: int, runs: int, scratch: Path, upward: dict) -> dict[str, float]:
+def bench(modules: int, runs: int, scratch: Path, upward: dict) -> dict[str, tuple[float, float]]:
     repo = generate(scratch / f"r{modules}", modules, **upward)
     subprocess.run([str(GOVERN), "check"], cwd=repo, capture_output=True)  # warm the facts cache
-    clean = edit_payload(repo, "_bench = 1\n")
-    blocked = edit_payload(repo, "import pkg.api\n")
-    times: dict[str, list[float]] = {}
+    out: dict[str, list[tuple[float, float]]] = {}
     for _ in range(runs):
-        for name, payload, expect in (("hook clean", clean, b""), ("hook blocked", blocked, None)):
-            seconds, code, out = timed([str(GOVERN), "agent-hook", "claude-code"], repo, json.dumps(payload).encode())
-            assert code == 0 and (expect is None and b'"deny"' in out or out == expect), out
-            times.setdefault(name, []).append(seconds)
-        seconds, code, _ = timed([str(GOVERN), "check"], repo)
-        times.setdefault("check (working tree)", []).append(seconds)
-    as_edit = {name: {"path": LEAF, "old_string": p["tool_input"]["old_string"], "new_string": p["tool_input"]["new_string"]}
-               for name, p in (("mcp clean", clean), ("mcp blocked", blocked))}
-    times.update(mcp_times(repo, as_edit, runs))
-    return {name: statistics.median(values) for name, values in times.items()}
+        hook_round(repo, "hook alone", out)
+        wall, cpu, _, _ = timed([str(GOVERN), "check"], repo)
+        out.setdefault("check (working tree)", []).append((wall, cpu))
+    with_server(repo, runs, out)
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in out.items()}
 
 
 def main() -> None:
@@ -100,9 +149,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for modules in args.modules or [10000]:
             figures = bench(modules, args.runs, Path(scratch), upward_options(args))
-            print(f"{modules} modules ({args.runs} runs each, medians)")
-            for name, seconds in figures.items():
-                print(f"  {name:22} {seconds * 1000:8.0f} ms")
+            print(f"{modules} modules ({args.runs} runs each, medians; wall, CPU)")
+            for name, (wall, cpu) in sorted(figures.items()):
+                print(f"  {name:22} {wall * 1000:8.0f} ms {cpu * 1000:8.0f} ms CPU")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 
-from govern.agents.draft import Draft
-from govern.agents.hints import hints, short_text
-from govern.agents.paths import PathOutside
+from typing import TYPE_CHECKING
+
+from govern.agents.relay import SERVING, ask
 from govern.errors import GovernError
 from govern.facts.gitio import GitFailure, run_git
-from govern.facts.tree import CommitTree, IndexTree, WorkTree
+
+if TYPE_CHECKING:  # the rest is imported where it is used: a relayed hook never needs it
+    from govern.agents.draft import Draft
 
 MAX_PAYLOAD = 32 * 1024 * 1024
 
@@ -89,27 +92,36 @@ def repository(cwd: object) -> str | None:
 
 
 def judge_edit(cwd: object, build: Callable[[Draft], None]) -> Outcome:
-    """The outcome of the edit `build` applies to a Draft of the repository at `cwd`."""
+    """The outcome of the edit `build` applies to a Draft of the repository at `cwd` (in a
+    running `govern mcp` serving that repository: against its warm state, govern.agents.relay)."""
+    from govern.agents.draft import Draft
+    from govern.agents.paths import PathOutside
     from govern.agents.proposal import governed, judge_draft
+    from govern.facts.tree import WorkTree
 
     def run() -> Outcome:
         repo = repository(cwd)
         if repo is None:
             return ALLOW
-        draft = Draft(WorkTree(repo))
-        try:
-            build(draft)
-        except PathOutside:
-            return ALLOW  # not the repository's business: the harness's own permissions apply
-        if not governed(draft):
-            return ALLOW
-        verdict = judge_draft(draft)
-        return _outcome(verdict, draft.base)
+        warm = SERVING.get()
+        if warm is not None and os.path.realpath(warm.repo) != os.path.realpath(repo):
+            warm = None
+        with warm.lock if warm is not None else nullcontext():
+            draft = Draft(warm.tree() if warm is not None else WorkTree(repo))
+            try:
+                build(draft)
+            except PathOutside:
+                return ALLOW  # not the repository's business: the harness's own permissions apply
+            if not governed(draft):
+                return ALLOW
+            verdict = judge_draft(draft, warm=warm)
+            return _outcome(verdict, draft.base)
     return _closed(run)
 
 
 def judge_tree(cwd: object, staged: bool = False) -> Outcome:
     """The working tree (or the index) against HEAD: new blocking violations block."""
+    from govern.facts.tree import CommitTree, IndexTree, WorkTree
     from govern.verdict.judge import JudgeRequest, judge
 
     def run() -> Outcome:
@@ -128,6 +140,8 @@ def judge_tree(cwd: object, staged: bool = False) -> Outcome:
 
 
 def _outcome(verdict, rules_tree) -> Outcome:
+    from govern.agents.hints import hints, short_text
+
     found = hints(verdict, rules_tree)
     return Outcome(True, short_text(found)) if found else ALLOW
 
@@ -163,10 +177,13 @@ def run(harness: str, data: bytes) -> Answer:
 
 
 def main(harness: str) -> int:
-    """The process: stdin in, the answer out (UTF-8 whatever the locale), its exit code."""
+    """The process: stdin in, the answer out (UTF-8 whatever the locale), its exit code. A
+    running `govern mcp` of the payload's repository answers it if it can (govern.agents.relay)."""
     import sys
 
-    answer = run(harness, sys.stdin.buffer.read(MAX_PAYLOAD + 1))
+    data = sys.stdin.buffer.read(MAX_PAYLOAD + 1)
+    relayed = ask(harness, data) if len(data) <= MAX_PAYLOAD else None
+    answer = Answer(*relayed) if relayed is not None else run(harness, data)
     sys.stdout.buffer.write(answer.stdout.encode("utf-8"))
     sys.stderr.buffer.write(answer.stderr.encode("utf-8"))
     return answer.exit_code

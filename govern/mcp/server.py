@@ -34,15 +34,16 @@ class Edit(TypedDict):
     move_to: NotRequired[str]
 
 
-def build(repo: str):
-    """The MCPServer for the repository at `repo` (its top-level directory)."""
+def build(repo: str, warm=None):
+    """The MCPServer for the repository at `repo` (its top-level directory); `warm`: the state
+    kept between calls (govern.agents.incremental.Warm; a new one if not given)."""
     from mcp.server.mcpserver import MCPServer
     from mcp.server.mcpserver.exceptions import ToolError
 
     from govern.agents.incremental import Warm
     from govern.mcp import tools
 
-    warm = Warm(repo)  # the working tree's answers, kept between calls
+    warm = warm or Warm(repo)  # the working tree's answers, kept between calls
     server = MCPServer(name="govern", version=__version__, instructions=INSTRUCTIONS, log_level="WARNING")
 
     def call(fn, *args, **kwargs) -> dict[str, Any]:
@@ -111,6 +112,16 @@ def _static_adrs(server, repo: str) -> None:
 
 
 def main(repo: str) -> int:
-    """Serve on stdin/stdout until the client closes the connection."""
-    build(repo).run("stdio")
+    """Serve on stdin/stdout until the client closes the connection; meanwhile answer the
+    repository's one-shot hooks from the same warm state (govern.agents.relay)."""
+    from govern.agents.incremental import Warm
+    from govern.agents.relay import Relay
+
+    warm = Warm(repo)
+    relay = Relay(repo, warm)
+    relay.start()
+    try:
+        build(repo, warm).run("stdio")
+    finally:
+        relay.stop()
     return 0
