@@ -44,14 +44,21 @@ PASS = Answer()
 
 @dataclass(frozen=True)
 class Outcome:
-    """allow, or block with the text the agent reads (`failed`: govern could not judge)."""
+    """allow, or block with the text the agent reads (`failed`: govern could not judge;
+    `note`: a line for stderr when it allows anyway)."""
 
     blocked: bool
     reason: str = ""
     failed: bool = False
+    note: str = ""
 
 
 ALLOW = Outcome(False)
+
+
+def passed(outcome: Outcome) -> Answer:
+    """The answer of an outcome that does not block: silent, but for a note on stderr."""
+    return Answer(0, "", outcome.note)
 
 
 class Malformed(Exception):
@@ -116,7 +123,7 @@ def judge_edit(cwd: object, build: Callable[[Draft], None]) -> Outcome:
                 return ALLOW
             verdict = judge_draft(draft, warm=warm)
             return _outcome(verdict, draft.base)
-    return _closed(run)
+    return _closed(run, cwd)
 
 
 def judge_tree(cwd: object, staged: bool = False) -> Outcome:
@@ -136,7 +143,7 @@ def judge_tree(cwd: object, staged: bool = False) -> Outcome:
         target = IndexTree(repo) if staged else work
         verdict = judge(JudgeRequest(repo, target, None, base=head, scope="tree"))
         return _outcome(verdict, work)
-    return _closed(run)
+    return _closed(run, cwd)
 
 
 def _outcome(verdict, rules_tree) -> Outcome:
@@ -146,8 +153,10 @@ def _outcome(verdict, rules_tree) -> Outcome:
     return Outcome(True, short_text(found)) if found else ALLOW
 
 
-def _closed(run: Callable[[], Outcome]) -> Outcome:
-    """run(), failing closed: a usage error (a bad edit, a bad ADR) or a bug blocks, saying why."""
+def _closed(run: Callable[[], Outcome], cwd: object) -> Outcome:
+    """run(), failing closed: a usage error (a bad edit, a bad ADR) blocks, saying why; so does
+    a bug, unless the repository has no rule that blocks (then nothing could block: it passes,
+    with the error on stderr)."""
     try:
         return run()
     except Malformed:
@@ -157,8 +166,31 @@ def _closed(run: Callable[[], Outcome]) -> Outcome:
     except Exception as err:  # noqa: BLE001 - a bug must not let an unjudged change through
         if os.environ.get("GOVERN_DEBUG") == "1":
             raise
-        return Outcome(True, f"govern failed while judging this change, so it is blocked (fail closed): "
-                             f"internal error {type(err).__name__}: {err}", True)
+        error = f"internal error {type(err).__name__}: {err}"
+        if not _blocking_rules(cwd):
+            return Outcome(False, note=f"govern: {error}; not blocked: no accepted decision has a blocking rule\n")
+        return Outcome(True, f"govern failed while judging this change, so it is blocked (fail closed): {error}", True)
+
+
+def _blocking_rules(cwd: object) -> bool:
+    """Whether the repository at `cwd` has an active rule of severity block (True when that
+    cannot be told)."""
+    try:
+        from datetime import datetime, timezone
+
+        from govern.facts.tree import WorkTree
+        from govern.rules import active
+        from govern.verdict.inputs import read_adrs, read_config
+
+        repo = repository(cwd)
+        if repo is None:
+            return False
+        tree = WorkTree(repo)
+        adrs = read_adrs(tree, read_config(tree).adr_dir)
+        status = active(adrs, datetime.now(timezone.utc).date())
+        return any(s.severity == "block" and s.kind != "exempt" and status.get(s.id) is None for s in adrs.rules())
+    except Exception:  # noqa: BLE001 - unknown: assume a rule blocks
+        return True
 
 
 def run(harness: str, data: bytes) -> Answer:

@@ -122,11 +122,28 @@ def test_claude_stop_blocks_while_the_tree_adds_a_violation(tmp_path):
     assert hook("claude-code", payload("claude-code", "stop_active", repo), repo).stdout == b""
 
 
+# The keys Codex accepts from a Stop hook (codex-rs/hooks/schema/generated/stop.command.output.schema.json).
+CODEX_STOP_KEYS = {"continue", "decision", "reason", "stopReason", "suppressOutput", "systemMessage"}
+
+
+def test_codex_stop_answers_in_codex_documented_format(tmp_path):
+    repo = agent_repo(tmp_path)
+    stop = payload("codex", "stop", repo)
+    assert hook("codex", stop, repo).stdout == b""
+    (repo / "app/api/refunds.py").write_text("import stripe\n")
+    out = json.loads(hook("codex", stop, repo).stdout)
+    assert set(out) <= CODEX_STOP_KEYS and out["decision"] == "block" and out["reason"].strip()
+    assert "app/api/refunds.py:1" in out["reason"] and "stripe-only-in-billing" in out["reason"]
+    assert hook("codex", payload("codex", "stop_active", repo), repo).stdout == b""  # never loops
+
+
 def test_cursor_commit_and_stop(tmp_path):
     repo = agent_repo(tmp_path)
     (repo / "app/api/refunds.py").write_text("import stripe\n")
     stop = json.loads(hook("cursor", payload("cursor", "stop", repo), repo).stdout)
     assert set(stop) == {"followup_message"} and "stripe-only-in-billing" in stop["followup_message"]
+    again = payload("cursor", "stop", repo).replace(b'"loop_count": 0', b'"loop_count": 1')
+    assert hook("cursor", again, repo).stdout == b""  # it went back to work once: never loops
     assert hook("cursor", payload("cursor", "shell_commit", repo), repo).stdout == b""  # nothing staged yet
     from tests.conftest import git
     git(repo, "add", "-A")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from govern.agents.harnesses.common import first, replace, write
-from govern.agents.hook import PASS, Answer, Malformed, Outcome, field, judge_edit, judge_tree
+from govern.agents.hook import PASS, Answer, Malformed, Outcome, field, judge_edit, judge_tree, passed
 
 EDIT_TOOLS = ("Write", "Edit", "MultiEdit")
 MATCHER = "|".join(EDIT_TOOLS)
@@ -51,7 +51,7 @@ def _apply(draft, cwd, tool: str, tool_input: dict) -> None:
 def deny(outcome: Outcome) -> Answer:
     """The PreToolUse answer (shared with Codex, which reads the same shape)."""
     if not outcome.blocked:
-        return PASS
+        return passed(outcome)
     output = {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
                                      "permissionDecisionReason": outcome.reason}}
     return Answer(0, json.dumps(output, ensure_ascii=False) + "\n")
@@ -63,6 +63,6 @@ def stop(payload: dict) -> Answer:
         return PASS  # it already continued because of a Stop hook: never loop
     outcome = judge_tree(payload.get("cwd"))
     if not outcome.blocked:
-        return PASS
+        return passed(outcome)
     reason = outcome.reason + "\nFix these before stopping (or revert the change)."
     return Answer(0, json.dumps({"decision": "block", "reason": reason}, ensure_ascii=False) + "\n")

@@ -9,6 +9,9 @@ beforeShellExecution: {command, cwd}; a `git commit` is judged on the index agai
 stop: {status, loop_count}; while the working tree adds blocking violations, stdout
 {"followup_message": REASON} sends the agent back to work (only on the first stop of a loop).
 afterFileEdit cannot block (Cursor ignores its output) and passes.
+Field names as Cursor's hooks documentation (cursor.com/docs/hooks) gives them: the common
+fields, `command`/`cwd` of beforeShellExecution, `status`/`loop_count` of stop, the
+permission answer `permission`/`user_message`/`agent_message`, `followup_message`.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import shlex
 
 from govern.agents.edits import apply_edit
 from govern.agents.harnesses.common import absolute, first, replace, write
-from govern.agents.hook import PASS, Answer, Outcome, field, judge_edit, judge_tree
+from govern.agents.hook import PASS, Answer, Outcome, field, judge_edit, judge_tree, passed
 
 WRITE_TOOLS, REPLACE_TOOLS, DELETE_TOOLS = ("Write",), ("StrReplace", "Edit", "MultiEdit"), ("Delete",)
 MATCHER = "Write|StrReplace|Edit|MultiEdit|Delete"
@@ -41,7 +44,7 @@ def answer(payload: dict) -> Answer:
             return PASS  # the agent already went back to work once for this stop
         outcome = judge_tree(cwd)
         if not outcome.blocked:
-            return PASS
+            return passed(outcome)
         return Answer(0, json.dumps({"followup_message": outcome.reason + "\nFix these before finishing."},
                                     ensure_ascii=False) + "\n")
     return PASS
@@ -76,7 +79,7 @@ def _commits(command: str) -> bool:
 
 def _deny(outcome: Outcome) -> Answer:
     if not outcome.blocked:
-        return PASS
+        return passed(outcome)
     output = {"permission": "deny", "user_message": "govern blocked this: it breaks an architecture decision",
               "agent_message": outcome.reason}
     return Answer(0, json.dumps(output, ensure_ascii=False) + "\n")

@@ -11,7 +11,7 @@ import json
 
 from govern.agents.edits import replace as replace_text, text_bytes
 from govern.agents.harnesses.common import absolute, write
-from govern.agents.hook import PASS, Answer, Malformed, field, judge_edit
+from govern.agents.hook import PASS, Answer, Malformed, field, judge_edit, passed
 from govern.agents.paths import repo_path
 
 TOOLS = ("write_file", "replace")
@@ -24,7 +24,7 @@ def answer(payload: dict) -> Answer:
     tool, tool_input, cwd = payload["tool_name"], field(payload, "tool_input", dict), payload.get("cwd")
     outcome = judge_edit(cwd, lambda draft: _apply(draft, cwd, tool, tool_input))
     if not outcome.blocked:
-        return PASS
+        return passed(outcome)
     return Answer(0, json.dumps({"decision": "deny", "reason": outcome.reason}, ensure_ascii=False) + "\n")
 
 
