@@ -7,10 +7,10 @@ runs it also listens on a Unix socket, and the hook process hands it the payload
 judging it itself: the answer is the one the hook would give (`hook.run` in the server,
 with the warm state), in a fraction of the time.
 
-The socket is `<git dir>/govern/hook.sock`: both sides find it from the repository, whatever
-their environment. Either side uses it only when that directory and the socket are the
-user's own, the directory writable by nobody else and the socket (mode 0600) usable by
-nobody else; the server also checks the peer's uid. Anything unexpected (no server, a stale
+The socket is `<git dir>/govern/relay/hook.sock`: both sides find it from the repository,
+whatever their environment. Either side uses it only when that directory (mode 0700) and
+the socket (mode 0600) are the user's own and nobody else may enter or use them; the server
+also checks the peer's uid. Anything unexpected (no server, a stale
 socket, a refused or broken answer) and the hook judges the payload itself: the relay only
 ever saves time, it never decides alone.
 """
@@ -41,23 +41,21 @@ def socket_path(git_dir: str) -> str | None:
     no Unix sockets here)."""
     if not hasattr(socket, "AF_UNIX") or not hasattr(os, "getuid"):
         return None
-    return os.path.join(git_dir, "govern", "hook.sock")
+    return os.path.join(git_dir, "govern", "relay", "hook.sock")
 
 
 def _own_folder(folder: str, create: bool) -> bool:
-    """Whether `folder` is a directory of ours nobody else may write (made if `create`)."""
-    if create:
-        try:
-            os.mkdir(folder, 0o700)
-        except FileExistsError:
-            pass
-        except OSError:
-            return False
+    """Whether `folder` is a directory of ours nobody else may enter (made so if `create`)."""
     try:
+        if create:
+            os.makedirs(folder, 0o700, exist_ok=True)
+            info = os.lstat(folder)
+            if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.chmod(folder, 0o700)  # ours, made under a lax umask: closed now
         info = os.lstat(folder)
     except OSError:
         return False
-    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
 def _own_socket(path: str) -> bool:

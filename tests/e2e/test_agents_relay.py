@@ -67,8 +67,8 @@ def test_a_stale_or_foreign_socket_is_not_trusted(repo):
     done = hook("claude-code", data, repo)
     assert done.returncode == 0 and b'"deny"' in done.stdout  # judged alone
     os.chmod(sock, 0o666)  # usable by anyone: never trusted, never replaced by a server
+    assert relay.ask("claude-code", data) is None
     assert not relay.Relay(str(repo), None).start()
-    os.unlink(sock)
-    os.chmod(os.path.dirname(sock), 0o777)  # a folder others may write: no relay at all
-    assert not relay.Relay(str(repo), None).start()
+    os.chmod(sock, 0o600)
+    os.chmod(os.path.dirname(sock), 0o755)  # a folder others may enter: not trusted as it is
     assert relay.ask("claude-code", data) is None
