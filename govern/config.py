@@ -24,6 +24,9 @@ class Config:
     roots: tuple[str, ...] = ()
     # Directories without __init__.py are packages (Python 3); false: grimp's view.
     namespace_packages: bool = True
+    # false: imports under `if TYPE_CHECKING:` are not followed by the import rules
+    # (forbid-import, layers, independent) that do not set `type-checking` themselves.
+    type_checking_imports: bool = True
     engine: str = "auto"
     # Facts bigger than this many relevant facts go to clingo when engine = "auto".
     engine_threshold: int = 2000
@@ -44,6 +47,11 @@ class Config:
     allow_rewrites: bool = False
     # The keys the table set explicitly (not a key itself): policy origins (govern.hook.policy).
     explicit: frozenset = field(default=frozenset(), compare=False, repr=False)
+
+    def rule_defaults(self) -> dict[str, object]:
+        """Rule keys whose default `[tool.govern]` changes (only the changed ones, so that the
+        compiled rules, and the ADR cache key, of a repository without them stay the same)."""
+        return {} if self.type_checking_imports else {"type-checking": False}
 
 
 _KEYS = {f.name.replace("_", "-"): f for f in fields(Config) if f.name != "explicit"}

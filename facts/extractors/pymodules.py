@@ -63,7 +63,8 @@ def module_map(paths: list[str], configured: tuple[str, ...], namespace_packages
 def _package(directory: str | None, roots: list[str], present: frozenset[str] | None) -> str | None:
     """The dotted name of `directory` (None: the top of the tree) below the deepest root
     holding it, or None (no root holds it, a part is no identifier, or - `present` given -
-    a directory below the root has no `__init__.py`)."""
+    a directory without `__init__.py` is inside one that has it: grimp takes a namespace
+    package as a root package and namespace portions below it, never inside a regular package)."""
     for root in roots:  # deepest first
         if not root:
             parts = [] if directory is None else directory.split("/")
@@ -73,11 +74,13 @@ def _package(directory: str | None, roots: list[str], present: frozenset[str] | 
             parts = [] if directory == root else directory[len(root) + 1:].split("/")
         if not all(p.isidentifier() for p in parts):
             return None
-        if present is not None:
-            prefix = f"{root}/" if root else ""
+        if present is not None:  # grimp's view: no namespace package inside a regular one
+            prefix, regular = f"{root}/" if root else "", False
             for i in range(len(parts)):
-                if prefix + "/".join(parts[: i + 1]) + "/__init__.py" not in present:
+                init = prefix + "/".join(parts[: i + 1]) + "/__init__.py" in present
+                if regular and not init:
                     return None
+                regular = regular or init
         return ".".join(parts)
     return None
 

@@ -41,9 +41,11 @@ _PARSERS = ("frontmatter", "jsonschema", "lark", "markdown_it", "yaml")  # found
 Files = list[tuple[str, str]]  # (path, blob id) of the ADR files
 
 
-def cache_key(files: Files) -> str:
-    """The key of an ADR set: its (path, blob id) list, the format, govern's version and code."""
-    data = json.dumps([FORMAT, govern.__version__, _code_fingerprint(), sorted(files)])
+def cache_key(files: Files, settings: list | None = None) -> str:
+    """The key of an ADR set: its (path, blob id) list, the format, govern's version and code,
+    and the `[tool.govern]` rule defaults it was compiled with (`settings`, when any)."""
+    parts = [FORMAT, govern.__version__, _code_fingerprint(), sorted(files)] + ([settings] if settings else [])
+    data = json.dumps(parts)
     return hashlib.sha256(data.encode("ascii")).hexdigest()
 
 
@@ -65,9 +67,10 @@ def _code_fingerprint() -> list:
     return out
 
 
-def load_cached(directory: Path, files: Files, load: Callable[[], AdrSet]) -> AdrSet:
-    """The ADR set of `files`, from `directory` when stored there, else `load()` (then stored)."""
-    key = cache_key(files)
+def load_cached(directory: Path, files: Files, load: Callable[[], AdrSet], settings: list | None = None) -> AdrSet:
+    """The ADR set of `files` (compiled with `settings`), from `directory` when stored there,
+    else `load()` (then stored)."""
+    key = cache_key(files, settings)
     path = directory / FORMAT / f"{key}.json"
     try:
         entry = json.loads(path.read_bytes())

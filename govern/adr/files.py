@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from govern.adr.model import AdrSet
 from govern.errors import UsageError
@@ -15,9 +17,10 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def load_adr_dir(path: str | Path, shown: str | None = None) -> AdrSet:
+def load_adr_dir(path: str | Path, shown: str | None = None, defaults: Mapping[str, Any] | None = None) -> AdrSet:
     """Load the `*.md` files directly inside `path`; paths in diagnostics are `<shown>/<name>`
-    (`shown` defaults to `path`; the CLI passes the repository-relative ADR directory)."""
+    (`shown` defaults to `path`; the CLI passes the repository-relative ADR directory);
+    `defaults`: the rule keys `[tool.govern]` sets (Config.rule_defaults)."""
     from govern.adr.loader import load_adrs
 
     root = Path(path)
@@ -29,17 +32,17 @@ def load_adr_dir(path: str | Path, shown: str | None = None) -> AdrSet:
         if entry.suffix == ".md" and entry.is_file() and not entry.is_symlink():
             data = entry.read_bytes()
             files.append((f"{prefix}/{entry.name}", data, blob_id(data)))
-    return load_adrs(files)
+    return load_adrs(files, defaults)
 
 
 # ADR sets already loaded in this process, by their files' (path, blob id): the server hook
 # judges every pushed commit against the same rules' tree, and parsing ADRs is the costly part
 # (~5 ms an ADR). Only successful loads are kept; a few sets at most.
-_LOADED: dict[tuple[tuple[str, str], ...], AdrSet] = {}
+_LOADED: dict[tuple, AdrSet] = {}
 _LOADED_MAX = 8
 
 
-def load_adr_tree(tree, adr_dir: str) -> AdrSet:
+def load_adr_tree(tree, adr_dir: str, defaults: Mapping[str, Any] | None = None) -> AdrSet:
     """Load the `*.md` files directly inside `adr_dir` of a facts.tree.Tree (entries()/read_many()).
 
     Trees of a repository (with a `repo` attribute) go through the on-disk cache of
@@ -47,20 +50,22 @@ def load_adr_tree(tree, adr_dir: str) -> AdrSet:
     """
     prefix = adr_dir.strip("/") + "/"
     wanted = [e for e in tree.entries() if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")]
-    key = tuple((e.path, e.blob) for e in wanted)
+    files = [(e.path, e.blob) for e in wanted]
+    settings = sorted((defaults or {}).items())
+    key = (tuple(files), tuple(settings))
     if key not in _LOADED:
         def load() -> AdrSet:
             from govern.adr.loader import load_adrs
 
             contents = tree.read_many([e.blob for e in wanted])
-            return load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted])
+            return load_adrs([(e.path, contents[e.blob], e.blob) for e in wanted], defaults)
 
         repo = getattr(tree, "repo", None)
         directory = _cache_dir(os.fspath(repo)) if repo is not None else None
         if directory is not None:
             from govern.adr.cache import load_cached
 
-            adrs = load_cached(directory, list(key), load)
+            adrs = load_cached(directory, files, load, settings)
         else:
             adrs = load()
         if len(_LOADED) >= _LOADED_MAX:

@@ -7,8 +7,10 @@ silently: it fails the whole load.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from govern.adr.document import NotClosed, split
 from govern.adr.model import Adr, AdrSet
@@ -30,8 +32,9 @@ class _Header:
     source: AdrSource
 
 
-def load_adrs(files: list[tuple[str, bytes, str]]) -> AdrSet:
-    """(path, bytes, blob id) of ADR files → AdrSet; raise AdrError with every diagnostic."""
+def load_adrs(files: list[tuple[str, bytes, str]], defaults: Mapping[str, Any] | None = None) -> AdrSet:
+    """(path, bytes, blob id) of ADR files → AdrSet; raise AdrError with every diagnostic.
+    `defaults`: the rule keys `[tool.govern]` sets (Config.rule_defaults)."""
     diagnostics: list[Diagnostic] = []
     headers: list[_Header] = []
     for path, data, blob in sorted(files):
@@ -40,7 +43,7 @@ def load_adrs(files: list[tuple[str, bytes, str]]) -> AdrSet:
         if header:
             headers.append(header)
     diagnostics += _cross_checks(headers)
-    specs, problems = compile_adrs([h.source for h in headers])
+    specs, problems = compile_adrs([h.source for h in headers], defaults)
     diagnostics += problems
     if diagnostics:
         raise AdrError(diagnostics)

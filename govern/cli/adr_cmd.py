@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from govern.cli.app import app
-from govern.cli.options import ADR_DIR_OPTION, REPO_OPTION, adr_dir_of, project_root
+from govern.cli.options import ADR_DIR_OPTION, REPO_OPTION, adr_dir_of, disk_config, project_root
 from govern.errors import UsageError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Place:
     def load(self) -> AdrSet:
         from govern.adr import load_adr_dir
 
-        return load_adr_dir(self.root / self.adr_dir, shown=self.adr_dir)
+        return load_adr_dir(self.root / self.adr_dir, shown=self.adr_dir, defaults=disk_config(self.root).rule_defaults())
 
 
 @app.command("init")

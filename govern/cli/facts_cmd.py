@@ -95,7 +95,7 @@ def _wanted(tree: Tree, config: Config, relations: frozenset[str]) -> Wanted:
     except ImportError:
         return Wanted(relations)
     try:
-        need = relevant([rule for spec in load_adr_tree(tree, config.adr_dir).rules() for rule in spec.rules])
+        need = relevant([rule for spec in load_adr_tree(tree, config.adr_dir, config.rule_defaults()).rules() for rule in spec.rules])
     except GovernError as err:
         typer.echo(f"govern: warning: ADRs not loaded, no glob/under/dist_match facts:\n{err}", err=True)
         return Wanted(relations)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from govern.importlinter import config, translate, write
+from govern.importlinter import config, settings, translate, write
 
 
 def from_importlinter(root: Path, adr_dir: str, name: str | None, partial: bool) -> int:
@@ -18,8 +18,10 @@ def from_importlinter(root: Path, adr_dir: str, name: str | None, partial: bool)
     if session is None:
         typer.echo(f"govern: {path.name}: no import-linter section", err=True)
         return 2
-    items = [translate.translate(session, c) for c in session.contracts]
+    wanted = settings.plan(root, session.flag("exclude_type_checking_imports"))
+    items = [translate.translate(session, c, wanted.rule_keys) for c in session.contracts]
     problems = [f"{session.path}: {p}" for p in translate.session_problems(session)]
+    problems += [f"{settings.PYPROJECT}: {p}" for p in wanted.problems]
     seen: dict[str, str] = {}
     for item in items:
         problems += [f"{session.path}: contract {item.contract.id}: {p}" for p in item.problems]
@@ -32,6 +34,8 @@ def from_importlinter(root: Path, adr_dir: str, name: str | None, partial: bool)
     if problems and not partial:
         typer.echo("govern: nothing written (use --partial to write what translates)", err=True)
         return 2
+    for line in settings.write(root, wanted):
+        typer.echo(line)
     for path_written, item in zip(write.write(root, adr_dir, session, items, date.today()), [i for i in items if i.kind]):
         typer.echo(f"wrote {path_written}: {item.kind} rule {item.rule_id} from contract {item.contract.id}")
         for note in item.notes:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from govern.errors import UsageError
+
+if TYPE_CHECKING:
+    from govern.config import Config
 
 REPO_OPTION = typer.Option(Path("."), "--repo", "-C", metavar="PATH", show_default=False,
                            help="Run as if govern was started in PATH (default: the current directory).")
@@ -41,11 +45,14 @@ def project_root(path: Path) -> Path:
     return Path(top.decode("utf-8", "surrogateescape")) if top else path.absolute()
 
 
-def adr_dir_of(root: Path, option: str | None) -> str:
-    """The ADR directory (repository-relative): --adr-dir, else [tool.govern] adr-dir of root/pyproject.toml."""
+def disk_config(root: Path) -> Config:
+    """[tool.govern] of root/pyproject.toml on disk (the defaults without one)."""
     from govern.config import parse_config
 
-    if option:
-        return option
     pyproject = root / "pyproject.toml"
-    return parse_config(pyproject.read_bytes() if pyproject.is_file() else None).adr_dir
+    return parse_config(pyproject.read_bytes() if pyproject.is_file() else None)
+
+
+def adr_dir_of(root: Path, option: str | None) -> str:
+    """The ADR directory (repository-relative): --adr-dir, else [tool.govern] adr-dir of root/pyproject.toml."""
+    return option or disk_config(root).adr_dir

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from govern.importlinter.config import Contract, Session, as_flag, as_list
+from govern.importlinter.config import Contract, Session, as_list
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ALERTING = ("error", "warn", "none")  # unmatched_ignore_imports_alerting (import-linter's AlertLevel)
 
 
 @dataclass
@@ -31,7 +32,8 @@ def rule_id(contract_id: str) -> str:
     return "-".join(re.findall(r"[A-Za-z0-9]+", contract_id)) or "contract"
 
 
-def translate(session: Session, contract: Contract) -> Translation:
+def translate(session: Session, contract: Contract, rule_keys: dict | None = None) -> Translation:
+    """The rule block of one contract; `rule_keys` are set on it too (see settings.plan)."""
     out = Translation(contract, rule_id(contract.id))
     handler = HANDLERS.get(contract.type)
     if handler is None:
@@ -41,6 +43,8 @@ def translate(session: Session, contract: Contract) -> Translation:
     options.pop("broken_contract_guidance", None)  # goes to the ADR's text
     handler(session, options, out)
     _graph_options(session, options, out)
+    if out.kind is not None:
+        out.block.update(rule_keys or {})
     for key in sorted(options):
         out.problems.append(f"option {key!r} is not translated")
     return out
@@ -48,6 +52,18 @@ def translate(session: Session, contract: Contract) -> Translation:
 
 def _take(options: dict, key: str) -> list[str]:
     return as_list(options.pop(key, None))
+
+
+def _flag(options: dict, key: str, default: bool, out: Translation) -> bool:
+    """A boolean option as import-linter parses it ('true'/'false', any case); anything else
+    is reported (import-linter rejects the contract) and read as the default."""
+    value = options.pop(key, None)
+    if value is None:
+        return default
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    out.problems.append(f"option {key!r}: could not parse a boolean from {value!r}")
+    return default
 
 
 def _pattern(value: str, out: Translation, what: str) -> str | None:
@@ -88,14 +104,14 @@ def _prefixes(values: list[str], out: Translation, what: str) -> list[str]:
 
 
 def _forbidden(session: Session, options: dict, out: Translation) -> None:
-    packages = as_flag(options.pop("as_packages", "True"))
+    packages = _flag(options, "as_packages", True, out)
     sources = _take(options, "source_modules")
     forbidden = _take(options, "forbidden_modules")
     for s in sources:
         for f in forbidden:
             if "*" not in s + f and (s == f or (packages and (s.startswith(f + ".") or f.startswith(s + ".")))):
                 out.problems.append(f"source {s!r} and forbidden {f!r} overlap (import-linter skips that pair)")
-    indirect = as_flag(options.pop("allow_indirect_imports", "False"))
+    indirect = _flag(options, "allow_indirect_imports", False, out)
     out.kind = "forbid-import"
     out.block = {"from-modules": _as_packages(sources, packages, out, "source module"),
                  "to": _as_packages(forbidden, packages, out, "forbidden module")}
@@ -104,7 +120,7 @@ def _forbidden(session: Session, options: dict, out: Translation) -> None:
 
 
 def _protected(session: Session, options: dict, out: Translation) -> None:
-    packages = as_flag(options.pop("as_packages", "True"))
+    packages = _flag(options, "as_packages", True, out)
     protected = _as_packages(_take(options, "protected_modules"), packages, out, "protected module")
     allowed = _as_packages(_take(options, "allowed_importers"), packages, out, "allowed importer")
     out.kind = "forbid-import"
@@ -143,7 +159,7 @@ def _layers(session: Session, options: dict, out: Translation) -> None:
     out.block["chains"] = "unmediated"
     if optional:
         out.block["optional"] = optional
-    if as_flag(options.pop("exhaustive", "False")):
+    if _flag(options, "exhaustive", False, out):
         out.block["exhaustive"] = True
         ignores = _take(options, "exhaustive_ignores")
         if ignores:
@@ -164,10 +180,11 @@ def _graph_options(session: Session, options: dict, out: Translation) -> None:
     if ignored:
         out.block["ignore-imports"] = [" -> ".join(p.strip() for p in i.split("->")) for i in ignored]
     alerting = options.pop("unmatched_ignore_imports_alerting", "error")
-    if ignored and str(alerting).lower() == "error":
-        out.notes.append("an ignored import that matches nothing is an error in import-linter; govern does not check it")
-    if session.flag("exclude_type_checking_imports"):
-        out.block["type-checking"] = False
+    if alerting not in ALERTING:  # import-linter's EnumField: exact values
+        out.problems.append(f"option 'unmatched_ignore_imports_alerting': {alerting!r} is not one of {', '.join(ALERTING)}")
+    elif ignored and alerting == "error":
+        out.notes.append("an ignored import that matches nothing is an error in import-linter; "
+                         "govern check warns about it (one line per ignored import)")
     if out.block.get("transitive"):
         roots = _roots(session)
         if roots:
@@ -182,6 +199,10 @@ def session_problems(session: Session) -> list[str]:
     known = {"root_package", "root_packages", "include_external_packages", "exclude_type_checking_imports",
              "contract_types", "cache_dir"}
     out = [f"session option {k!r} is not translated" for k in sorted(session.options) if k not in known]
+    for key in ("include_external_packages", "exclude_type_checking_imports"):
+        value = session.options.get(key)
+        if value is not None and not (isinstance(value, str) and value.strip().lower() in ("true", "false")):
+            out.append(f"session option {key!r}: could not parse a boolean from {value!r}")
     if session.values("contract_types"):
         out.append("custom contract types (contract_types) have no govern equivalent")
     return out

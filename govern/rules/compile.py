@@ -14,7 +14,7 @@ from govern.datalog.model import Rule
 from govern.datalog.program import NATIVE_INPUTS, body_preds
 from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
-from govern.rules.kinds import CHANGE_KINDS, KINDS, KindInput
+from govern.rules.kinds import CHANGE_KINDS, DEFAULTED_KEYS, KINDS, KindInput
 from govern.rules.spec import RuleSpec
 
 
@@ -54,13 +54,16 @@ def exemptions_id(adr_id: str, rule_id: str) -> str:
     return f"{adr_id}:exempt:{rule_id}"
 
 
-def compile_adrs(sources: list[AdrSource]) -> tuple[dict[str, tuple[RuleSpec, ...]], list[Diagnostic]]:
-    """Compile every ADR; returns specs per ADR id and every diagnostic (empty = all good)."""
+def compile_adrs(sources: list[AdrSource], defaults: Mapping[str, Any] | None = None) -> tuple[dict[str, tuple[RuleSpec, ...]], list[Diagnostic]]:
+    """Compile every ADR; returns specs per ADR id and every diagnostic (empty = all good).
+
+    `defaults`: rule keys `[tool.govern]` sets (Config.rule_defaults), applied to the rules
+    of the kinds that have the key and do not set it themselves."""
     diagnostics = _duplicate_ids(sources)
     known = frozenset(e.id for s in sources for e in s.entries)
     specs: dict[str, tuple[RuleSpec, ...]] = {}
     for source in sources:
-        compiled, problems = _compile_adr(source, known)
+        compiled, problems = _compile_adr(source, known, defaults or {})
         specs[source.id] = compiled
         diagnostics += problems
     return _exemption_scopes(specs), sorted(diagnostics)
@@ -93,14 +96,14 @@ def _severity(entry: RuleEntry, source: AdrSource) -> str:
     return entry.severity or ("warn" if source.enforcement == "warn" else "block")
 
 
-def _compile_adr(source: AdrSource, known: frozenset[str]) -> tuple[tuple[RuleSpec, ...], list[Diagnostic]]:
+def _compile_adr(source: AdrSource, known: frozenset[str], defaults: Mapping[str, Any]) -> tuple[tuple[RuleSpec, ...], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     specs: list[RuleSpec] = []
     kind_private: dict[str, str] = {}
     for entry in source.entries:
         if entry.kind == "datalog":
             continue
-        spec, private, problems = _compile_kind(source, entry)
+        spec, private, problems = _compile_kind(source, entry, defaults)
         diagnostics += problems
         kind_private.update({p: entry.id for p in private})
         if spec:
@@ -109,10 +112,19 @@ def _compile_adr(source: AdrSource, known: frozenset[str]) -> tuple[tuple[RuleSp
     return tuple(sorted(specs + block_specs, key=lambda s: (s.line, s.id))), diagnostics + problems
 
 
-def _compile_kind(source: AdrSource, entry: RuleEntry) -> tuple[RuleSpec | None, set[str], list[Diagnostic]]:
+def _with_defaults(entry: RuleEntry, defaults: Mapping[str, Any]) -> Any:
+    """The rule's block, with the configured default of each key it may have but does not set."""
+    block = entry.block
+    for key, value in sorted(defaults.items()):
+        if entry.kind in DEFAULTED_KEYS.get(key, ()) and isinstance(block, dict) and key not in block:
+            block = {**block, key: value}
+    return block
+
+
+def _compile_kind(source: AdrSource, entry: RuleEntry, defaults: Mapping[str, Any]) -> tuple[RuleSpec | None, set[str], list[Diagnostic]]:
     module = KINDS[entry.kind]
     message = entry.message if entry.message is not None else module.default_message(entry.block)
-    kind = KindInput(entry.id, entry.block, message)
+    kind = KindInput(entry.id, _with_defaults(entry, defaults), message)
     text = module.compile(kind)
     problems = [Diagnostic(source.path, *entry.locate((entry.kind, *path)), f"rule {entry.id}: {msg}") for path, msg in kind.errors]
     if problems:  # the text of a block with errors is incomplete: checking it would only add noise

@@ -38,8 +38,9 @@ def read_config(tree: Tree) -> Config:
 
 
 def read_adrs(tree: Tree, adr_dir: str) -> AdrSet:
-    """Every ADR directly under `adr_dir` (AdrError with all diagnostics when one is bad)."""
-    return load_adr_tree(tree, adr_dir)
+    """Every ADR directly under `adr_dir` (AdrError with all diagnostics when one is bad),
+    compiled with the rule defaults of the same tree's `[tool.govern]`."""
+    return load_adr_tree(tree, adr_dir, read_config(tree).rule_defaults())
 
 
 def judging_date(repo: str | os.PathLike, commit: str | None, on: date | None) -> date:

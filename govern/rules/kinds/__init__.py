@@ -31,7 +31,11 @@ KINDS: dict[str, ModuleType] = {
     "datalog": datalog,
 }
 
+# Rule keys `[tool.govern]` gives a default for (Config.rule_defaults), and the kinds having them:
+# a rule that does not set the key compiles as if it said the configured value.
+DEFAULTED_KEYS: dict[str, frozenset[str]] = {"type-checking": frozenset({"forbid-import", "layers", "independent"})}
+
 # Kinds whose rules read the change being judged rather than a tree.
 CHANGE_KINDS = frozenset({"protect"})
 
-__all__ = ["KINDS", "CHANGE_KINDS", "KindInput"]
+__all__ = ["KINDS", "CHANGE_KINDS", "DEFAULTED_KEYS", "KindInput"]
