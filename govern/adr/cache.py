@@ -3,7 +3,7 @@
 Loading ADRs needs YAML, JSON Schema, markdown-it and the lark rule parser: ~150 ms of
 imports before the first ADR is read. The result of `load_adrs` depends only on the ADR
 files' paths and contents (blob ids) and on the code that parses them, so it is stored
-under `<git common dir>/govern/adrs/v1/<key>.json`, the key hashing the (path, blob id)
+under `<git common dir>/govern/adrs/v2/<key>.json`, the key hashing the (path, blob id)
 list, govern's version and the size and mtime of govern's ADR-compiling modules and of
 the parsers' packages (an edited rule kind or an upgraded parser invalidates it). A
 failed load is stored too, as its diagnostics, and raised again as the same AdrError.
@@ -31,7 +31,7 @@ from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Or
 from govern.errors import AdrError, Diagnostic
 from govern.rules.spec import RuleSpec
 
-FORMAT = "v1"
+FORMAT = "v2"
 KEEP = 32  # ADR sets kept per repository (a server judges a few rule trees at most)
 _GOVERN = Path(govern.__file__).parent
 # The code a compiled ADR set depends on, besides the ADR files themselves.
@@ -122,7 +122,7 @@ def _encode(adrs: AdrSet) -> dict:
     encoded = [[a.id, a.title, a.status, a.superseded_by, list(a.supersedes), a.path, a.blob, _day(a.date),
                 list(a.deciders), a.enforcement,
                 [[s.id, s.kind, s.adr, s.severity, s.message, _day(s.expires), s.path, s.line, s.text,
-                  [rule_ref(r) for r in s.rules], s.scope] for s in a.rules]]
+                  [rule_ref(r) for r in s.rules], s.scope, [list(m) for m in s.modules]] for s in a.rules]]
                for a in adrs]
     return {"adrs": encoded, "rules": rules}
 
@@ -159,8 +159,9 @@ def _decode(entry: dict, key: str) -> AdrSet | AdrError | None:
     adrs = []
     for aid, title, status, by, supersedes, path, blob, day, deciders, enforcement, specs in data["adrs"]:
         decoded = tuple(RuleSpec(_str(sid), _str(kind), _str(adr), _str(sev), _str(msg), _date(expires), _str(spath),
-                                 _int(line), _str(text), tuple(rules[_int(i)] for i in refs), _str(scope))
-                        for sid, kind, adr, sev, msg, expires, spath, line, text, refs, scope in specs)
+                                 _int(line), _str(text), tuple(rules[_int(i)] for i in refs), _str(scope),
+                                 tuple((_str(m), _int(ml), _int(mc)) for m, ml, mc in modules))
+                        for sid, kind, adr, sev, msg, expires, spath, line, text, refs, scope, modules in specs)
         adrs.append(Adr(_str(aid), _str(title), _str(status), _opt_str(by), tuple(map(_str, supersedes)), _str(path),
                         _str(blob), _date(day), tuple(map(_str, deciders)), _str(enforcement), decoded))
     return AdrSet(tuple(adrs))

@@ -78,10 +78,43 @@ def new(title: str = typer.Argument(..., metavar="TITLE", help="Title of the dec
 
 @adr_app.command("lint")
 def lint(adr_dir: Optional[str] = ADR_DIR_OPTION, repo: Path = REPO_OPTION) -> None:
-    """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col."""
-    adrs = Place(repo, adr_dir).load()
+    """Validate every ADR: exit 0 when all are valid, 2 with every problem as path:line:col.
+
+    Module names a rule needs (layers, containers, independent modules, from-modules, within)
+    must match a module of the working tree; each that matches none is a problem, with the
+    nearest module name."""
+    from govern.errors import AdrError
+    from govern.rules.unmatched import unmatched
+
+    place = Place(repo, adr_dir)
+    adrs = place.load()
+    modules = _tree_modules(place.root)
+    problems = unmatched(adrs.rules(), modules) if modules else []
+    if problems:
+        raise AdrError(problems)
     rules = sum(1 for spec in adrs.rules() if spec.kind != "exempt")
-    typer.echo(f"{len(adrs)} ADR{'' if len(adrs) == 1 else 's'}, {rules} rule{'' if rules == 1 else 's'} OK")
+    note = "" if modules or not any(s.modules for s in adrs.rules()) else " (no Python module in the tree: module names not checked)"
+    typer.echo(f"{len(adrs)} ADR{'' if len(adrs) == 1 else 's'}, {rules} rule{'' if rules == 1 else 's'} OK{note}")
+
+
+def _tree_modules(root: Path) -> frozenset[str]:
+    """Every dotted module name of the working tree and its packages (module facts: paths only)."""
+    from govern.facts.api import Wanted, extract
+    from govern.facts.gitio import GitFailure
+    from govern.facts.tree import WorkTree
+    from govern.verdict.inputs import facts_config
+
+    try:
+        tree = WorkTree(str(root))
+    except (GitFailure, OSError):  # not a git repository (yet): no tree to match against
+        return frozenset()
+    names: set[str] = set()
+    for fact in extract(tree, facts_config(disk_config(root)), Wanted(frozenset({"module"}))):
+        name = fact.args[0] if fact.relation == "module" else "/"
+        while name and not name.startswith("/") and name not in names:
+            names.add(name)
+            name = name.rpartition(".")[0]
+    return frozenset(names)
 
 
 @adr_app.command("list")

@@ -68,7 +68,9 @@ def run_check(options: CheckOptions) -> int:
             problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
             if problems:
                 raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
-        judged = judgement.verdict
+        from govern.verdict.warnings import check_warnings
+
+        judged = replace(judgement.verdict, warnings=check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation))
     verdict = select(judged, within, o.only_new)
     color = o.output is None and o.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     _emit(report(o, verdict, color), o.output)
@@ -157,7 +159,7 @@ def _text(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
     if o.quiet:
         if not verdict.blocking:
             return []
-        verdict = replace(verdict, violations=tuple(verdict.blocking), exemptions=())
+        verdict = replace(verdict, violations=tuple(verdict.blocking), exemptions=(), warnings=())
     return [render_text(verdict, color=color, proofs=not (o.quiet or o.no_proof), limit=o.max_findings)]
 
 

@@ -140,8 +140,9 @@ def _compile_kind(source: AdrSource, entry: RuleEntry, defaults: Mapping[str, An
     rules = [replace(c.rule, origin=replace(c.rule.origin, line=entry.line)) for c in clauses]
     rules = namespace(rules, source.id, private, tag=entry.id)
     scope = "change" if entry.kind in CHANGE_KINDS or reads_change(rules) else "tree"
+    modules = tuple(dict.fromkeys((name, *entry.locate((entry.kind, *path))) for path, name in kind.modules))
     spec = RuleSpec(entry.id, entry.kind, source.id, _severity(entry, source), message, entry.expires,
-                    source.path, entry.line, text, tuple(rules), scope)
+                    source.path, entry.line, text, tuple(rules), scope, modules)
     return spec, private, []
 
 

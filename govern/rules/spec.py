@@ -17,6 +17,8 @@ class RuleSpec:
     `text` is the rule-language text the rule compiled to (for `datalog` rules: the
     clauses of the ADR's blocks that belong to it); `rules` are the checked,
     namespaced Rule objects; `scope` is "change" when they read change facts.
+    `modules`: (module name or pattern, line, col) of each name the rule says must match a
+    module of the tree (`govern adr lint` reports the ones that match none).
     """
 
     id: str
@@ -30,3 +32,4 @@ class RuleSpec:
     text: str
     rules: tuple[Rule, ...]
     scope: str = "tree"
+    modules: tuple[tuple[str, int, int], ...] = ()

@@ -77,6 +77,7 @@ class Judgement:
 
     verdict: Verdict
     evaluation: Evaluation
+    adrs: AdrSet | None = None
 
 
 def judge(request: JudgeRequest) -> Verdict:
@@ -129,7 +130,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         compared_with=_base_id(compare) if before else None,
         metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None,
     )
-    return Judgement(verdict, run)
+    return Judgement(verdict, run, adrs)
 
 
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:

@@ -131,6 +131,9 @@ class Verdict:
     # The commit whose ADRs and [tool.govern] were applied (the old tip in a push, the first
     # parent for `govern record`); None when they came from the working tree or the index.
     rules_from: str | None = None
+    # What `govern check` warns about (govern.verdict.warnings): rules that cannot match,
+    # stale waivers, ADRs holding rules that are not enforced; one line each, sorted.
+    warnings: tuple[str, ...] = ()
 
     @property
     def drift(self) -> list[str]:
@@ -184,7 +187,8 @@ class Verdict:
         } | ({"pusher": dict(self.pusher)} if self.pusher else {}) | (
             {"compared_with": self.compared_with} if self.compared_with else {}) | (
             {"metrics": {k: dict(v) for k, v in self.metrics.items()}, "drift": self.drift} if self.metrics else
-            {"drift": self.drift} if self.drift else {})
+            {"drift": self.drift} if self.drift else {}) | (
+            {"warnings": list(self.warnings)} if self.warnings else {})
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -197,4 +201,5 @@ class Verdict:
             violations=tuple(Finding.from_json(v) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
             pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
+            warnings=tuple(data.get("warnings", ())),
         )

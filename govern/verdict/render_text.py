@@ -48,6 +48,7 @@ def render_text(verdict: Verdict, color: bool = False, proofs: bool = True, limi
         lines += [f"… {_plural(len(shown) - limit, 'more finding')} not shown (--max-findings {limit})", ""]
     if not verdict.blocking:
         lines += [paint(clean(f"drift: {line}"), "yellow") for line in verdict.drift]
+    lines += [paint(clean(f"warning: {line}"), "yellow") for line in verdict.warnings]
     lines.append(paint(summary_line(verdict), "bold red" if verdict.blocking else "bold green"))
     return "\n".join(lines) + "\n"
 

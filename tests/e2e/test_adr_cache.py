@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+from govern.adr.cache import FORMAT
 from tests.conftest import git, write
 from tests.e2e.check_support import example_repo, govern
 
@@ -15,7 +16,7 @@ PARSERS = ("lark", "jsonschema", "yaml", "frontmatter", "markdown_it")
 
 
 def entries(repo):
-    return sorted((repo / ".git" / "govern" / "adrs" / "v1").glob("*.json"))
+    return sorted((repo / ".git" / "govern" / "adrs" / FORMAT).glob("*.json"))
 
 
 def check(repo, *args):
@@ -50,7 +51,7 @@ def test_a_damaged_cache_is_ignored(tmp_path):
     repo = example_repo(tmp_path)
     expected = check(repo)
     [entry] = entries(repo)
-    for damage in (b"", b"{", entry.read_bytes()[: len(entry.read_bytes()) // 2], b'{"format": "v1"}'):
+    for damage in (b"", b"{", entry.read_bytes()[: len(entry.read_bytes()) // 2], b'{"format": "v2"}'):
         entry.write_bytes(damage)
         assert check(repo) == expected
 

@@ -55,11 +55,11 @@ BAD_ENTRIES = [
     b"\x80\x81 not json",
     b"[1, 2, 3]",
     b'{"format": "v0"}',
-    b'{"format": "v1", "key": "KEY"}',
-    b'{"format": "v1", "key": "KEY", "adrs": {"adrs": [["ADR-0001"]], "rules": []}}',
-    b'{"format": "v1", "key": "KEY", "adrs": {"adrs": [], "rules": [[["p", [["c", 1.5]]], [], ["a", "r", "p", 1, "t"]]]}}',
-    b'{"format": "v1", "key": "KEY", "error": [["adr/x.md", "one", 1, "m"]]}',
-    b'{"format": "v1", "key": "KEY", "adrs": {"adrs": [], "rules": []}, "extra": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    b'{"format": "v2", "key": "KEY"}',
+    b'{"format": "v2", "key": "KEY", "adrs": {"adrs": [["ADR-0001"]], "rules": []}}',
+    b'{"format": "v2", "key": "KEY", "adrs": {"adrs": [], "rules": [[["p", [["c", 1.5]]], [], ["a", "r", "p", 1, "t"]]]}}',
+    b'{"format": "v2", "key": "KEY", "error": [["adr/x.md", "one", 1, "m"]]}',
+    b'{"format": "v2", "key": "KEY", "adrs": {"adrs": [], "rules": []}, "extra": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 ]
 
 

@@ -27,6 +27,7 @@ class KindInput:
     block: Any
     message: str
     errors: list[tuple[tuple, str]] = field(default_factory=list)  # (path inside the block, message)
+    modules: list[tuple[tuple, str]] = field(default_factory=list)  # (path, name that must match a module)
 
     @property
     def slug(self) -> str:
@@ -42,6 +43,11 @@ class KindInput:
         if isinstance(value, list):
             return [((key, i), v) for i, v in enumerate(value)]
         return [((key,), value)]
+
+    def must_match(self, path: tuple, name: str) -> None:
+        """Record an internal module name (or pattern) that must match a module of the tree:
+        `govern adr lint` reports it when none does (a typo would make the rule pass silently)."""
+        self.modules.append((path, name))
 
     def values(self, key: str) -> list[Any]:
         return [v for _, v in self.items(key)]
@@ -249,7 +255,11 @@ class Steps:
     def _within(self) -> tuple[list[str], str | None]:
         """Helpers and the literal `not within(S)`: every import of a module outside `within`
         is left out (the search stays inside those packages)."""
-        roots = [r for p, v in self.kind.items("within") if (r := module_prefix(self.kind, p, v))]
+        roots = []
+        for path, value in self.kind.items("within"):
+            if root := module_prefix(self.kind, path, value):
+                roots.append(root)
+                self.kind.must_match(path, root)
         if not roots:
             return [], None
         helpers, literal = any_of(f"within_{self.kind.slug}", "S", roots, lambda r: f"under(S, {q(r)})")

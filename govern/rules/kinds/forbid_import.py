@@ -25,7 +25,12 @@ def default_message(block: dict) -> str:
 
 def _module_literal(kind: KindInput, name: str, key: str, var: str) -> tuple[list[str], str | None]:
     """Helpers and the literal: module `var` matches one of the `key` patterns (as in `to`)."""
-    targets = [t for path, pattern in kind.items(key) if (t := module_target(kind, path, pattern))]
+    targets = []
+    for path, pattern in kind.items(key):
+        if target := module_target(kind, path, pattern):
+            targets.append(target)
+            if key == "from-modules":
+                kind.must_match(path, target[0])
     bodies = [b for t in merge_targets(targets) for b in member_bodies(var, t)]
     if not bodies:
         return [], None

@@ -20,6 +20,7 @@ def compile(kind: KindInput) -> str:
     for path, name in kind.items("modules"):
         if module_prefix(kind, path, name) is not None:
             named.append((path, name))
+            kind.must_match(path, name)
             clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
     check_disjoint(kind, named)
     clauses.append(unreadable_clause(kind, ["module(M, F)", f"{helper}(M, _)"]))

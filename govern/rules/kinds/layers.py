@@ -44,7 +44,12 @@ def _groups(kind: KindInput) -> list[tuple[int, list[tuple[tuple, str]], bool]]:
 def compile(kind: KindInput) -> str:
     """A `layer_<rule>(Module, Rank, Name, Container)` helper per prefix, then the violation clauses."""
     layer = f"layer_{kind.slug}"
-    containers = [c for p, v in kind.items("containers") if (c := module_prefix(kind, p, v)) is not None] or [""]
+    containers = []
+    for path, value in kind.items("containers"):
+        if (container := module_prefix(kind, path, value)) is not None:
+            containers.append(container)
+            kind.must_match(path, container)
+    containers = containers or [""]
     optional = set(kind.values("optional"))
     clauses, named, pairs, independent = [], [], [], []
     for rank, group, is_independent in _groups(kind):
@@ -58,6 +63,8 @@ def compile(kind: KindInput) -> str:
                 prefix = f"{container}.{name}" if container else name
                 clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, {q(container)})", [f"under(M, {q(prefix)})"]))
                 pairs.append((container, name, prefix))
+                if name not in optional:
+                    kind.must_match(path, prefix)
     for path, name in kind.items("optional"):
         if name not in {n for _, n in named}:
             kind.error(path, f"optional layer {name!r} is not one of the layers")
