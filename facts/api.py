@@ -7,7 +7,7 @@ from itertools import chain
 from .cache import Cache
 from .change import change_facts
 from .config import FactsConfig
-from .derived import dist_facts, glob_facts, group_facts, module_match_facts, under_facts
+from .derived import dist_facts, glob_facts, group_facts, in_child_facts, module_match_facts, under_facts
 from .extractors import REGISTRY, Context, Extractor
 from .memory import without_gc
 from .model import Fact, Source
@@ -20,10 +20,11 @@ from .tree import GITLINK, Entry, Tree
 DIAGNOSTICS = frozenset({"parse_error", "unreadable", "submodule"})
 # Derived relations and the extracted ones they are computed from.
 IMPLIED = {"under": frozenset({"module", "imports"}), "module_match": frozenset({"module", "imports"}),
+           "in_child": frozenset({"module", "imports"}),
            "dist_match": frozenset({"declares"}), "group_match": frozenset({"declares_group"})}
 BATCH_BYTES = 64_000_000  # blobs read and scanned at once (above PARALLEL_MIN_BYTES)
 TREE_RELATIONS = frozenset({"file", "module", "imports", "type_only_import", "declares", "declares_group", "owner",
-                            "glob", "under", "module_match", "dist_match", "group_match"}) | DIAGNOSTICS
+                            "glob", "under", "module_match", "in_child", "dist_match", "group_match"}) | DIAGNOSTICS
 
 __all__ = ["Wanted", "extract", "change_facts", "TREE_RELATIONS"]
 
@@ -100,11 +101,13 @@ def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fa
         out += glob_facts({e.path: e.blob for e in entries}, wanted.globs)
     under = "under" in wanted.relations and wanted.prefixes
     matched = "module_match" in wanted.relations and wanted.modules
-    if under or matched:
+    children = "in_child" in wanted.relations
+    if under or matched or children:
         modules = {f.args[0] for f in found if f.relation == "module"}
         modules |= set(chain.from_iterable([f.args for f in found if f.relation == "imports"]))
         out += under_facts(modules, wanted.prefixes) if under else []
         out += module_match_facts(modules, wanted.modules) if matched else []
+        out += in_child_facts(modules) if children else []
     if "dist_match" in wanted.relations and wanted.dists:
         out += dist_facts({f.args[1] for f in found if f.relation == "declares"}, wanted.dists)
     if "group_match" in wanted.relations and wanted.groups:

@@ -1,7 +1,8 @@
 """Helper facts computed in Python only for the constants the rules mention.
 
 glob(Path, Pattern): gitignore-style match (pathspec). under(Module, Prefix): Module
-is Prefix or inside it. dist_match(Dist, Pattern): fnmatch on PEP 503 names. group_match(Group, Pattern): a declaration group
+is Prefix or inside it. in_child(Module, Package, Child): Module is Child or inside it, Child a
+direct child of Package (for every module, not only mentioned ones). dist_match(Dist, Pattern): fnmatch on PEP 503 names. group_match(Group, Pattern): a declaration group
 ("runtime", "dev", "requirements", "extra:NAME", "group:NAME") is Pattern, or Pattern is "extra:*" / "group:*". module_match(Module, Pattern): module
 patterns with `*` (one dotted segment) and `**` (one or more).
 Each is exposed separately so that callers can add paths the tree does not hold
@@ -49,6 +50,22 @@ def under_facts(modules: set[str], prefixes: frozenset[str]) -> list[Fact]:
             dot = module.find(".", dot + 1)
         if module in prefixes:
             out.append(new_fact(("under", (module, module), source)))
+    return out
+
+
+def in_child_facts(modules: set[str]) -> list[Fact]:
+    """in_child(Module, Package, Child) for every module and each package it is inside:
+    `a.b.c` gives (a.b.c, a, a.b) and (a.b.c, a.b, a.b.c)."""
+    source = Source("in_child", "", 0, "")
+    out = []
+    for module in modules:
+        if module.startswith("/"):  # a file named by its path is in no package
+            continue
+        dot = module.find(".")
+        while dot != -1:
+            nxt = module.find(".", dot + 1)
+            out.append(new_fact(("in_child", (module, module[:dot], module if nxt == -1 else module[:nxt]), source)))
+            dot = nxt
     return out
 
 

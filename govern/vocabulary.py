@@ -30,6 +30,7 @@ VOCABULARY: dict[str, Relation] = {
         Relation("reaches_except", ("Graph", "Src", "Dst"), "Src imports Dst directly or through a chain of imports none of which is an `ignore_import(Graph, A, B)` derived by the rules; native graph search like reaches; its proof is the chain and the absence of each ignored step.", "native"),
         Relation("module_match", ("Module", "Pattern"), "Module matches the module pattern: dotted segments where `*` is exactly one segment and `**` one or more, for every pattern the rules mention.", "helper"),
         Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
+        Relation("in_child", ("Module", "Package", "Child"), "Child is a direct child of Package (one dotted segment longer) and Module is Child or inside it (for every module and each of its packages).", "helper"),
         Relation("glob", ("Path", "Pattern"), "Path matches the gitignore-style Pattern (for every pattern the rules mention).", "helper"),
         Relation("dist_match", ("Dist", "Pattern"), "Distribution name Dist matches the glob Pattern (for every pattern the rules mention).", "helper"),
         Relation("declares", ("Manifest", "Dist"), "A manifest (pyproject.toml incl. Poetry/uv/pdm, requirements files with -r, setup.cfg, setup.py, Pipfile, package.json) declares a dependency; Dist normalised per PEP 503.", "tree"),

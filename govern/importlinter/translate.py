@@ -168,6 +168,24 @@ def _layers(session: Session, options: dict, out: Translation) -> None:
         options.pop("exhaustive_ignores", None)
 
 
+def _acyclic(session: Session, options: dict, out: Translation) -> None:
+    ancestors = [p for v in _take(options, "ancestors") if (p := _pattern(v, out, "ancestor"))]
+    skipped = [p for v in _take(options, "skip_descendants") if (p := _pattern(v, out, "skipped descendant"))]
+    for value in sorted(set(ancestors) & set(skipped)):
+        out.problems.append(f"{value!r} is both an ancestor and a skipped descendant (import-linter rejects it)")
+    out.kind = "acyclic-siblings"
+    out.block = {"ancestors": ancestors}
+    depth = options.pop("depth", None)
+    if depth is not None:
+        text = depth.strip() if isinstance(depth, str) else ""
+        if text.isdigit() and text.isascii() and int(text) <= 100:
+            out.block["depth"] = int(text)
+        else:
+            out.problems.append(f"option 'depth': {depth!r} is not a whole number from 0 to 100")
+    if skipped:
+        out.block["skip-descendants"] = skipped
+
+
 def _roots(session: Session) -> list[str]:
     return session.values("root_packages") or session.values("root_package")
 
@@ -182,16 +200,19 @@ def _graph_options(session: Session, options: dict, out: Translation) -> None:
     alerting = options.pop("unmatched_ignore_imports_alerting", "error")
     if alerting not in ALERTING:  # import-linter's EnumField: exact values
         out.problems.append(f"option 'unmatched_ignore_imports_alerting': {alerting!r} is not one of {', '.join(ALERTING)}")
-    elif ignored and alerting == "error":
-        out.notes.append("an ignored import that matches nothing is an error in import-linter; "
-                         "govern check warns about it (one line per ignored import)")
+    elif ignored and alerting == "error":  # import-linter's default
+        out.block["unmatched-ignores"] = "error"
+    elif ignored and alerting == "none":
+        out.notes.append("unmatched_ignore_imports_alerting = none: govern check still warns about an ignored "
+                         "import that matches nothing (a warning never fails the check)")
     if out.block.get("transitive"):
         roots = _roots(session)
         if roots:
             out.block["within"] = roots
 
 
-HANDLERS = {"forbidden": _forbidden, "independence": _independence, "layers": _layers, "protected": _protected}
+HANDLERS = {"forbidden": _forbidden, "independence": _independence, "layers": _layers, "protected": _protected,
+            "acyclic_siblings": _acyclic}
 
 
 def session_problems(session: Session) -> list[str]:

@@ -5,7 +5,9 @@ One line each, sorted (deterministic), never changing the exit status:
 * an ADR that is not enforced (proposed, deprecated, rejected, superseded) holding rules, and
   each expired rule: its rules are not enforced;
 * an ADR's exemptions of a rule that exempted nothing (a stale waiver);
-* a path glob of an applied rule that matches no file of the tree.
+* a path glob of an applied rule that matches no file of the tree;
+* an ignored import (`ignore-imports`) of an applied rule that matches no import of the tree
+  (import-linter's `unmatched_ignore_imports_alerting = warn`).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def check_warnings(verdict: Verdict, adrs: AdrSet, evaluation: Evaluation | None
                    and _exempted(specs[i]) in applied and specs[_exempted(specs[i])].scope == "tree"]
         lines += _stale_waivers(evaluation, waivers)
         lines += _unmatched_globs(evaluation, [specs[i] for i in sorted(applied)])
+        lines += _unmatched_ignores(evaluation, [specs[i] for i in sorted(applied)])
     return tuple(sorted(set(lines)))
 
 
@@ -89,6 +92,38 @@ def _unmatched_globs(evaluation: Evaluation, specs: list[RuleSpec]) -> list[str]
         for pattern in sorted(_globs(spec)):
             if pattern not in matched:
                 out.append(f"rule {spec.id} ({spec.path}:{spec.line}): path glob {pattern!r} matches no file")
+    return out
+
+
+def _unmatched_ignores(evaluation: Evaluation, specs: list[RuleSpec]) -> list[str]:
+    """Each `ignore-imports` edge of a rule that no import of the tree matches."""
+    store = evaluation.store
+    matching: dict[str, set] = {}
+    for module, pattern in store.rows("module_match"):
+        matching.setdefault(pattern, set()).add(module)
+    imported: dict[str, set] = {}
+    for src, dst in store.rows("imports"):
+        imported.setdefault(src, set()).add(dst)
+    out = []
+    for spec in specs:
+        for src, dst in _ignored_edges(spec):
+            targets = matching.get(dst, set())
+            if not any(imported.get(s, set()) & targets for s in sorted(matching.get(src, ()))):
+                out.append(f"rule {spec.id} ({spec.path}:{spec.line}): ignored import '{src} -> {dst}' matches no import")
+    return out
+
+
+def _ignored_edges(spec: RuleSpec) -> list[tuple[str, str]]:
+    """(importer, imported) patterns of the rule's ignore-imports clauses
+    (`ignored_<rule>(S, D) :- imports(S, D), module_match(S, A), module_match(D, B).`)."""
+    out = []
+    for rule in spec.rules:
+        if not rule.head.pred.endswith("ignored_" + spec.id.replace("-", "_")):
+            continue
+        patterns = [lit.atom.args[1].value for lit in rule.body
+                    if isinstance(lit, Literal) and lit.atom.pred == "module_match" and isinstance(lit.atom.args[1], Const)]
+        if len(patterns) == 2:
+            out.append((patterns[0], patterns[1]))
     return out
 
 

@@ -105,6 +105,21 @@ name = Protected
 type = protected
 protected_modules = pkg.secret
 allowed_importers = pkg.one.api
+
+[importlinter:contract:acyclic]
+name = Acyclic
+type = acyclic_siblings
+ancestors = pkg.one
+depth = 1
+skip_descendants = pkg.one.util
+ignore_imports =
+    pkg.one.domain.m1 -> pkg.one.svc.m0
+unmatched_ignore_imports_alerting = none
+
+[importlinter:contract:cycles]
+name = Acyclic everywhere
+type = acyclic_siblings
+ancestors = pkg.*
 """
 
 
@@ -213,7 +228,35 @@ def expected(graph) -> dict[str, set[str]]:
     out["independence"] = {m for m in mods for mine, other in (("pkg.one", "pkg.two"), ("pkg.two", "pkg.one"))
                            if inside(m, mine) and any(inside(t, other) for t in reach(m, independent, set()))}
     out["protected"] = {a for a, b in pairs if b == "pkg.secret" and not inside(a, "pkg.one.api") and a != "pkg.secret"}
+    out["acyclic"] = acyclic(graph, ["pkg.one"], 1, {"pkg.one.util"}, ["pkg.one.domain.m1 -> pkg.one.svc.m0"])
+    out["cycles"] = acyclic(graph, ["pkg.one", "pkg.two"], 10, set(), [])
     return out
+
+
+def child_of(module: str, package: str) -> str | None:
+    """The child of `package` holding `module` (None: not inside it)."""
+    if not module.startswith(package + "."):
+        return None
+    return package + "." + module[len(package) + 1:].split(".")[0]
+
+
+def acyclic(graph, ancestors: list[str], depth: int, skipped: set[str], ignored: list[str]) -> set[str]:
+    """import-linter's acyclic_siblings: for each package walked (the ancestors, then `depth`
+    levels of children, never into a skipped one), every importer of an import from child A to
+    child B when B depends back on A in grimp's squashed graph of the children."""
+    pairs, bad, todo = edges(graph, ignored), set(), [(a, depth) for a in ancestors]
+    while todo:
+        package, left = todo.pop()
+        children = graph.find_children(package)
+        step = {(child_of(s, package), child_of(d, package)) for s, d in pairs}
+        step = {(a, b) for a, b in step if a and b and a != b}
+        for s, d in pairs:
+            a, b = child_of(s, package), child_of(d, package)
+            if a and b and a != b and a in reach(b, step, set()):
+                bad.add(s)
+        if left:
+            todo += [(c, left - 1) for c in children - skipped]
+    return bad
 
 
 def lint_imports(repo: Path) -> dict[str, bool]:
@@ -221,7 +264,8 @@ def lint_imports(repo: Path) -> dict[str, bool]:
     verdicts = dict(re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", result.stdout, re.M))
     assert verdicts, result.stdout + result.stderr
     names = {"Layers": "layers", "Non-independent siblings": "siblings", "Exhaustive": "exhaustive", "Forbidden": "forbidden",
-             "Direct only": "direct", "Not as packages": "modules", "Independence": "independence", "Protected": "protected"}
+             "Direct only": "direct", "Not as packages": "modules", "Independence": "independence", "Protected": "protected",
+             "Acyclic": "acyclic", "Acyclic everywhere": "cycles"}
     return {names[n]: v == "BROKEN" for n, v in verdicts.items()}
 
 
@@ -230,13 +274,13 @@ def module_of(path: str) -> str:
     return name[: -len(".__init__")] if name.endswith(".__init__") else name
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_govern_and_lint_imports_agree(make_repo, seed):
     repo = make_repo({**generate(seed), ".importlinter": CONFIG})
     run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.count("wrote adr/") == 8
+    assert run.stdout.count("wrote adr/") == 10
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "adrs")
     check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=repo,
@@ -244,8 +288,57 @@ def test_govern_and_lint_imports_agree(make_repo, seed):
     found: dict[str, set[str]] = {}
     for v in json.loads(check.stdout)["violations"]:
         found.setdefault(v["rule"], set()).add(module_of(v["subject"]) if v["subject"].endswith(".py") else v["subject"])
-    want = expected(graph_of(repo))
+    graph = graph_of(repo)
+    want = expected(graph)
     broken = lint_imports(repo)
     for contract, modules in want.items():
         assert broken[contract] == bool(found.get(contract)), contract
         assert found.get(contract, set()) == modules, contract
+    # The imports lint-imports would name (the cycle breakers grimp nominates) are among govern's findings.
+    walked, todo = [], ["pkg.one", "pkg.two"]
+    while todo:
+        walked.append(todo.pop())
+        todo += sorted(graph.find_children(walked[-1]))
+    breakers = {s for p in walked if len(graph.find_children(p)) >= 2 for s, _ in graph.nominate_cycle_breakers(p)}
+    assert breakers and breakers <= found["cycles"]
+
+
+UNMATCHED = """\
+[importlinter]
+root_packages =
+    pkg
+
+[importlinter:contract:apart]
+name = Apart
+type = independence
+modules =
+    pkg.b
+    pkg.c
+ignore_imports =
+    pkg.c -> pkg.b
+unmatched_ignore_imports_alerting = {alerting}
+"""
+
+
+@pytest.mark.parametrize("alerting", ["error", "warn", "none"])
+def test_an_ignored_import_that_matches_nothing(make_repo, alerting):
+    """error: lint-imports fails and govern reports a finding; warn/none: both pass (govern warns)."""
+    files = {"pkg/__init__.py": "", "pkg/b/__init__.py": "", "pkg/c/__init__.py": "", "pkg/b/x.py": "import pkg\n"}
+    repo = make_repo({**files, ".importlinter": UNMATCHED.format(alerting=alerting)})
+    lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert (lint.returncode == 1) == (alerting == "error"), lint.stdout
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adrs")
+    check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=repo,
+                           capture_output=True, text=True, timeout=120)
+    data = json.loads(check.stdout)
+    assert check.returncode == lint.returncode
+    if alerting == "error":
+        assert "No matches for ignored import pkg.c -> pkg.b." in lint.stdout
+        assert [(v["subject"], v["message"]) for v in data["violations"]] == [
+            ("pkg.c -> pkg.b", "ignored import pkg.c -> pkg.b matches no import (unmatched-ignores: error)")]
+    else:
+        assert data["warnings"] == ["rule apart (adr/0001-apart.md:6): ignored import 'pkg.c -> pkg.b' matches no import"]

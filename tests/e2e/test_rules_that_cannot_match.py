@@ -140,4 +140,17 @@ def test_docs_show_the_warnings_this_test_produces():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "check.md").read_text()
     section = docs.split("### Warnings: rules that cannot match", 1)[1].split("\n### ", 1)[0]
     examples = [row.rsplit("| `", 1)[1].rstrip("` |") for row in section.splitlines() if row.startswith("| ") and "| `" in row]
-    assert len(examples) == 4 and all(example in WARNINGS for example in examples), examples
+    ignored = "rule apart (adr/0001-apart.md:5): ignored import 'app.* -> app.billing.**' matches no import"
+    assert len(examples) == 5 and all(example in WARNINGS + [ignored] for example in examples), examples
+
+
+def test_check_warns_about_ignored_imports_that_match_no_import(make_repo):
+    rule = "  - id: apart\n    independent:\n      modules: [app.api, app.domain]\n" \
+           "      ignore-imports: ['app.api -> app.domain', 'app.* -> app.billing.**', 'app.domain.model -> app.api']\n"
+    repo = make_repo({**CODE, "adr/0001-apart.md": adr(rule)})
+    code, data = check_json(repo)
+    assert code == 0 and data["violations"] == []
+    assert data["warnings"] == [
+        "rule apart (adr/0001-apart.md:5): ignored import 'app.* -> app.billing.**' matches no import",
+        "rule apart (adr/0001-apart.md:5): ignored import 'app.domain.model -> app.api' matches no import",
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from govern.rules.kinds import (
+    acyclic_siblings,
     allow_dependencies,
     datalog,
     forbid_dependency,
@@ -23,6 +24,7 @@ KINDS: dict[str, ModuleType] = {
     "forbid-import": forbid_import,
     "layers": layers,
     "independent": independent,
+    "acyclic-siblings": acyclic_siblings,
     "forbid-dependency": forbid_dependency,
     "allow-dependencies": allow_dependencies,
     "protect": protect,
@@ -33,7 +35,8 @@ KINDS: dict[str, ModuleType] = {
 
 # Rule keys `[tool.govern]` gives a default for (Config.rule_defaults), and the kinds having them:
 # a rule that does not set the key compiles as if it said the configured value.
-DEFAULTED_KEYS: dict[str, frozenset[str]] = {"type-checking": frozenset({"forbid-import", "layers", "independent"})}
+DEFAULTED_KEYS: dict[str, frozenset[str]] = {
+    "type-checking": frozenset({"forbid-import", "layers", "independent", "acyclic-siblings"})}
 
 # Kinds whose rules read the change being judged rather than a tree.
 CHANGE_KINDS = frozenset({"protect"})

@@ -230,15 +230,17 @@ class Steps:
     `within`): then `ignore_import(G, S, D)` clauses and `reaches_except(G, …)`.
     """
 
-    def __init__(self, kind: KindInput, type_checking_default: bool = True) -> None:
+    def __init__(self, kind: KindInput) -> None:
         self.kind = kind
         self.transitive = bool(kind.block.get("transitive"))
         self.ignored = f"ignored_{kind.slug}"
-        self.removals = self._removals(type_checking_default)
+        self.edges: list[tuple[str, str]] = []  # the ignore-imports patterns (importer, imported)
+        self.removals = self._removals()
         self.outside, self.within = self._within()
 
-    def _removals(self, type_checking_default: bool) -> list[str]:
-        """`ignored_<rule>(S, D)`: the single imports left out (ignore-imports, type-only)."""
+    def _removals(self) -> list[str]:
+        """`ignored_<rule>(S, D)`: the single imports left out (ignore-imports, type-only;
+        `type-checking` defaults to [tool.govern] type-checking-imports, applied at compile)."""
         kind, head, out = self.kind, f"{self.ignored}(S, D)", []
         for path, value in kind.items("ignore-imports"):
             edge = value.split("->") if isinstance(value, str) else []
@@ -247,8 +249,9 @@ class Steps:
                 continue
             src, dst = (module_pattern(kind, path, e.strip()) for e in edge)
             if src and dst:
+                self.edges.append((src, dst))
                 out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
-        if not kind.block.get("type-checking", type_checking_default):
+        if not kind.block.get("type-checking", True):
             out.append(clause(head, ["type_only_import(S, D)"]))
         return out
 
@@ -265,10 +268,26 @@ class Steps:
         helpers, literal = any_of(f"within_{self.kind.slug}", "S", roots, lambda r: f"under(S, {q(r)})")
         return helpers, f"not {literal}"
 
+    def unmatched(self) -> list[str]:
+        """`unmatched-ignores: error`: an ignored import that matches no import of the tree is a
+        finding (subject: the edge; import-linter's unmatched_ignore_imports_alerting = error).
+        Otherwise (`warn`, the default) `govern check` warns about it."""
+        kind = self.kind
+        if kind.block.get("unmatched-ignores", "warn") != "error":
+            return []
+        out = []
+        for i, (src, dst) in enumerate(self.edges):
+            hit = f"matched_{kind.slug}({i})"
+            out.append(clause(hit, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
+            message = f"ignored import {src} -> {dst} matches no import (unmatched-ignores: error)"
+            head = f"violation({q(kind.rule_id)}, {q(f'{src} -> {dst}')}, \"\", {q(message)})"
+            out.append(clause(head, [f"rule({q(kind.rule_id)}, _, _)", f"not {hit}"]))
+        return out
+
     def graphs(self, keys: list[str], extra: dict[str, list[list[str]]] | None = None) -> list[str]:
         """ignore_import clauses for each graph key: the rule's removals, plus `extra[key]`
-        (bodies of edges only that graph leaves out)."""
-        out = list(self.removals) + (list(self.outside) if keys else [])
+        (bodies of edges only that graph leaves out); the unmatched-ignores findings."""
+        out = list(self.removals) + (list(self.outside) if keys else []) + self.unmatched()
         for key in keys:
             head = f"ignore_import({q(key)}, S, D)"
             if self.removals:
