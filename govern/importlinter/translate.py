@@ -99,7 +99,8 @@ def _prefixes(values: list[str], out: Translation, what: str) -> list[str]:
     plain = [v for v in values if _pattern(v, out, what) and "*" not in v]
     for value in values:
         if "*" in value:
-            out.problems.append(f"{what} {value!r}: wildcards are not supported there yet")
+            out.problems.append(f"{what} {value!r}: govern matches module patterns there only with `chains: any`; "
+                                "import-linter's chains (not through another listed module) need each module by name")
     return plain
 
 

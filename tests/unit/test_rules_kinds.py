@@ -231,7 +231,7 @@ def test_helpers_are_unique_per_rule():
         ('forbid-import:\n      from: "a/**"\n      to: ["ok", "a.b*"]', 8, 18, "module pattern 'a.b*'"),
         ('forbid-import:\n      from: "a/**"\n      to: "a.*.**"', 8, 7, "module pattern 'a.*.**'"),
         ('forbid-import:\n      from: "a/**"\n      to: a\n      ignore-imports: ["a.b"]', 9, 24, "ignored import 'a.b'"),
-        ('layers:\n      layers: [a, "b.*"]', 7, 19, "module prefix 'b.*'"),
+        ('layers:\n      layers: [a, "b.*.**"]', 7, 19, "module pattern 'b.*.**'"),
         ('independent:\n      modules: [a, "b c"]', 7, 20, "module prefix 'b c'"),
         ('forbid-dependency:\n      packages: ["bad name"]', 7, 18, "distribution 'bad name'"),
         ('protect:\n      paths: x\n      actors: [robot]', 8, 16, "actor 'robot'"),

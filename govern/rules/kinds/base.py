@@ -146,8 +146,26 @@ def module_prefix(kind: KindInput, path: tuple, value: Any) -> str | None:
     return None
 
 
+def module_name(kind: KindInput, path: tuple, value: Any) -> str | None:
+    """A module prefix, or a module pattern with `*` / `**` (validated); else a located error."""
+    if isinstance(value, str) and "*" in value:
+        return module_pattern(kind, path, value)
+    return module_prefix(kind, path, value)
+
+
+def unmediated_patterns(kind: KindInput, named: list[tuple[tuple, str]], what: str) -> None:
+    """`chains: unmediated` searches one graph per listed module, named when the rule compiles:
+    a pattern (its modules known only on a tree) cannot have one; a located error."""
+    if kind.block.get("chains") == "unmediated" and kind.block.get("transitive"):
+        for path, name in named:
+            if "*" in name:
+                kind.error(path, f"{what} {name!r}: module patterns need `chains: any` "
+                                 "(unmediated chains search one graph per module, known only by name)")
+
+
 def check_disjoint(kind: KindInput, named: list[tuple[tuple, str]]) -> None:
     """Module prefixes of one rule must not overlap: a module in two of them would be compared with itself."""
+    named = [(path, name) for path, name in named if "*" not in name]  # patterns: known on a tree only
     for i, (path, name) in enumerate(named):
         for _, other in named[:i]:
             if name == other or name.startswith(other + ".") or other.startswith(name + "."):

@@ -6,7 +6,18 @@ of its own, without the imports made by the other listed modules.
 """
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text, unreadable_clause
+from govern.rules.kinds.base import (
+    KindInput,
+    Steps,
+    check_disjoint,
+    clause,
+    module_is,
+    module_name,
+    q,
+    text,
+    unmediated_patterns,
+    unreadable_clause,
+)
 
 
 def default_message(block: dict) -> str:
@@ -14,15 +25,21 @@ def default_message(block: dict) -> str:
 
 
 def compile(kind: KindInput) -> str:
-    """An `independent_<rule>(Module, Name)` helper, then the violation clauses."""
+    """An `independent_<rule>(Module, Name)` helper, then the violation clauses. A module
+    pattern (`pkg.*`) lists every module it matches, each independent of the others (as
+    import-linter expands it): Name is then the matched module."""
     helper = f"independent_{kind.slug}"
     clauses, named = [], []
     for path, name in kind.items("modules"):
-        if module_prefix(kind, path, name) is not None:
+        if module_name(kind, path, name) is not None:
             named.append((path, name))
             kind.must_match(path, name)
-            clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
+            if "*" in name:
+                clauses.append(clause(f"{helper}(M, Q)", ["in_child(M, _, Q)", module_is("Q", name)]))
+            else:
+                clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
     check_disjoint(kind, named)
+    unmediated_patterns(kind, named, "module")
     clauses.append(unreadable_clause(kind, ["module(M, F)", f"{helper}(M, _)"]))
     steps = Steps(kind)
     if kind.block.get("chains") == "unmediated" and steps.transitive:

@@ -11,7 +11,19 @@ layer then searches a graph of its own, without the imports made by the other la
 """
 from __future__ import annotations
 
-from govern.rules.kinds.base import KindInput, Steps, check_disjoint, clause, module_prefix, q, text, unreadable_clause
+from govern.rules.kinds.base import (
+    KindInput,
+    Steps,
+    check_disjoint,
+    clause,
+    member_bodies,
+    module_is,
+    module_name,
+    q,
+    text,
+    unmediated_patterns,
+    unreadable_clause,
+)
 
 
 def default_message(block: dict) -> str:
@@ -44,36 +56,51 @@ def _groups(kind: KindInput) -> list[tuple[int, list[tuple[tuple, str]], bool]]:
 def compile(kind: KindInput) -> str:
     """A `layer_<rule>(Module, Rank, Name, Container)` helper per prefix, then the violation clauses."""
     layer = f"layer_{kind.slug}"
-    containers = []
+    containers, wild = [], []
     for path, value in kind.items("containers"):
-        if (container := module_prefix(kind, path, value)) is not None:
-            containers.append(container)
+        if (container := module_name(kind, path, value)) is not None:
+            (wild if "*" in container else containers).append(container)
             kind.must_match(path, container)
-    containers = containers or [""]
+    unmediated_patterns(kind, [(("containers",), c) for c in wild], "container")
+    containers = containers or ([] if wild else [""])
     optional = set(kind.values("optional"))
     clauses, named, pairs, independent = [], [], [], []
     for rank, group, is_independent in _groups(kind):
         if len(group) > 1 and is_independent:
             independent.append(rank)
         for path, name in group:
-            if module_prefix(kind, path, name) is None:
+            if module_name(kind, path, name) is None:
                 continue
             named.append((path, name))
             for container in containers:
                 prefix = f"{container}.{name}" if container else name
-                clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, {q(container)})", [f"under(M, {q(prefix)})"]))
+                for body in _inside("M", prefix):
+                    clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, {q(container)})", body))
                 pairs.append((container, name, prefix))
                 if name not in optional:
                     kind.must_match(path, prefix)
+            for container in wild:  # the container is the module matching the pattern: Q
+                if "." in name or "*" in name:
+                    kind.error(path, f"layer {name!r}: with a container pattern a layer is one plain name")
+                    continue
+                clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, Q)", ["in_child(M, Q, C)", module_is("C", f"{container}.{name}")]))
+                if name not in optional:
+                    kind.must_match(path, f"{container}.{name}")
     for path, name in kind.items("optional"):
         if name not in {n for _, n in named}:
             kind.error(path, f"optional layer {name!r} is not one of the layers")
     check_disjoint(kind, named)
     clauses.append(unreadable_clause(kind, ["module(M, F)", f"{layer}(M, _, _, _)"]))
     clauses += _violations(kind, layer, pairs, independent, len(independent) < sum(len(g) > 1 for _, g, _ in _groups(kind)))
-    clauses += _missing(kind, layer, pairs, optional)
-    clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named])
+    clauses += _missing(kind, layer, pairs, optional, wild, [n for _, n in named])
+    clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named], wild)
     return text(clauses)
+
+
+def _inside(var: str, prefix: str) -> list[list[str]]:
+    """Bodies (one clause each): module `var` is `prefix` or inside it; a pattern (`app.*.api`)
+    matches the modules it names and everything inside them."""
+    return member_bodies(var, (prefix, None)) if "*" in prefix else [[f"under({var}, {q(prefix)})"]]
 
 
 def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int], mixed: bool) -> list[str]:
@@ -110,33 +137,50 @@ def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int]
     return out
 
 
-def _missing(kind: KindInput, layer: str, pairs: list, optional: set[str]) -> list[str]:
-    """A layer that matches no module is a violation (subject: the layer's module name),
-    unless it is optional: a typo must not make the rule pass silently."""
+def _missing(kind: KindInput, layer: str, pairs: list, optional: set[str], wild: list[str], names: list[str]) -> list[str]:
+    """A layer that matches no module is a violation (subject: the layer's module name; in a
+    container matching a pattern: the container, the layer as target), unless it is optional:
+    a typo must not make the rule pass silently."""
     present = f"present_{kind.slug}"
     required = [(c, n, p) for c, n, p in pairs if n not in optional]
-    if not required:
+    wanted = [n for n in names if n not in optional and "." not in n and "*" not in n] if wild else []
+    if not required and not wanted:
         return []
     out = [clause(f"{present}(C, N)", [f"{layer}(_, _, N, C)"])]
     for c, n, prefix in required:
         head = f"violation({q(kind.rule_id)}, {q(prefix)}, \"\", {q(f'layer {prefix} matches no module (mark it optional if it may be absent)')})"
         out.append(clause(head, [f"rule({q(kind.rule_id)}, _, _)", f"not {present}({q(c)}, {q(n)})"]))
+    for container in wild:
+        for n in wanted:
+            message = f"layer {n} matches no module in this container (mark it optional if it may be absent)"
+            out.append(clause(f"violation({q(kind.rule_id)}, Q, {q(n)}, {q(message)})",
+                              [module_is("Q", container), f"not {present}(Q, {q(n)})"]))
     return out
 
 
-def _exhaustive(kind: KindInput, containers: list[str], names: list[str]) -> list[str]:
+def _exhaustive(kind: KindInput, containers: list[str], names: list[str], wild: list[str]) -> list[str]:
     """`exhaustive`: a module inside a container but in no layer (nor exhaustive-ignores) is a violation."""
     if not kind.block.get("exhaustive"):
         return []
-    if not containers:
+    if not containers and not wild:
         kind.error(("exhaustive",), "exhaustive needs containers")
         return []
     declared = f"declared_{kind.slug}"
+    ignores = [i for p, v in kind.items("exhaustive-ignores") if (i := module_name(kind, p, v))]
     out = []
     for c in containers:
-        for n in names + [module_prefix(kind, ("exhaustive-ignores",), v) or "" for v in kind.values("exhaustive-ignores")]:
-            out.append(clause(f"{declared}(M)", [f"under(M, {q(c + '.' + n)})"]))
+        for n in names + ignores:
+            out += [clause(f"{declared}(M)", body) for body in _inside("M", c + "." + n)]
         message = f"{c} holds a module in no layer (the layers are exhaustive)"
         head = f"violation({q(kind.rule_id)}, F, M, {q(message)})"
         out.append(clause(head, ["module(M, F)", f"under(M, {q(c)})", f"M != {q(c)}", f"not {declared}(M)"]))
+    for path, value in kind.items("exhaustive-ignores") if wild else []:
+        if isinstance(value, str) and "." in value:
+            kind.error(path, f"exhaustive ignore {value!r}: with a container pattern an ignored name is one segment")
+    for c in wild:
+        for n in names + ignores:
+            out.append(clause(f"{declared}(M)", ["in_child(M, Q, C)", module_is("C", f"{c}.{n}")]))
+        message = f"a container matching {c} holds a module in no layer (the layers are exhaustive)"
+        head = f"violation({q(kind.rule_id)}, F, M, {q(message)})"
+        out.append(clause(head, ["module(M, F)", "in_child(M, Q, _)", module_is("Q", c), f"not {declared}(M)"]))
     return out
