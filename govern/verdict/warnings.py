@@ -23,7 +23,9 @@ from govern.vocabulary import ANY_TARGET
 _NOT_ENFORCED = ("status ", "superseded by ", "expired ")
 
 
-def check_warnings(verdict: Verdict, adrs: AdrSet, evaluation: Evaluation | None) -> tuple[str, ...]:
+def check_warnings(verdict: Verdict, adrs: AdrSet | None, evaluation: Evaluation | None) -> tuple[str, ...]:
+    if adrs is None:
+        return ()
     specs = {s.id: s for s in adrs.rules()}
     applied = {r.id for r in verdict.rules if r.applies}
     lines = _not_enforced(verdict, specs)
