@@ -48,14 +48,17 @@ def compile(kind: KindInput) -> str:
         clauses.append(clause(f"visit{level}_{slug}(C)", [f"visit{level - 1}_{slug}(P)", "in_child(_, P, C)", *skip_literal]))
     checked = f"checked_{slug}"
     clauses += [clause(f"{checked}(P)", [f"visit{level}_{slug}(P)"]) for level in range(depth + 1)]
-    clauses.append(unreadable_clause(kind, ["module(M, F)", f"{checked}(P)", "in_child(M, P, _)"]))
+    clauses.append(unreadable_clause(kind, ["module(M, F)", "in_child(M, P, _)", f"{checked}(P)"]))
     steps = Steps(kind)
     key = kind.rule_id if steps.own_graph() else None
     clauses += steps.graphs([key] if key else [])
-    # Child A of P imports child B of P (S in A imports D in B).
-    sibling = [f"{checked}(P)", *steps.step("S", "D", key), "in_child(S, P, A)", "in_child(D, P, B)", "A != B"]
-    depends = f"depends_{slug}"
-    clauses.append(clause(f"{depends}(P, A, B)", sibling))
-    clauses.append(clause(f"{depends}(P, A, C)", [f"{depends}(P, A, B)", f"{depends}(P, B, C)"]))
-    clauses.append(clause(kind.violation("F", "D"), ["module(S, F)", *sibling, f"{depends}(P, B, A)"]))
+    # S in child A of a checked package P imports D; in child B of P too when B != A. (Two
+    # joins, not one of three: clingo grounds a three-way join of these ~30x slower.)
+    out_of, edge, depends = f"out_of_{slug}", f"edge_{slug}", f"depends_{slug}"
+    clauses.append(clause(f"{out_of}(S, D, P, A)", [*steps.step("S", "D", key), "in_child(S, P, A)", f"{checked}(P)"]))
+    sibling = [f"{out_of}(S, D, P, A)", "in_child(D, P, B)", "A != B"]
+    clauses.append(clause(f"{edge}(P, A, B)", sibling))
+    clauses.append(clause(f"{depends}(P, A, B)", [f"{edge}(P, A, B)"]))
+    clauses.append(clause(f"{depends}(P, A, C)", [f"{depends}(P, A, B)", f"{edge}(P, B, C)"]))
+    clauses.append(clause(kind.violation("F", "D"), [*sibling, f"{depends}(P, B, A)", "module(S, F)"]))
     return text(clauses)
