@@ -71,7 +71,7 @@ def test_crlf_and_bom_keep_line_numbers():
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-imports: {from: a, to: b}\n---\n",
          "adr/0007-t.md:6:5: rules[0]: unknown rule kind or key 'forbid-imports'"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a, to: b, oops: 1}\n---\n",
-         "adr/0007-t.md:6:37: rules[0].forbid-import: unknown key 'oops' (known: except, except-modules, from, from-modules, ignore-imports, to, transitive, type-checking, within)"),
+         "adr/0007-t.md:6:37: rules[0].forbid-import: unknown key 'oops' (known: except, except-modules, from, from-modules, ignore-imports, to, transitive, type-checking, unmatched-ignores, within)"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a, to: b}\n    layers: {layers: [a, b]}\n---\n",
          "adr/0007-t.md:5:5: rule r: exactly one rule kind expected, found forbid-import, layers"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a}\n---\n",
@@ -156,8 +156,9 @@ def test_an_adr_cannot_supersede_itself():
 
 
 def test_a_bad_kind_block_reports_only_its_own_errors():
-    found = errors("---\ntitle: T\nstatus: accepted\nrules:\n  - {id: r, layers: {layers: [a, b], containers: [x.*]}}\n---\n")
-    assert found == ["adr/0007-t.md:5:51: rule r: module prefix 'x.*': use a dotted module name such as 'app.domain' (no wildcards)"]
+    found = errors("---\ntitle: T\nstatus: accepted\nrules:\n  - {id: r, layers: {layers: [a, b], containers: [x.*.**]}}\n---\n")
+    assert found == ["adr/0007-t.md:5:51: rule r: module pattern 'x.*.**': dotted names where '*' is one segment and '**' "
+                     "one or more (no two wildcards in a row)"]
 
 
 def test_hostile_strings_in_kind_blocks_stay_data():

@@ -20,9 +20,9 @@ def module_name(path: str, roots: list[str], present: set[str] | None) -> str:
         parts = (path[len(root) + 1:] if root else path)[:-3].split("/")
         dirs, stem = parts[:-1], parts[-1]
         ok = all(p.isidentifier() for p in dirs)
-        if present is not None:
-            ok = ok and all("/".join(([root] if root else []) + dirs[:i + 1]) + "/__init__.py" in present
-                            for i in range(len(dirs)))
+        if present is not None:  # grimp: no directory without __init__.py inside one that has it
+            inits = ["/".join(([root] if root else []) + dirs[:i + 1]) + "/__init__.py" in present for i in range(len(dirs))]
+            ok = ok and all(inits[i] or not any(inits[:i]) for i in range(len(dirs)))
         if stem == "__init__":
             ok = ok and bool(dirs)
         else:
@@ -92,8 +92,12 @@ def test_src_is_a_root_only_at_the_top():
 
 
 def test_namespace_packages_off_is_grimps_view():
-    paths = ["app/__init__.py", "app/sub/x.py", "app/pkg/__init__.py", "app/pkg/y.py", "top.py", "ns/z.py"]
+    # grimp 3.20: a namespace package (ns/, ns/deep/) above every __init__.py is a package, one
+    # inside a regular package (app/sub/, ns/reg/inner/) is not.
+    paths = ["app/__init__.py", "app/sub/x.py", "app/pkg/__init__.py", "app/pkg/y.py", "top.py", "ns/z.py",
+             "ns/deep/w.py", "ns/reg/__init__.py", "ns/reg/inner/v.py"]
     assert module_map(paths, (), namespace_packages=False) == {
         "app/__init__.py": "app", "app/sub/x.py": "/app/sub/x.py", "app/pkg/__init__.py": "app.pkg",
-        "app/pkg/y.py": "app.pkg.y", "top.py": "top", "ns/z.py": "/ns/z.py"}
+        "app/pkg/y.py": "app.pkg.y", "top.py": "top", "ns/z.py": "ns.z", "ns/deep/w.py": "ns.deep.w",
+        "ns/reg/__init__.py": "ns.reg", "ns/reg/inner/v.py": "/ns/reg/inner/v.py"}
     assert module_map(paths, ())["app/sub/x.py"] == "app.sub.x"
