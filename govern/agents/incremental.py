@@ -43,7 +43,7 @@ from govern.datalog.relevance import relevant
 from govern.datalog.store import FactStore
 from govern.facts.api import Wanted
 from govern.facts.config import FactsConfig
-from govern.facts.derived import module_match_facts, under_facts
+from govern.facts.derived import in_child_facts, module_match_facts, under_facts
 from govern.facts.extractors import Context, Extractor
 from govern.facts.indexstat import listing
 from govern.facts.tree import WorkTree
@@ -157,6 +157,8 @@ def _added_facts(base: Base, files: Mapping[str, tuple[bytes, bytes]]) -> dict[s
         out.setdefault("under", set()).update(f.args for f in under_facts(names, wanted.prefixes))
     if names and "module_match" in wanted.relations and wanted.modules:
         out.setdefault("module_match", set()).update(f.args for f in module_match_facts(names, wanted.modules))
+    if names and "in_child" in wanted.relations:
+        out.setdefault("in_child", set()).update(f.args for f in in_child_facts(names))
     fresh = {relation: rows - base.store.rows(relation) for relation, rows in out.items()}
     return {relation: rows for relation, rows in fresh.items() if rows}
 
