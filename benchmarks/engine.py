@@ -4,6 +4,11 @@
     python benchmarks/engine.py --modules 500 1000   # other sizes
     python benchmarks/engine.py --sweep              # small sizes, to place the `auto` threshold
     python benchmarks/engine.py --facts F.jsonl --rules R.dl   # any fact file and rule file
+    python benchmarks/engine.py --repo PATH [--runs 3]        # a real repository's own ADRs, fresh processes
+
+--repo: `govern check`'s own judgement of the working tree (blob cache warm), once per engine
+and run in a fresh process, alternating; it prints the CPU seconds of the engine phase
+*including the backend's import* (what `auto` must weigh on a small program), and the facts fed.
 
 Facts are generated in-process: a layered package (pkg.api > pkg.service >
 pkg.domain > pkg.util), about six internal imports per module, mostly downward
@@ -107,6 +112,41 @@ def load_facts(path: Path) -> list[Fact]:
     return [Fact(i["relation"], tuple(i["args"]), Source("file", str(path), 0, "")) for i in items]
 
 
+_CHILD = """
+import os, sys, time
+from govern.datalog import engine as E
+spent = {}
+evaluate = E._ModuleEngine.evaluate
+def timed(self, rules, facts, *rest, **kw):
+    cpu = time.process_time()
+    out = evaluate(self, rules, facts, *rest, **kw)
+    spent["cpu"] = spent.get("cpu", 0.0) + time.process_time() - cpu
+    spent["facts"] = spent.get("facts", 0) + sum(len(v) for v in facts.values())
+    return out
+E._ModuleEngine.evaluate = timed
+from govern.verdict.judge import judge_in_full
+from govern.verdict.targets import judge_request
+verdict = judge_in_full(judge_request(".", rev=None, staged=False, new_since=None, engine=sys.argv[1], adr_dir=None)).verdict
+print(verdict.engine, spent["cpu"], spent["facts"], len(verdict.violations))
+"""
+
+
+def repo_engines(repo: Path, engines: list[str], runs: int) -> None:
+    import subprocess
+
+    results: dict[str, list[float]] = {e: [] for e in engines}
+    facts = answers = None
+    for _ in range(runs):
+        for name in engines:  # alternating: both engines share the box's load
+            out = subprocess.run([sys.executable, "-c", _CHILD, name], cwd=repo, capture_output=True, text=True,
+                                 check=True).stdout.split()
+            results[name].append(float(out[1]))
+            facts, answers = out[2], out[3]
+    print(f"{repo}: {facts} facts fed, {answers} violations; engine CPU s (import + load + query) per run:")
+    for name, seconds in results.items():
+        print(f"  {name:<10} " + " ".join(f"{s:.4f}" for s in seconds))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, nargs="*", default=[2000, 10000])
@@ -114,7 +154,12 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="small sizes, to place the auto threshold")
     parser.add_argument("--facts", type=Path, help="a fact file (JSON lines or a JSON list)")
     parser.add_argument("--rules", type=Path, help="rule-language file for --facts (default: transitive layers)")
+    parser.add_argument("--repo", type=Path, help="a repository with ADRs: its own program, per engine, fresh processes")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.repo:
+        repo_engines(args.repo, [e for e in args.engines if e != "naive"], args.runs)
+        return
     rows = []
     if args.facts:
         text = args.rules.read_text(encoding="utf-8") if args.rules else RULES["transitive"]

@@ -28,12 +28,16 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import genrepo  # noqa: E402  (compile_project: govern byte-compiled, as lint-imports is)
+
 BIN = Path(sys.executable).parent
 SKIP = {".git", ".import_linter_cache", "node_modules", "__pycache__"}
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of one command (exit 0 or 1 expected)."""
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS in MB, CPU seconds (user + system, with the children it
+    waited for), stdout) of one command (exit 0 or 1 expected)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, env={**os.environ, **env})
@@ -44,7 +48,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, 
         err.seek(0)
         if code not in (0, 1):
             raise SystemExit(f"{' '.join(argv)} failed ({code}): {err.read().decode()[-2000:]}")
-        return elapsed, usage.ru_maxrss / 1024, out.read().decode()
+        return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.read().decode()
 
 
 def prepare(checkout: Path, work: Path) -> list[str]:
@@ -96,6 +100,7 @@ def main() -> None:
     parser.add_argument("--pythonpath", default="", help="import root for lint-imports, relative (e.g. src)")
     parser.add_argument("--engine", default="auto")
     args = parser.parse_args()
+    genrepo.compile_project()
     with tempfile.TemporaryDirectory() as tmp:
         work = _WORK = Path(tmp) / args.checkout.name
         translated = prepare(args.checkout.resolve(), work)
@@ -103,28 +108,32 @@ def main() -> None:
         lint_env = {"PYTHONPATH": str(work / args.pythonpath)}
         govern = [str(BIN / "govern"), "check", "--format", "json", "--engine", args.engine]
         lint = [str(BIN / "lint-imports")]
-        times: dict[str, list[tuple[float, float]]] = {k: [] for k in ("lint cold", "govern cold", "lint warm", "govern warm")}
+        times: dict[str, list[tuple[float, float, float]]] = {
+            k: [] for k in ("lint cold", "govern cold", "lint warm", "govern warm")}
         last = {}
         for _ in range(args.reps):  # interleaved: each pair shares the box's load
-            t, m, last["lint"] = run([*lint, "--no-cache"], work, lint_env)
-            times["lint cold"].append((t, m))
+            t, m, c, last["lint"] = run([*lint, "--no-cache"], work, lint_env)
+            times["lint cold"].append((t, m, c))
             shutil.rmtree(work / ".git" / "govern", ignore_errors=True)
-            t, m, last["govern"] = run(govern, work, {})
-            times["govern cold"].append((t, m))
+            t, m, c, last["govern"] = run(govern, work, {})
+            times["govern cold"].append((t, m, c))
             run(lint, work, lint_env)  # fill lint-imports' cache
-            t, m, _ = run(lint, work, lint_env)
-            times["lint warm"].append((t, m))
-            t, m, _ = run(govern, work, {})
-            times["govern warm"].append((t, m))
+            t, m, c, _ = run(lint, work, lint_env)
+            times["lint warm"].append((t, m, c))
+            t, m, c, _ = run(govern, work, {})
+            times["govern warm"].append((t, m, c))
         modules = len(json.loads(subprocess.run([str(BIN / "govern"), "facts", "--relation", "module", "--format", "json"],
                                                 cwd=work, capture_output=True, text=True).stdout or "[]"))
-        med = {k: (statistics.median(t for t, _ in v), max(m for _, m in v)) for k, v in times.items()}
+        med = {k: (statistics.median(t for t, _, _ in v), max(m for _, m, _ in v), statistics.median(c for _, _, c in v))
+               for k, v in times.items()}
         print(f"modules: {modules}")
-        for k, (t, m) in med.items():
-            print(f"{k:12s} median {t:6.3f} s  peak {m:6.1f} MB")
+        for k, (t, m, c) in med.items():
+            print(f"{k:12s} median {t:6.3f} s  cpu {c:6.3f} s  peak {m:6.1f} MB")
         for kind in ("cold", "warm"):
             g, li = med[f"govern {kind}"], med[f"lint {kind}"]
-            print(f"{kind}: time ratio {g[0] / li[0]:.2f}x, memory ratio {g[1] / li[1]:.2f}x")
+            pairs = [gt / lt for (gt, _, _), (lt, _, _) in zip(times[f"govern {kind}"], times[f"lint {kind}"])]
+            print(f"{kind}: time ratio {g[0] / li[0]:.2f}x (pair by pair: {' '.join(f'{p:.2f}' for p in pairs)}), "
+                  f"cpu ratio {g[2] / li[2]:.2f}x, memory ratio {g[1] / li[1]:.2f}x")
         for name, lint_verdict, govern_verdict in agreement(last["lint"], last["govern"], translated):
             print(f"  {lint_verdict:6s} {govern_verdict:12s} {'agree' if lint_verdict == govern_verdict else 'DISAGREE'}  {name}")
 

@@ -17,6 +17,8 @@ import os
 import subprocess
 import threading
 import weakref
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 GIT = "git"
@@ -64,8 +66,53 @@ def run_tool(argv: list[str], input: bytes | None = None) -> bytes | None:
 
 def git_dir(repo: str | os.PathLike) -> Path:
     """The absolute common git directory of `repo` (the repository itself when bare)."""
-    out = run_git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir")
-    return Path(os.fsdecode(out.rstrip(b"\n")))
+    return Path(repo_layout(repo).common_dir)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a repository's parts are: `top` the working tree (None when bare or asked
+    from inside the git dir), `git_dir` its own git dir (a linked worktree has one),
+    `common_dir` the shared one, `algo` the object format ("sha1" or "sha256")."""
+
+    bare: bool
+    top: str | None
+    git_dir: str
+    common_dir: str
+    algo: str
+
+
+_ASKED = ("--path-format=absolute", "--git-common-dir", "--absolute-git-dir", "--show-object-format", "--is-bare-repository")
+
+
+def repo_layout(repo: str | os.PathLike) -> Layout:
+    """The Layout of the repository holding `repo` (GitFailure when there is none). Asked
+    once per directory and GIT_* environment in a process (an optimisation: a warm `govern
+    check` asked git five times for parts of it, ~3 ms each)."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_")))
+    return _layout(os.path.abspath(os.fspath(repo)), env)
+
+
+@lru_cache(maxsize=64)
+def _layout(repo: str, env: tuple) -> Layout:
+    try:
+        lines = run_git(repo, "rev-parse", *_ASKED, "--show-toplevel").rstrip(b"\n").split(b"\n")
+    except GitFailure:  # bare, or inside a git dir: no working tree
+        lines = run_git(repo, "rev-parse", *_ASKED).rstrip(b"\n").split(b"\n") + [None]
+    if len(lines) != 5:  # a path holding a newline: asked one by one
+        lines = [_one(repo, *a) for a in (("--path-format=absolute", "--git-common-dir"), ("--absolute-git-dir",),
+                                           ("--show-object-format",), ("--is-bare-repository",))]
+        lines.append(_one(repo, "--show-toplevel") if lines[3] != b"true" else None)
+    common, own, algo, bare, top = lines
+    return Layout(bare == b"true", None if top is None else os.fsdecode(top), os.fsdecode(own), os.fsdecode(common),
+                  "sha256" if algo == b"sha256" else "sha1")
+
+
+def _one(repo: str, *args: str) -> bytes | None:
+    try:
+        return run_git(repo, "rev-parse", *args).rstrip(b"\n")
+    except GitFailure:
+        return None
 
 
 def resolve(repo: str | os.PathLike, rev: str, kind: str = "commit") -> str:

@@ -20,6 +20,13 @@ CONVERSIONS = frozenset({b"text", b"eol", b"crlf", b"filter", b"ident", b"workin
 STRICT = ("-c", "core.fsmonitor=false", "-c", "core.checkStat=default", "-c", "core.trustctime=true")
 
 
+def files(repo: str) -> list[bytes]:
+    """The raw paths `listing` lists, in git's order, without asking git about their state
+    (no pass over the files' stat data, no attributes): facts.statcache knows most ids."""
+    out = run_git(repo, *STRICT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return [raw for raw in dict.fromkeys(out.split(b"\0")) if raw]
+
+
 def listing(repo: str) -> dict[bytes, str | None]:
     """{raw path: blob id git vouches for, or None} for the tracked files plus the
     untracked ones that are not ignored (what `git ls-files --cached --others

@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
-from .gitio import CatFile, resolve, run_git
-from .indexstat import listing
+from .gitio import CatFile, repo_layout, resolve, run_git
+from .indexstat import files, listing
+from .statcache import FORMAT as STAT_CACHE, StatCache, stat_key
 
 REGULAR = ("100644", "100755")
 SYMLINK, GITLINK = "120000", "160000"  # never followed: listed by Tree.links() so they can be reported
@@ -165,23 +167,31 @@ class WorkTree(_Snapshot):
     """Tracked plus untracked-but-not-ignored files on disk.
 
     Blob ids are those `git hash-object --no-filters` would compute (no clean/LFS
-    filters): taken from the index for the files git reports unchanged on disk
-    (facts.indexstat), hashed for the others. Symlinks are never followed; files
-    deleted from disk are left out.
+    filters): taken from govern's stat cache for files whose stat data has not changed
+    since an earlier run computed their id (facts.statcache), else from the index for the
+    files git reports unchanged on disk (facts.indexstat), else hashed. Symlinks are never
+    followed; files deleted from disk are left out.
     """
 
+    # Optimisation: up to this many files the stat cache does not know are hashed directly;
+    # above it git's index vouches for what it can first (one more `git ls-files` pass over
+    # every file and a `git check-attr`, ~30-60 ms on 6,000 files).
+    HASH_DIRECTLY = 200
+
     def __init__(self, repo: str | os.PathLike) -> None:
-        top = run_git(repo, "rev-parse", "--show-toplevel").rstrip(b"\n")
-        self.repo = os.fsdecode(top)
-        algo = run_git(self.repo, "rev-parse", "--show-object-format").strip().decode()
-        self._algo = "sha256" if algo == "sha256" else "sha1"
-        self._paths: dict[str, str] = {}
+        layout = repo_layout(repo)
+        if layout.top is None:
+            run_git(repo, "rev-parse", "--show-toplevel")  # git's own error: no working tree here
+        self.repo, self._algo, self._git_dir = layout.top, layout.algo, layout.git_dir
+        self._paths: dict[str, bytes] = {}
 
     def _list(self) -> list[Entry]:
         root = os.path.join(os.fsencode(self.repo), b"")
         lstat, regular, algo, paths = os.lstat, stat.S_ISREG, self._algo, self._paths
-        result, directories = [], []
-        for raw, blob in listing(self.repo).items():  # ~10,000 files: the loop is kept lean
+        since = time.time_ns()  # before any file is looked at (facts.statcache)
+        known = StatCache(Path(self._git_dir) / "govern" / STAT_CACHE, self.repo)
+        result, directories, missed = [], [], []
+        for raw in files(self.repo):  # ~10,000 files: the loop is kept lean
             full = root + raw
             try:
                 info = lstat(full)
@@ -194,10 +204,20 @@ class WorkTree(_Snapshot):
                 elif stat.S_ISDIR(info.st_mode):
                     directories.append(raw)  # a submodule, or a nested repository git lists
                 continue  # fifo, socket...
-            if blob is None:  # git does not vouch for it: hash the bytes on disk
-                blob = _hash_file(full, info.st_size, algo)
+            key = stat_key(info)
+            blob = known.get(raw, key)
+            if blob is None:
+                missed.append((raw, full, info, key))
+                continue
             paths[blob] = full
             result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
+        vouched = listing(self.repo) if len(missed) > self.HASH_DIRECTLY else {}
+        for raw, full, info, key in missed:
+            blob = vouched.get(raw) or _hash_file(full, info.st_size, algo)  # git does not vouch: hash the bytes
+            known.put(raw, key, blob, since)
+            paths[blob] = full
+            result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
+        known.save()
         return _sorted(result + self._gitlinks(directories))
 
     def _gitlinks(self, directories: list[bytes]) -> list[Entry]:

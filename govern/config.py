@@ -28,8 +28,9 @@ class Config:
     # (forbid-import, layers, independent) that do not set `type-checking` themselves.
     type_checking_imports: bool = True
     engine: str = "auto"
-    # Facts bigger than this many relevant facts go to clingo when engine = "auto".
-    engine_threshold: int = 2000
+    # engine = "auto": pyDatalog below this many relevant facts, clingo from it on (0: always
+    # clingo, the faster at every size measured: docs/engine.md).
+    engine_threshold: int = 0
     max_blob_size: int = 1_000_000
     allowed_signers: str = ".govern/allowed_signers"
     # Extra regular expressions (matched against author e-mail/name and trailers) per actor kind.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +41,6 @@ class CheckOptions:
 
 def run_check(options: CheckOptions) -> int:
     """Judge, print the verdict, return the exit code (0 allow, 1 block); GovernError on bad input."""
-    from govern.verdict.judge import judge_in_full
     from govern.verdict.targets import judge_request, open_repo
 
     o = options
@@ -51,30 +50,93 @@ def run_check(options: CheckOptions) -> int:
         raise UsageError(f"--max-findings must be 0 or more, not {o.max_findings}")
     top = open_repo(o.repo)
     within = repo_paths(o.repo, top, o.paths, must_exist=o.rev is None and not o.staged)
-    if o.patch is not None:
-        if o.rules_from is not None:
-            raise UsageError("--patch and --rules-from exclude each other")
-        judged = _judge_patch(o, top)
-    elif o.rules_from is not None:
-        with _progress("govern: judging…"):
-            judged = _judge_as_server(o, top)
-    else:
-        request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
-        with _progress("govern: judging…"):
-            judgement = judge_in_full(request)
-        if o.verify:
-            from govern.verdict.verify import verify_proofs
-
-            problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
-            if problems:
-                raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
-        from govern.verdict.warnings import check_warnings
-
-        judged = replace(judgement.verdict, warnings=check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation))
-    verdict = select(judged, within, o.only_new)
     color = o.output is None and o.fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    _emit(report(o, verdict, color), o.output)
-    return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
+    if o.patch is not None or o.rules_from is not None:  # judged afresh, never stored
+        if o.patch is not None and o.rules_from is not None:
+            raise UsageError("--patch and --rules-from exclude each other")
+        if o.patch is not None:
+            judged = _judge_patch(o, top)
+        else:
+            with _progress("govern: judging…"):
+                judged = _judge_as_server(o, top)
+        verdict = select(judged, within, o.only_new)
+        _emit(report(o, verdict, color), o.output)
+        return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
+    request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
+    request, key, store = _stored(o, top, request)
+    plain = o.fmt == "json" and within is None and not o.only_new  # the verdict's canonical JSON as is
+    name = key if plain or key is None else f"{key}.{_view(o, within, color)}"
+    printed = store.load(name) if store else None
+    if printed is not None:  # this verdict, printed so before
+        _emit([printed[0]], o.output)
+        return EXIT_VIOLATIONS if printed[1] else EXIT_OK
+    verdict, judged = _judge(o, request, key, store)
+    shown = select(verdict, within, o.only_new)
+    if store is None:
+        _emit(report(o, shown, color), o.output)
+        return EXIT_VIOLATIONS if shown.blocking else EXIT_OK
+    if judged and name != key:  # the verdict itself, for later checks in any format
+        from govern.verdict.render_json import json_chunks
+
+        with store.writer(key, bool(verdict.blocking)) as write:
+            for chunk in json_chunks(verdict):
+                write(chunk.encode("utf-8"))
+    with store.writer(name, bool(shown.blocking)) as write:  # what is printed, as printed
+        _emit(_tee(report(o, shown, color), write), o.output)
+    return EXIT_VIOLATIONS if shown.blocking else EXIT_OK
+
+
+def _tee(chunks: Iterable[str], write) -> Iterator[bytes]:
+    for chunk in chunks:
+        data = chunk.encode("utf-8")
+        write(data)
+        yield data
+
+
+def _stored(o: CheckOptions, top: str, request):
+    """(request with its judging day fixed, its key in the stored verdicts, the store); key and
+    store None when its verdict is not stored (govern.verdict.cache: an optimisation)."""
+    from govern.verdict.cache import VerdictCache, verdict_key
+    from govern.verdict.request import today
+
+    if request.commit is None and request.on is None:
+        request = replace(request, on=today())  # the key and the judge see the same day
+    key = None if o.verify else verdict_key(request)
+    return request, key, VerdictCache.for_repo(top) if key else None
+
+
+def _view(o: CheckOptions, within: tuple[str, ...] | None, color: bool) -> str:
+    """The output options a rendering depends on, as a short digest (a stored rendering's name)."""
+    import hashlib
+    import json
+
+    shown = [o.fmt, o.quiet, o.no_proof, o.max_findings, within, o.only_new, color]
+    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _judge(o: CheckOptions, request, key: str | None, store) -> tuple[Verdict, bool]:
+    """The verdict, and whether it was judged now: rebuilt from its canonical JSON when
+    stored, else judged."""
+    found = store.load(key) if store else None
+    if found is not None:
+        import json
+
+        from govern.verdict.model import Verdict
+
+        return Verdict.from_json(json.loads(found[0])), False
+    from govern.verdict.judge import judge_in_full
+
+    with _progress("govern: judging…"):
+        judgement = judge_in_full(request)
+    if o.verify:
+        from govern.verdict.verify import verify_proofs
+
+        problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
+        if problems:
+            raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
+    from govern.verdict.warnings import check_warnings
+
+    return replace(judgement.verdict, warnings=check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation)), True
 
 
 def _judge_as_server(o: CheckOptions, top: str) -> Verdict:
@@ -218,7 +280,7 @@ def _progress(message: str):
     return Console(stderr=True).status(message)
 
 
-def _emit(chunks: Iterable[str], output: Path | None) -> None:
+def _emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
     """Write the pieces as UTF-8 whatever the locale (the bytes are the contract)."""
     if output is None:
         sys.stdout.flush()
@@ -231,7 +293,7 @@ def _emit(chunks: Iterable[str], output: Path | None) -> None:
         raise UsageError(f"cannot write {output}: {err.strerror}") from None
 
 
-def _write(chunks: Iterable[str], out) -> None:
+def _write(chunks: Iterable[str | bytes], out) -> None:
     for chunk in chunks:
-        out.write(chunk.encode("utf-8"))
+        out.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
     out.flush()

@@ -62,8 +62,9 @@ def get_engine(name: str) -> Engine:
 
 
 def choose_engine(name: str, n_relevant_facts: int, threshold: int) -> str:
-    """Resolve "auto": pyDatalog up to `threshold` relevant facts, clingo beyond it."""
+    """Resolve "auto": pyDatalog below `threshold` relevant facts, clingo from it on (the
+    default threshold, 0, always picks clingo: docs/engine.md has the measurements)."""
     if name == "auto":
-        return "clingo" if n_relevant_facts > threshold else "pydatalog"
+        return "clingo" if n_relevant_facts >= threshold else "pydatalog"
     get_engine(name)  # validates the name
     return name

@@ -36,7 +36,7 @@ def evaluate_with_proofs(
     store: FactStore,
     engine_name: str = "auto",
     goals: Sequence[str] = ("violation", "exempt"),
-    threshold: int = 2000,
+    threshold: int = 0,
     *,
     engine: str | None = None,
     skip: Callable[[str, Row], bool] | None = None,
@@ -44,7 +44,7 @@ def evaluate_with_proofs(
     """Evaluate the rules on the store's facts and prove every answer but those `skip` chooses.
 
     `store` gains the materialised `reaches` tuples. `engine_name` (or the keyword
-    `engine`, same meaning) is a backend name or "auto" (clingo above `threshold`
+    `engine`, same meaning) is a backend name or "auto" (clingo from `threshold`
     relevant facts). `skip(goal, row)` true: the answer is returned without a proof
     (a pre-receive hook needs none for legacy violations; proving is the costly part).
     """

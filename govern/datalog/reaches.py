@@ -96,7 +96,9 @@ def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, tuple[
     instead of one per import (a layer's graph leaves out what the other layers import)."""
     own = needed_rules(rules, [IGNORED])
     own = [_whole_module(r) or r for r in own]
-    facts = store.as_mapping(base_preds(own) & set(store.relations()))
+    facts = store.as_mapping(base_preds(own) & set(store.relations()) - {_SOURCES})
+    if _SOURCES in base_preds(own):
+        facts[_SOURCES] = {(src,) for src, _ in store.rows(IMPORTS)}
     model = naive.solve(own, facts)
     out: dict[Value, tuple[set, set]] = {}
     for key, a, b in model.rows(IGNORED):
@@ -107,6 +109,9 @@ def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, tuple[
 
 
 _NODES = "ignore_import@module"
+# Optimisation: `imports@source(S)` holds when S imports anything (the first column of
+# imports, once per module): what `imports(S, _)` says, without a row per import.
+_SOURCES = "imports@source"
 
 
 def _whole_module(rule: Rule) -> Rule | None:
@@ -123,7 +128,7 @@ def _whole_module(rule: Rule) -> Rule | None:
         return None
     bound = set().union(*(b.atom.variables() for b in rest if isinstance(b, Literal) and not b.negated))
     if src.name not in bound:  # S still needs a positive literal: any import of S, projected
-        rest = [Literal(Atom(IMPORTS, (src, Var("_ignored_target")))), *rest]
+        rest = [Literal(Atom(_SOURCES, (src,))), *rest]
     return Rule(Atom(_NODES, (graph, src)), tuple(rest), rule.origin)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import date
 
 from govern.facts.api import change_facts
 from govern.facts.config import FactsConfig
@@ -16,6 +16,7 @@ from govern.config import Config, parse_config
 from govern.datalog.model import Rule
 from govern.datalog.relevance import relevant
 from govern.errors import UsageError
+from govern.verdict.request import today
 
 PYPROJECT = "pyproject.toml"
 
@@ -48,7 +49,7 @@ def judging_date(repo: str | os.PathLike, commit: str | None, on: date | None) -
     if on is not None:
         return on
     if commit is None:
-        return datetime.now(timezone.utc).date()
+        return today()
     try:
         out = run_git(repo, "show", "-s", "--format=%cs", commit)
     except GitFailure as err:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 from govern.facts.gitio import resolve
 from govern.facts.tree import CommitTree, IndexTree, Tree, WorkTree
@@ -25,50 +24,14 @@ from govern.verdict.findings import findings, unexempted
 from govern.verdict.metrics import metric_values
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
-from govern.verdict.reuse import KnownAnswers, no_change_answers, nothing_to_evaluate, own_legacy, reused, rules_of
+from govern.verdict.request import JudgeRequest  # re-exported: callers build requests from here
+from govern.verdict.reuse import (KnownAnswers, no_change_answers, nothing_to_evaluate,  # noqa: F401 (KnownAnswers: re-exported)
+                                  own_legacy, reused, rules_of)
 
 SCOPES = ("all", "tree", "change")
 _OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PROVE = ("all", "new")
 TARGETS = {CommitTree: "commit", IndexTree: "index", WorkTree: "worktree"}
-
-
-@dataclass(frozen=True)
-class JudgeRequest:
-    """What to judge; see docs/architecture.md (govern.verdict) for each field."""
-
-    repo: str | os.PathLike
-    target: Tree
-    commit: str | None
-    adr_tree: Tree | None = None
-    change_rev: str | None = None
-    base: Tree | None = None
-    scope: str = "all"
-    env: Mapping[str, str] = field(default_factory=dict)
-    engine: str | None = None
-    on: date | None = None
-    adr_dir: str | None = None  # overrides [tool.govern] adr-dir
-    cache: bool = True  # reuse extraction results by blob id (<git dir>/govern/cache)
-    # Finding identities (rule, subject, target) known to be legacy without evaluating `base`
-    # (the base's unexempted violations, e.g. read from its verdict note); used only when `base` is None.
-    legacy: frozenset[tuple[str, str, str]] | None = None
-    # "all": every finding carries its proof; "new": legacy violations (not new) get `proof: None`,
-    # which saves proving them where only the new ones matter (a pre-receive hook's budget).
-    prove: str = "all"
-    # facts.api.change_facts of change_rev when the caller already has them (computed with
-    # this request's env and adr_tree as signers); None: computed here. Without change_rev:
-    # the change facts of a proposed edit (govern.agents.proposal), used as they are.
-    change_facts: tuple | None = None
-    # The target's answers when the caller has shown its tree facts equal (as tuples) to those
-    # of a tree judged before (govern.hook.unchanged); used only where nothing needs proving.
-    known: KnownAnswers | None = None
-    # The caller has shown the target's tree facts equal (as tuples) to the base's: the base's
-    # answers are the target's own, so without change rules the base is not evaluated (every
-    # violation of the target is then legacy; with prove="new" left unproven).
-    base_facts_equal: bool = False
-    # The tree the base_ relations read (rules comparing the change with its base, e.g.
-    # no-growth); default `base`. A push compares with the old tip, `check --rev` with the parent.
-    compare_with: Tree | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,12 @@
 """Which tree `govern check` judges: the working tree, the index (--staged) or a commit (--rev)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from govern.facts.gitio import GitFailure, resolve, run_git
+from govern.facts.gitio import GitFailure, repo_layout, resolve, run_git
 from govern.facts.tree import CommitTree, IndexTree, WorkTree
 from govern.errors import UsageError
-from govern.verdict.judge import JudgeRequest
+from govern.verdict.request import JudgeRequest
 
 ENGINES = ("auto", "pydatalog", "clingo")
 
@@ -17,11 +16,12 @@ def open_repo(path: Path) -> str:
     if not path.is_dir():
         raise UsageError(f"{path}: no such directory")
     try:
-        bare = run_git(path, "rev-parse", "--is-bare-repository").strip() == b"true"
-        where = "--absolute-git-dir" if bare else "--show-toplevel"
-        return os.fsdecode(run_git(path, "rev-parse", where).rstrip(b"\n"))
+        layout = repo_layout(path)
     except GitFailure:
-        raise UsageError(f"{path}: not a git repository") from None
+        layout = None
+    if layout is None or (layout.top is None and not layout.bare):
+        raise UsageError(f"{path}: not a git repository")
+    return layout.git_dir if layout.bare else layout.top
 
 
 def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | None,

@@ -20,6 +20,9 @@ def entries(repo):
 
 
 def check(repo, *args):
+    """A check that reads the ADRs: stored verdicts (govern.verdict.cache) would answer first."""
+    common = git(repo, "rev-parse", "--path-format=absolute", "--git-common-dir").strip()
+    shutil.rmtree(os.path.join(common, "govern", "verdicts"), ignore_errors=True)
     result = govern(repo, "check", "--format", "json", *args)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, result.stdout
@@ -60,7 +63,7 @@ def test_an_invalid_adr_is_reported_the_same_way_cold_and_warm(tmp_path):
     repo = example_repo(tmp_path)
     write(repo, {"adr/0004-broken.md": "---\ntitle: Broken\nstatus: maybe\nrules:\n  - id: x\n---\n"})
     first = govern(repo, "check")
-    again = govern(repo, "check")
+    again = govern(repo, "check")  # a failed load is stored as its diagnostics (no verdict is)
     assert first.returncode == again.returncode == 2
     assert first.stderr == again.stderr and "adr/0004-broken.md:" in first.stderr
 
@@ -68,6 +71,7 @@ def test_an_invalid_adr_is_reported_the_same_way_cold_and_warm(tmp_path):
 def test_a_warm_check_imports_no_adr_parser(tmp_path):
     repo = example_repo(tmp_path)
     check(repo)
+    shutil.rmtree(repo / ".git" / "govern" / "verdicts")
     run = subprocess.run([sys.executable, "-X", "importtime", "-m", "govern", "check", "--format", "json"],
                          cwd=repo, capture_output=True, text=True, env={**os.environ})
     assert run.returncode in (0, 1)
