@@ -45,10 +45,14 @@ def why_cmd(
     from govern.errors import UsageError
     from govern.notes.why import load_note, render_note, verify as verify_note
 
-    commit, raw, note = load_note(repo, rev)
+    commit, _, note = load_note(repo, rev)
     problems = []
-    if fmt == "json":
-        sys.stdout.buffer.write(raw)  # the note, byte for byte
+    if fmt == "json":  # the verdict as `govern check --format json` prints it (the note unpacked)
+        from govern.verdict.render_json import iter_canonical
+
+        for piece in iter_canonical(note, 2):
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")
         sys.stdout.flush()
     else:
         try:

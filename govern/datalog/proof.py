@@ -145,6 +145,12 @@ def content_id(node: Proof) -> str:
     return hashlib.sha256(canonical(data).encode("utf-8")).hexdigest()
 
 
+def flat_id(flat: dict[str, Any]) -> str:
+    """The id of a node given as its JSON with `children` the children's ids (a proof table's
+    node, govern.verdict.proof_table): the same hash as content_id."""
+    return hashlib.sha256(canonical(flat).encode("utf-8")).hexdigest()
+
+
 def ground_atom(pred: str, values: Sequence[Value]) -> Atom:
     return Atom(pred, tuple(Const(v) for v in values))
 

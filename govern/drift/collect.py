@@ -8,7 +8,6 @@ through the blob cache so only changed files are read.
 """
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from collections import Counter
@@ -18,6 +17,8 @@ from typing import Any
 from govern.facts.gitio import CatFile, GitFailure, run_git
 from govern.facts.tree import CommitTree
 from govern.drift.history import Commit
+from govern.errors import UsageError
+from govern.notes.codec import decode
 from govern.notes.store import NOTES_REF
 from govern.rules import active
 from govern.verdict.inputs import read_adrs, read_config
@@ -123,9 +124,8 @@ def _from_note(raw: bytes | None, commit: Commit, wanted_adrs: list, applying: s
     if raw is None:
         return None
     try:
-        data = json.loads(raw)
-        verdict = Verdict.from_json(data)
-    except (ValueError, KeyError, TypeError):
+        verdict = Verdict.from_json(decode(raw))
+    except (UsageError, ValueError, KeyError, TypeError):
         return None
     if sorted((a.path, a.blob) for a in verdict.adrs) != wanted_adrs or verdict.base != commit.parent:
         return None

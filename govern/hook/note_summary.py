@@ -10,12 +10,13 @@ by govern), and pre-receive parses the note itself only when the summary is miss
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import os
 import tempfile
 from pathlib import Path
 
+from govern.errors import UsageError
+from govern.notes.codec import decode
 from govern.notes.git_plumbing import git_dir, run_git, try_git
 from govern.notes.store import NOTES_REF
 
@@ -56,10 +57,8 @@ def summary_of(repo: Path, commit: str) -> dict | None:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     try:
-        note = json.loads(run_git(repo, "cat-file", "blob", blob))
-    except ValueError:
-        return None
-    if not isinstance(note, dict):
+        note = decode(run_git(repo, "cat-file", "blob", blob))
+    except UsageError:
         return None
     summary = summarize(note)
     _save(folder, blob, summary)

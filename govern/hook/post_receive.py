@@ -24,7 +24,7 @@ from govern.hook.note_summary import remember
 from govern.hook.budget import TIMED_OUT, Failed, run_tasks
 from govern.hook.pre_receive import pusher, server_policy
 from govern.hook.refs import RefUpdate, default_branch, parse_updates
-from govern.notes.codec import encode
+from govern.notes.codec import note_bytes
 from govern.notes.git_plumbing import git_dir
 from govern.notes.store import write_notes
 
@@ -49,7 +49,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
                 missing = {commit for commit, verdict in verdicts.items() if not complete({commit: verdict})}
                 if missing:
                     verdicts.update(_judge(repo, update, env, missing))
-            bodies = {commit: encode(verdict) for commit, verdict in verdicts.items()}
+            bodies = {commit: note_bytes(verdict) for commit, verdict in verdicts.items()}
             write_notes(repo, bodies)
             for commit, body in bodies.items():
                 remember(repo, body, verdicts[commit], gdir)

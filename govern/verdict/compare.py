@@ -12,7 +12,8 @@ from typing import Any
 
 # Keys compared as plain values (`govern` and `engine` may differ: the verdict never depends on them).
 HEADER = ("format", "target", "commit", "tree", "base", "rules_from", "date", "pusher", "compared_with", "metrics", "drift")
-HANDLED = frozenset({*HEADER, "govern", "engine", "verdict", "adrs", "rules", "violations", "exemptions", "summary"})
+HANDLED = frozenset({*HEADER, "govern", "engine", "verdict", "adrs", "rules", "violations", "exemptions", "proofs",
+                     "summary"})
 LISTS = {"violations": "violation", "exemptions": "exemption"}
 
 
@@ -28,6 +29,7 @@ def differences(recorded: Any, recomputed: Mapping[str, Any]) -> list[str]:
     out += _keyed("ADR", recorded.get("adrs"), recomputed["adrs"], lambda a: a.get("id"))
     out += _keyed("rule", recorded.get("rules"), recomputed["rules"], lambda r: (r.get("adr"), r.get("id")))
     out += _findings(recorded, recomputed)
+    out += _table(recorded.get("proofs"), recomputed.get("proofs") or {})
     if recorded.get("summary") != recomputed.get("summary"):
         out.append(f"summary: the note says {_show(recorded.get('summary'))}, recomputed {_show(recomputed.get('summary'))}")
     out += [f"unexpected key {key!r} in the note" for key in sorted(set(recorded) - HANDLED, key=str)]
@@ -82,6 +84,18 @@ def _fields(name: str, mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> It
             shown = "differs" if key in ("proof", "violation_proof") else \
                 f"the note says {_show(mine.get(key))}, recomputed {_show(theirs.get(key))}"
             yield f"{name}: {key} {shown}"
+
+
+def _table(recorded: Any, recomputed: Mapping[str, Any]) -> list[str]:
+    """Proof nodes the recomputed verdict does not have (a tampered node keeps its id; the
+    proof check reports it): the note's table holds exactly the nodes its findings rest on."""
+    if recorded is None:
+        return []  # format 1: proofs nested in the findings (compared there)
+    if not isinstance(recorded, Mapping):
+        return [f"proofs: the note has {_show(recorded)} instead of a table"]
+    extra = sorted(str(k) for k in set(recorded) - set(recomputed))
+    return [f"proofs: the note has {len(extra)} proof node{'s' if len(extra) != 1 else ''} no recomputed "
+            f"finding rests on ({extra[0][:12]}…)"] if extra else []
 
 
 def _keyed(what: str, recorded: Any, recomputed: list[Mapping[str, Any]], key) -> list[str]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-FORMAT = 1
+from govern.verdict import proof_table
+
+# 2: proofs in one table ("proofs": {node id: node}), findings name their root's id; 1: nested.
+FORMAT = 2
 BLOCK, WARN = "block", "warn"
 EXEMPT = "exempt"  # kind of the pseudo-rule holding an ADR's exempt clauses
 
@@ -56,7 +59,7 @@ class Finding:
     Its identity is (rule, subject, target): `target` is what the finding is about (the
     imported module, the declared distribution, a chain's target; "" when the rule has none).
 
-    `proof` is the proof JSON (govern.datalog.proof.Proof.to_json()) of the violation,
+    `proof` is the proof JSON (govern.datalog.proof.Proof.to_json(), nested) of the violation,
     or for an exemption the proof of the `exempt` atom that lifted it; None for a legacy
     violation judged with `prove="new"` (a pre-receive hook's verdict; notes are complete).
     """
@@ -82,24 +85,32 @@ class Finding:
     def key(self) -> tuple:
         return (self.subject, self.rule, self.target, self.message)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, proofs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """The finding's JSON; its proofs go into the verdict's table `proofs` (by id)."""
+        def ref(proof: Mapping[str, Any] | None) -> Any:
+            return None if proof is None else proof_table.add(proofs, proof)
+
         out = {
             "rule": self.rule, "adr": self.adr, "adr_title": self.adr_title, "subject": self.subject,
             "target": self.target, "location": self.location, "message": self.message, "severity": self.severity,
-            "new": self.new, "proof": self.proof,
+            "new": self.new, "proof": ref(self.proof),
         }
         if self.reason is not None or self.violation_proof is not None:  # an exemption
             out["reason"] = self.reason
-            out["violation_proof"] = self.violation_proof
+            out["violation_proof"] = ref(self.violation_proof)
         return out
 
     @staticmethod
-    def from_json(data: Mapping[str, Any]) -> Finding:
+    def from_json(data: Mapping[str, Any], proofs: Mapping[str, Any] | None = None,
+                  built: dict[str, dict[str, Any]] | None = None) -> Finding:
+        """From the finding's JSON and its verdict's proof table (format 1: nested proofs, no table)."""
+        table, built = proofs or {}, {} if built is None else built
         return Finding(
             rule=data["rule"], adr=data["adr"], adr_title=data["adr_title"], subject=data["subject"],
             location=data["location"], message=data["message"], severity=data["severity"],
-            new=data["new"], proof=data["proof"], reason=data.get("reason"),
-            violation_proof=data.get("violation_proof"), target=data.get("target", ""),
+            new=data["new"], proof=proof_table.nested(table, data["proof"], built), reason=data.get("reason"),
+            violation_proof=proof_table.nested(table, data.get("violation_proof"), built),
+            target=data.get("target", ""),
         )
 
 
@@ -167,7 +178,11 @@ class Verdict:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The SPEC §5/§7 object (the `govern check --format json` output and the note body)."""
+        """The SPEC §5/§7 object (the `govern check --format json` output; notes pack it, see
+        govern.notes.packed). Every proof node is in `proofs` once, findings name their root."""
+        proofs: dict[str, dict[str, Any]] = {}
+        violations = [v.to_json(proofs) for v in sorted(self.violations, key=Finding.key)]
+        exemptions = [e.to_json(proofs) for e in sorted(self.exemptions, key=Finding.key)]
         return {
             "format": FORMAT,
             "govern": self.version,
@@ -181,8 +196,9 @@ class Verdict:
             "adrs": [a.to_json() for a in sorted(self.adrs, key=lambda a: a.id)],
             "rules": [r.to_json() for r in sorted(self.rules, key=lambda r: (r.adr, r.id))],
             "verdict": self.outcome,
-            "violations": [v.to_json() for v in sorted(self.violations, key=Finding.key)],
-            "exemptions": [e.to_json() for e in sorted(self.exemptions, key=Finding.key)],
+            "violations": violations,
+            "exemptions": exemptions,
+            "proofs": proofs,
             "summary": self.summary(),
         } | ({"pusher": dict(self.pusher)} if self.pusher else {}) | (
             {"compared_with": self.compared_with} if self.compared_with else {}) | (
@@ -192,14 +208,18 @@ class Verdict:
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
-        """Rebuild a verdict from its JSON (e.g. a note) so it renders like a fresh one."""
+        """Rebuild a verdict from its JSON (a note, decoded) so it renders like a fresh one.
+        Format 1 (proofs nested in the findings) is read too; ValueError on a malformed proof table."""
+        table, built = data.get("proofs") or {}, {}
+        if not isinstance(table, Mapping):
+            raise ValueError("the proof table is not an object")
         return Verdict(
             version=data["govern"], engine=data["engine"], target=data.get("target", "commit"),
             commit=data.get("commit"), tree=data.get("tree"), base=data.get("base"), date=data["date"],
             adrs=tuple(AdrInfo(**a) for a in data["adrs"]),
             rules=tuple(RuleInfo(**r) for r in data["rules"]),
-            violations=tuple(Finding.from_json(v) for v in data["violations"]),
-            exemptions=tuple(Finding.from_json(e) for e in data["exemptions"]),
+            violations=tuple(Finding.from_json(v, table, built) for v in data["violations"]),
+            exemptions=tuple(Finding.from_json(e, table, built) for e in data["exemptions"]),
             pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
             warnings=tuple(data.get("warnings", ())),
         )

@@ -21,6 +21,7 @@ from govern.datalog.model import Rule
 from govern.datalog.proof import Proof, atom_values, ground_atom
 from govern.datalog.store import FactStore
 from govern.errors import GovernError
+from govern.verdict import proof_table
 from govern.verdict.compare import differences
 from govern.verdict.judge import JudgeRequest, judge_in_full
 from govern.vocabulary import ANY_TARGET
@@ -35,6 +36,7 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
     """
     checker = Checker(list(rules), store)
     problems = []
+    table, built = verdict_json.get("proofs") or {}, {}
     for what, finding, proof, claims in _proofs(verdict_json):
         where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
         if isinstance(proof, Mapping) and "builtin" in proof:
@@ -42,7 +44,7 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
                             f"{proof['builtin']!r}, not from a Datalog rule (re-run the check instead)")
             continue
         try:
-            node = Proof.from_json(proof)
+            node = Proof.from_json(proof_table.nested(table, proof, built))
             found = checker.check(node)
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             found = [f"malformed proof: {type(err).__name__}: {err}"]

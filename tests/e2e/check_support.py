@@ -59,3 +59,14 @@ def example_repo(tmp_path: Path) -> Path:
 
 def subjects(data: dict, key: str = "violations") -> list[tuple[str, str]]:
     return [(f["rule"], f["subject"]) for f in data[key]]
+
+
+def proof_nodes(data: dict, root: str) -> list[dict]:
+    """The nodes of the proof whose root id is `root`, in pre-order, as they are in the verdict's
+    table `proofs` (format 2): changing one changes the verdict JSON."""
+    table, stack, out = data["proofs"], [root], []
+    while stack:
+        node = table[stack.pop()]
+        out.append(node)
+        stack += reversed(node["children"])
+    return out

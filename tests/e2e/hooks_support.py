@@ -114,8 +114,18 @@ def push(repo: Path, *refspecs: str, env: dict | None = None) -> subprocess.Comp
 
 
 def note(bare: Path, rev: str) -> str | None:
+    """The note of `rev` as stored (packed: docs/json-format.md), or None."""
     done = subprocess.run(["git", "notes", "--ref=govern", "show", rev], cwd=bare, capture_output=True, text=True)
     return done.stdout if done.returncode == 0 else None
+
+
+def verdict_note(bare: Path, rev: str) -> dict:
+    """The verdict JSON the note of `rev` holds (unpacked, as `govern why --format json` prints it)."""
+    from govern.notes.codec import decode
+
+    body = note(bare, rev)
+    assert body is not None, f"no note for {rev}"
+    return decode(body.encode())
 
 
 def audit_entries(bare: Path) -> list[dict]:

@@ -7,7 +7,7 @@ import json
 
 from govern.verdict.verify import verify_verdict_json
 from tests.conftest import git
-from tests.e2e.check_support import check_json, commit, govern
+from tests.e2e.check_support import check_json, commit, govern, proof_nodes
 
 FAN_IN_ADR = """---
 title: Keep the fan-in of core modules small
@@ -37,14 +37,9 @@ def _repo(tmp_path, importers: int, limit: int = 2):
     return repo
 
 
-def _aggregate(node):
-    if node.get("kind") == "aggregate":
-        return node
-    for child in node.get("children") or ():
-        found = _aggregate(child)
-        if found:
-            return found
-    return None
+def _aggregate(data):
+    """The aggregate node of the first violation's proof (in the verdict's proof table)."""
+    return next(n for n in proof_nodes(data, data["violations"][0]["proof"]) if n["kind"] == "aggregate")
 
 
 def test_count_blocks_and_the_proof_lists_the_counted_importers(tmp_path):
@@ -53,9 +48,9 @@ def test_count_blocks_and_the_proof_lists_the_counted_importers(tmp_path):
     assert result.returncode == 1, result.stderr
     assert "count = 3 over 3 tuples" in result.stdout
     code, data = check_json(repo, "--rev", "HEAD")
-    node = _aggregate(data["violations"][0]["proof"])
+    node = _aggregate(data)
     assert node["aggregate"]["value"] == 3 and node["aggregate"]["count"] == 3
-    counted = sorted(c["conclusion"]["args"][1] for c in node["children"])
+    counted = sorted(data["proofs"][c]["conclusion"]["args"][1] for c in node["children"])
     assert counted == ["app.m0", "app.m1", "app.m2"]
     assert verify_verdict_json(repo, data) == []
 
@@ -65,7 +60,7 @@ def test_tampered_aggregate_proofs_are_rejected(tmp_path):
     _, data = check_json(repo, "--rev", "HEAD")
     for tamper in ("value", "drop", "digest"):
         bad = copy.deepcopy(data)
-        node = _aggregate(bad["violations"][0]["proof"])
+        node = _aggregate(bad)
         if tamper == "value":
             node["aggregate"]["value"] = 2
         elif tamper == "drop":
@@ -80,7 +75,7 @@ def test_many_tuples_are_pinned_by_a_digest_and_still_verified(tmp_path):
     result = govern(repo, "check", "--rev", "HEAD", "--verify", "--format", "json")
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
-    node = _aggregate(data["violations"][0]["proof"])
+    node = _aggregate(data)
     assert node["aggregate"]["count"] == 60 and node["children"] == []
     text = govern(repo, "check", "--rev", "HEAD").stdout
     assert "count = 60 over 60 tuples" in text and "not listed" in text

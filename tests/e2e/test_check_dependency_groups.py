@@ -36,7 +36,7 @@ def test_groups_separate_runtime_from_extras_and_dev(make_repo):
                                     '[project.optional-dependencies]\nweb = ["Django>=5"]\n',
                   "setup.py": 'from setuptools import setup\nsetup(install_requires=["numpy"], tests_require=["nose"])\n'})
     code, data = check_json(repo, "--rev", "HEAD")
-    found = sorted((v["rule"], v["subject"], v["proof"]["bindings"]["D"]) for v in data["violations"])
+    found = sorted((v["rule"], v["subject"], data["proofs"][v["proof"]]["bindings"]["D"]) for v in data["violations"])
     assert code == 1
     assert found == [("no-django-in-extras", "pyproject.toml", "django"),
                      ("runtime-deps", "pyproject.toml", "rich"), ("runtime-deps", "setup.py", "numpy")]

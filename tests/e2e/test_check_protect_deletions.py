@@ -44,6 +44,7 @@ def test_human_deleting_a_protected_file_is_allowed(make_repo):
 def test_deletion_proof_verifies(make_repo):
     code, verdict = _judged(make_repo, ["rm", "-q", "app/billing/charge.py"], "Remove charge" + AGENT, "--verify")
     assert code == 1
-    leaves = [c["conclusion"] for c in verdict["violations"][0]["proof"]["children"]]
+    root = verdict["proofs"][verdict["violations"][0]["proof"]]
+    leaves = [verdict["proofs"][c]["conclusion"] for c in root["children"]]
     assert {"pred": "glob", "args": ["app/billing/charge.py", "app/billing/**"]} in leaves
     assert {"pred": "changed", "args": ["app/billing/charge.py", "D"]} in leaves

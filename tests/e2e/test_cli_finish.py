@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from govern.notes.codec import decode
 from tests.conftest import git, write
 from tests.e2e.check_support import GOVERN, example_repo, govern
 from tests.e2e.hooks_support import commit, push, server
@@ -134,7 +135,7 @@ def test_query_anonymous_variables_in_negation_and_no_answers(tmp_path):
 def test_why_verify_failures_are_readable(tmp_path):
     repo = example_repo(tmp_path)
     assert govern(repo, "record", "HEAD").returncode == 0
-    note = json.loads(git(repo, "notes", "--ref=govern", "show", "HEAD"))
+    note = decode(git(repo, "notes", "--ref=govern", "show", "HEAD").encode())  # the verdict, unpacked
     text = json.dumps(note).replace('"line": 6', '"line": 5')  # a proof that cites the wrong source line
     subprocess.run(["git", "notes", "--ref=govern", "add", "-f", "-F", "-", "HEAD"], cwd=repo, input=text, text=True,
                    check=True)

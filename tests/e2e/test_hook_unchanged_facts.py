@@ -16,7 +16,7 @@ from govern.hook.unchanged import same_tree_facts
 from govern.verdict import judge as judge_module
 from govern.verdict.inputs import read_adrs
 from tests.conftest import git
-from tests.e2e.hooks_support import BASE_FILES, NO_REQUESTS_ADR, commit, govern, note, push, server
+from tests.e2e.hooks_support import BASE_FILES, NO_REQUESTS_ADR, commit, govern, note, push, server, verdict_note
 
 # Tree rules reading imports and modules only (the protect and dependency ADRs are left out:
 # a change rule or a manifest rule is never reused).
@@ -66,7 +66,7 @@ def test_an_edit_that_keeps_the_facts_reuses_the_notes_answers(noted, monkeypatc
     notes_before = git(bare, "rev-parse", "refs/notes/govern")
     assert govern("record", tip, cwd=bare).returncode == 0  # judges again: nothing new to write
     assert git(bare, "rev-parse", "refs/notes/govern") == notes_before
-    assert json.loads(note(bare, tip))["violations"][0]["proof"] is not None
+    assert verdict_note(bare, tip)["violations"][0]["proof"] is not None
 
 
 @pytest.mark.parametrize("prove", ["new", "all"])  # pre-receive, post-receive

@@ -4,12 +4,11 @@ real pushes; each scenario once with the base judged again (its old tip has no n
 with the base's legacy read from the old tip's note (a clean push wrote one)."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from tests.conftest import git
-from tests.e2e.hooks_support import BASE_FILES, audit_entries, commit, govern, note, push, server
+from tests.e2e.hooks_support import BASE_FILES, audit_entries, commit, govern, note, push, server, verdict_note
 
 WAIVED_ADR = BASE_FILES["adr/0001-only-billing-talks-to-stripe.md"] + """
 ```datalog
@@ -52,7 +51,7 @@ def test_a_new_import_in_a_file_with_legacy_is_new(tmp_path, noted):
     ok = commit(work, {"app/api/other.py": "y = 2\n"}, "clean again")
     done = push(work)
     assert done.returncode == 0 and "1 legacy" in done.stderr, done.stderr
-    [legacy] = json.loads(note(bare, ok))["violations"]
+    [legacy] = verdict_note(bare, ok)["violations"]
     assert (legacy["target"], legacy["new"]) == ("stripe", False)
 
 
@@ -71,5 +70,5 @@ def test_a_finding_the_base_only_exempted_is_not_legacy(tmp_path, noted):
     tip = commit(work, {"app/api/other.py": "y = 2\n"}, "clean")
     done = push(work)
     assert done.returncode == 0, done.stderr
-    [lifted] = json.loads(note(bare, tip))["exemptions"]
+    [lifted] = verdict_note(bare, tip)["exemptions"]
     assert lifted["reason"] == "waived while app/api/WAIVER exists"

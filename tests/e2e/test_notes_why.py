@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from govern.notes.codec import decode
+from govern.verdict.render_json import canonical_json
 from tests.conftest import git
 from tests.e2e.hooks_support import commit, govern, push, server
 
@@ -22,7 +24,8 @@ def test_clone_fetches_notes_and_why_shows_them(tmp_path):
     assert text.returncode == 0, text.stderr
     assert f"commit {new}  verdict: allow" in text.stdout and "stripe-only-in-billing" in text.stdout
     raw = govern("why", new, "--format", "json", cwd=clone)
-    assert raw.stdout == git(clone, "notes", "--ref=govern", "show", new)  # byte for byte
+    stored = git(clone, "notes", "--ref=govern", "show", new)  # packed (docs/json-format.md)
+    assert raw.stdout == canonical_json(decode(stored.encode()))  # the verdict, as `check --format json`
     verified = govern("why", new, "--verify", cwd=clone)
     assert verified.returncode == 0, verified.stderr
     assert "verified" in verified.stderr
@@ -37,9 +40,8 @@ def test_why_shows_legacy_proof_and_detects_tampering(tmp_path):
     shown = govern("why", "HEAD", cwd=work)
     assert "app/api/refunds.py:1" in shown.stdout and "stripe-only-in-billing" in shown.stdout
     assert govern("why", "HEAD", "--verify", cwd=work).returncode == 0
-    note = json.loads(git(work, "notes", "--ref=govern", "show", "HEAD"))
-    note["violations"][0]["proof"] = json.loads(
-        json.dumps(note["violations"][0]["proof"]).replace("app/api/refunds.py", "app/billing/charge.py"))
+    note = decode(git(work, "notes", "--ref=govern", "show", "HEAD").encode())
+    note["proofs"] = json.loads(json.dumps(note["proofs"]).replace("app/api/refunds.py", "app/billing/charge.py"))
     git(work, "notes", "--ref=govern", "add", "-f", "-m", json.dumps(note), "HEAD")
     tampered = govern("why", "HEAD", "--verify", cwd=work)
     assert tampered.returncode == 1 and "verification failed" in tampered.stderr
@@ -80,7 +82,7 @@ def test_verify_rechecks_a_proof_resting_on_the_pusher(tmp_path):
     commit(work, {"app/billing/fee.py": "FEE = 1\n"}, "fee")
     done = govern("record", "HEAD", cwd=work, env={"GL_USERNAME": "mallory"})
     assert done.returncode == 0, done.stderr
-    note = json.loads(git(work, "notes", "--ref=govern", "show", "HEAD"))
+    note = decode(git(work, "notes", "--ref=govern", "show", "HEAD").encode())
     assert note["pusher"] == {"user": "mallory", "variable": "GL_USERNAME"}
     assert [v["rule"] for v in note["violations"] if v["rule"] == "no-mallory-billing"]
     verified = govern("why", "HEAD", "--verify", cwd=work)

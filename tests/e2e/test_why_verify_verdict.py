@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from govern.notes.codec import decode, note_bytes
 from tests.conftest import git
 from tests.e2e.hooks_support import BASE_FILES, commit, govern, push, server
 
@@ -46,13 +47,16 @@ def noted(tmp_path_factory):
 
 
 def _note(clone, rev) -> dict:
-    return json.loads(git(clone, "notes", "--ref=govern", "show", rev))
+    """The verdict JSON of the (packed) note."""
+    return decode(git(clone, "notes", "--ref=govern", "show", rev).encode())
 
 
-def _verify_forged(clone, rev, forged: dict) -> str:
-    """why --verify on `forged` written as `rev`'s note (the real note is put back after)."""
+def _verify_forged(clone, rev, forged: dict | str) -> str:
+    """why --verify on `forged` (a verdict JSON, or a note's text) written as `rev`'s note (the
+    real note is put back after)."""
     real = git(clone, "notes", "--ref=govern", "show", rev)
-    git(clone, "notes", "--ref=govern", "add", "-f", "-m", json.dumps(forged, sort_keys=True), rev)
+    text = forged if isinstance(forged, str) else json.dumps(forged, sort_keys=True)
+    git(clone, "notes", "--ref=govern", "add", "-f", "-m", text, rev)
     try:
         done = govern("why", rev, "--verify", cwd=clone)
     finally:
@@ -133,3 +137,69 @@ def test_a_hostile_note_is_reported_not_raised(noted):
                    {**_note(clone, revs["tip"]), "date": "tomorrow"}]:
         err = _verify_forged(clone, revs["tip"], forged)
         assert "Traceback" not in err and "verification failed" in err
+
+
+def _packed(clone, rev) -> dict:
+    """The note as stored: the verdict's header with its findings and proofs packed."""
+    return json.loads(git(clone, "notes", "--ref=govern", "show", rev))
+
+
+def test_notes_are_packed_and_unpack_to_the_verdict(noted):
+    clone, revs = noted
+    for rev in revs.values():
+        stored = git(clone, "notes", "--ref=govern", "show", rev)
+        raw = json.loads(stored)
+        assert {"violations", "exemptions", "proofs"}.isdisjoint(raw) and raw["packed"]["version"] == 1
+        assert note_bytes(_note(clone, rev)).decode() == stored  # canonical: packing again gives the same bytes
+        shown = govern("why", rev, "--format", "json", cwd=clone)
+        assert json.loads(shown.stdout) == _note(clone, rev)
+
+
+def test_a_packed_violation_relabelled_legacy(noted):
+    clone, revs = noted
+    note = _packed(clone, revs["bad"])
+    new = [i for i, v in enumerate(note["packed"]["violations"]) if isinstance(v, int) and v >= 0]
+    assert new, note["packed"]["violations"]
+    note["packed"]["violations"][new[0]] = ~note["packed"]["violations"][new[0]]
+    err = _verify_forged(clone, revs["bad"], json.dumps(note, sort_keys=True))
+    assert "is legacy in the note but new when recomputed (relabelled legacy)" in err
+
+
+def test_a_packed_fact_moved_to_another_line(noted):
+    clone, revs = noted
+    note = _packed(clone, revs["bad"])
+    packed = note["packed"]
+    facts = [n for n in packed["nodes"] if packed["shapes"][n[0]][0] == 0]  # facts read from a file: [shape, file, line, …]
+    facts[0][2] += 7
+    err = _verify_forged(clone, revs["bad"], json.dumps(note, sort_keys=True))
+    assert "failed verification" in err and "has source" in err
+
+
+def test_a_packed_value_renamed(noted):
+    clone, revs = noted
+    note = _packed(clone, revs["bad"])
+    values = note["packed"]["values"]
+    plain, previous = [], ""
+    for value in values:  # [n, suffix]: the previous string's first n characters, then suffix
+        previous = previous[:value[0]] + value[1] if isinstance(value, list) else value
+        plain.append(previous)
+    at = plain.index("stripe.checkout")
+    values[at] = "stripe.checkouz"  # still sorted: the note reads, its findings and proofs are wrong
+    err = _verify_forged(clone, revs["bad"], json.dumps(note, sort_keys=True))
+    assert "'stripe.checkouz' that the commit's facts and rules do not give" in err
+
+
+def test_a_malformed_packed_note_is_a_clear_error(noted):
+    clone, revs = noted
+    real = git(clone, "notes", "--ref=govern", "show", revs["bad"])
+    for change in ({"nodes": [[0, [5]]]}, {"values": [[99, "x"]]}, {"violations": ["x"]}, {"version": 9},
+                   {"shapes": [[2, 99]]}, {"nodes": [[-1]] * 3}):
+        note = _packed(clone, revs["bad"])
+        note["packed"].update(change)
+        git(clone, "notes", "--ref=govern", "add", "-f", "-m", json.dumps(note), revs["bad"])
+        try:
+            done = govern("why", revs["bad"], cwd=clone)
+        finally:
+            git(clone, "notes", "--ref=govern", "add", "-f", "-m", real.rstrip("\n"), revs["bad"])
+        assert done.returncode == 2 and "not a valid verdict note" in done.stderr, (change, done.stderr)
+        assert "Traceback" not in done.stderr
