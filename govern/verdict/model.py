@@ -85,8 +85,10 @@ class Finding:
     def key(self) -> tuple:
         return (self.subject, self.rule, self.target, self.message)
 
-    def to_json(self, proofs: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        """The finding's JSON; its proofs go into the verdict's table `proofs` (by id)."""
+    def to_json(self, proofs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The finding's JSON; its proofs go into the verdict's table `proofs` (by id; without
+        one, nowhere: the finding alone names its proofs' ids)."""
+        proofs = {} if proofs is None else proofs
         def ref(proof: Mapping[str, Any] | None) -> Any:
             return None if proof is None else proof_table.add(proofs, proof)
 

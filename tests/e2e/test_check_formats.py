@@ -26,7 +26,7 @@ def test_example_run_script_blocks_as_expected(tmp_path):
 def test_json_of_the_example(tmp_path):
     code, data = check_json(example_repo(tmp_path), "--rev", "HEAD")
     assert code == 1 and data["verdict"] == "block"
-    assert data["format"] == 1 and data["target"] == "commit"
+    assert data["format"] == 2 and data["target"] == "commit"
     [violation] = data["violations"]
     assert (violation["rule"], violation["subject"], violation["location"]) == (
         "stripe-only-in-billing", "app/api/refunds.py", "app/api/refunds.py:6")

@@ -61,7 +61,7 @@ def test_check_of_a_commit_compares_with_its_parent_and_the_proof_names_the_edge
     [finding] = data["violations"]
     assert finding["subject"] == "app/api/reports.py" and finding["new"]
     assert data["compared_with"] == git(work, "rev-parse", "HEAD~1").strip()
-    first = finding["proof"]["children"][0]  # now_…(S, T): the added edge with its import line
+    first = data["proofs"][data["proofs"][finding["proof"]]["children"][0]]  # now_…(S, T): the added edge
     assert first["conclusion"]["args"] == ["app/api/reports.py", "app.db.session"]
     assert "app/api/reports.py:1" in govern("check", "--rev", "HEAD", cwd=work).stdout
     assert verify_verdict_json(work, data) == []
