@@ -15,7 +15,7 @@ from datetime import date
 from govern.facts.tree import CommitTree
 from govern.verdict.judge import JudgeRequest, judge
 from tests.conftest import git
-from tests.e2e.hooks_support import AGENT_TRAILER, BASE_FILES, audit_entries, commit, note, push, server
+from tests.e2e.hooks_support import AGENT_TRAILER, BASE_FILES, audit_entries, commit, note, push, server, verdict_note
 
 
 def fast_commits(work, count: int, agent_every: int = 10, path=lambda i: f"app/api/gen{i % 40}.py") -> str:
@@ -60,7 +60,7 @@ def test_a_thousand_commit_push_is_judged_and_noted(tmp_path):
     [entry] = [e for e in audit_entries(bare) if e["new"] == tip]
     assert entry["commits"] == 1000 and entry["decision"] == "allow"
     for commit in commits[::97] + [commits[-1]]:  # the batch gives what judging each alone gives
-        assert json.loads(note(bare, commit)) == alone(bare, commit, old, tip=commit == tip)
+        assert verdict_note(bare, commit) == alone(bare, commit, old, tip=commit == tip)
 
 
 def test_every_kind_of_commit_is_noted_as_if_judged_alone(tmp_path):
@@ -85,7 +85,7 @@ def test_every_kind_of_commit_is_noted_as_if_judged_alone(tmp_path):
     commits = git(bare, "rev-list", f"{old}..{tip}").split()
     assert len(commits) == 7
     for sha in commits:
-        assert json.loads(note(bare, sha)) == alone(bare, sha, old, tip=sha == tip, env=env), sha
+        assert verdict_note(bare, sha) == alone(bare, sha, old, tip=sha == tip, env=env), sha
 
 
 def test_one_bad_commit_in_a_long_push_blocks_it(tmp_path):
