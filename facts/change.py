@@ -53,7 +53,7 @@ def change_facts(repo: str | os.PathLike, rev: str, config: FactsConfig, env: Ma
     out = _changed(repo, oid, parents[:1])
     out.append(Fact("author", (email,), here))
     out += [Fact("trailer", (key, value), here) for key, value in trailers]
-    out.append(Fact("actor", (classify(f"{name} <{email}>", trailers, config),), here))
+    out += actor_facts(f"{name} <{email}>", trailers, config, here)
     if signers is None and parents:
         signers = CommitTree(repo, parents[0])
     if signers is not None:
@@ -69,6 +69,13 @@ def classify(author: str, trailers: list[tuple[str, str]], config: FactsConfig) 
     if any(p.search(author) for p in _compiled(BOT_PATTERNS + config.bot_patterns)):
         return "bot"
     return "human"
+
+
+def actor_facts(author: str, trailers: list[tuple[str, str]], config: FactsConfig, here: Source) -> list[Fact]:
+    """actor(Kind) and actor_reason(Why): the class and the author or trailer line and pattern
+    that decided it (recorded in verdict notes, so `govern why` can say why a commit is an agent's)."""
+    kind, why = classify_why(author, trailers, config)
+    return [Fact("actor", (kind,), here), Fact("actor_reason", (why,), here)]
 
 
 def classify_why(author: str, trailers: list[tuple[str, str]], config: FactsConfig) -> tuple[str, str]:
@@ -181,7 +188,8 @@ def signed_by_facts(verified: tuple[str, str] | None, entry) -> list[Fact]:
     """signed_by(Principal) for a verified signature, sourced in the allowed-signers file."""
     if verified is None:
         return []
-    return [Fact("signed_by", (verified[0],), Source("signature", entry.path, 0, entry.blob))]
+    where = Source("signature", entry.path, 0, entry.blob)
+    return [Fact("signed_by", (verified[0],), where), Fact("signing_key", verified, where)]
 
 
 def split_signature(commit: bytes) -> tuple[bytes, bytes] | None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .change import classify, changed_facts, is_ssh_signed, pusher_facts, signed_by_facts, signers_entry, verify_signatures
+from .change import actor_facts, changed_facts, is_ssh_signed, pusher_facts, signed_by_facts, signers_entry, verify_signatures
 from .config import FactsConfig
 from .gitio import CatFile, run_git
 from .model import Fact, Source
@@ -72,7 +72,7 @@ def change_facts_many(repo: str | os.PathLike, commits: Sequence[str], config: F
         out = list(changes[commit][0])
         out.append(Fact("author", (email,), here))
         out += [Fact("trailer", (key, value), here) for key, value in trailers]
-        out.append(Fact("actor", (classify(f"{name} <{email}>", trailers, config),), here))
+        out += actor_facts(f"{name} <{email}>", trailers, config, here)
         if entry is not None:
             out += signed_by_facts(verified.get(commit), entry)
         facts[commit] = sorted(out + pusher)

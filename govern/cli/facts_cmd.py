@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # facts.* (the extractors and their parsers) is imported inside the command: importing
 # this module only registers it, and every `govern` run imports every command module.
-CHANGE_RELATIONS = frozenset({"changed", "author", "trailer", "actor", "signed_by", "pusher"})
+CHANGE_RELATIONS = frozenset({"changed", "author", "trailer", "actor", "actor_reason", "signed_by", "signing_key", "pusher"})
 
 
 @app.command("facts")

@@ -347,8 +347,9 @@ def agent_pusher(facts: tuple, config: Config) -> tuple:
     pushers = {str(f.args[0]) for f in facts if f.relation == "pusher"}
     if not pushers & set(config.agent_pushers):
         return facts
-    agent = Fact("actor", ("agent",), Source("server", "agent-pushers", 0, ""))
-    return tuple(sorted([f for f in facts if f.relation != "actor"] + [agent]))
+    here = Source("server", "agent-pushers", 0, "")
+    agent = [Fact("actor", ("agent",), here), Fact("actor_reason", (f"pushed by an agent account ({', '.join(sorted(pushers & set(config.agent_pushers)))}, agent-pushers)",), here)]
+    return tuple(sorted([f for f in facts if f.relation not in ("actor", "actor_reason")] + agent))
 
 
 def _locate(repo: Path, result: RefJudgment, default: tuple[str, str] | None, tip: str | None = None) -> None:

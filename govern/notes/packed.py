@@ -62,6 +62,8 @@ def pack(verdict: Mapping[str, Any]) -> dict[str, Any]:
     violations = [_finding(f, index, order, decoder, False) for f in verdict.get("violations") or []]
     exemptions = [_finding(f, index, order, decoder, True) for f in verdict.get("exemptions") or []]
     head = {k: v for k, v in verdict.items() if k not in ("violations", "exemptions", "proofs")}
+    if isinstance(head.get("change"), Mapping):  # its allowances' proofs are nodes too
+        head["change"] = _allowed(head["change"], lambda p: index[p] if isinstance(p, str) else p)
     return head | {"packed": {"version": VERSION, "names": interned.names, "values": _front_coded(interned.values),
                               "files": interned.files, "shapes": interned.shapes,
                               "clauses": [c for c, _ in clauses.ordered], "nodes": nodes,
@@ -84,6 +86,8 @@ def unpack(note: Mapping[str, Any]) -> dict[str, Any]:
     violations = [decoder.finding(f, False, ids) for f in packed["violations"]]
     exemptions = [decoder.finding(f, True, ids) for f in packed["exemptions"]]
     proofs = {ids[i]: decoder.flat(i, ids) for i in range(len(ids))}
+    if isinstance(head.get("change"), Mapping):
+        head["change"] = _allowed(head["change"], lambda p: ids[decoder._index(p)] if type(p) is int else p)
     return head | {"violations": violations, "exemptions": exemptions, "proofs": proofs}
 
 
@@ -96,8 +100,19 @@ def _decodes(decoder: "_Decoder", packed: list, i: int, want: tuple) -> bool:
         return False
 
 
+def _allowed(change: Mapping[str, Any], proof) -> dict:
+    """The `change` record with each allowance's proof mapped by `proof` (id <-> node index)."""
+    allowed = change.get("allowed")
+    if not isinstance(allowed, list):
+        return dict(change)
+    return {**change, "allowed": [dict(a, proof=proof(a.get("proof"))) if isinstance(a, Mapping) else a
+                                  for a in allowed]}
+
+
 def _roots(verdict: Mapping[str, Any]) -> list[str]:
-    out = []
+    change = verdict.get("change")
+    out = [a["proof"] for a in (change.get("allowed") or []) if isinstance(a.get("proof"), str)] \
+        if isinstance(change, Mapping) else []
     for key, fields in (("violations", ("proof",)), ("exemptions", ("proof", "violation_proof"))):
         for finding in verdict.get(key) or []:
             out += [finding[f] for f in fields if isinstance(finding.get(f), str)]

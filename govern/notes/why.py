@@ -101,4 +101,54 @@ def render_note(note: dict, color: bool = False) -> str:
     for rule in sorted(verdict.rules, key=lambda r: (r.adr, r.id)):
         state = "applies" if rule.applies else f"not applied: {rule.reason}"
         lines.append(f"  {rule.adr} {rule.id} [{rule.kind}, {rule.severity}] {state}")
+    try:
+        lines += change_lines(verdict)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise UsageError(f"the note of {note.get('commit')!r} has a change record govern cannot show "
+                         f"({type(err).__name__}: {err})") from None
     return "\n".join(lines) + "\n\n" + findings
+
+
+def change_lines(verdict) -> list[str]:
+    """The change judged (actor and why, pusher, signatures) and what allowed it where a change
+    rule would have fired: "allowed because …", each with its proof tree."""
+    from govern.verdict.render_text import clean, proof_lines
+
+    change = verdict.change
+    if not change:
+        return []
+    actor = change.get("actor") or {}
+    lines = ["change judged:"]
+    if actor:
+        lines.append(clean(f"  actor: {actor.get('kind')}" + (f" ({actor['why']})" if actor.get("why") else "")))
+    if verdict.pusher:
+        lines.append(clean(f"  pusher: {verdict.pusher.get('user')} (server variable {verdict.pusher.get('variable')}, "
+                           f"authenticated by the server)"))
+    for s in change.get("signatures") or []:
+        lines.append(clean(f"  signed by: {s.get('principal')}, ssh key {s.get('key')}, verified {s.get('verified_at')} "
+                           f"against {s.get('signers')}"))
+    allowed = change.get("allowed") or []
+    if allowed:
+        lines.append("allowed because:")
+    for a in allowed:
+        lines.append(clean(f"  {a.get('rule')} ({a.get('adr')}) on {a.get('subject')}: {because(a.get('proof'), verdict)}"))
+        lines += ["      " + line for line in proof_lines(a.get("proof"))]
+    return lines
+
+
+def because(proof, verdict) -> str:
+    """What the proof of an allowance rests on, in words: who signed, pushed or owns."""
+    from govern.verdict.proofwalk import fact_leaves
+
+    keys = {s.get("principal"): s.get("key") for s in (verdict.change or {}).get("signatures") or []}
+    leaves = fact_leaves(proof) if proof else []
+    owners = {leaf.args[1]: leaf.location for leaf in leaves if leaf.pred == "rules_owner" and len(leaf.args) == 2}
+    out = []
+    for leaf in leaves:
+        who = leaf.args[0] if leaf.args else "?"
+        owner = f", an owner by {owners[who]}," if who in owners else ""
+        if leaf.pred == "signed_by":
+            out.append(f"{who}{owner} signed the commit (ssh key {keys.get(who, '?')}, listed in {leaf.path})")
+        elif leaf.pred == "pusher":
+            out.append(f"{who}{owner} pushed it (the server's authenticated user, {leaf.path})")
+    return "; ".join(out) or "its proof holds (below)"

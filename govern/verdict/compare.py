@@ -13,7 +13,7 @@ from typing import Any
 # Keys compared as plain values (`govern` and `engine` may differ: the verdict never depends on them).
 HEADER = ("format", "target", "commit", "tree", "base", "rules_from", "date", "pusher", "compared_with", "metrics", "drift")
 HANDLED = frozenset({*HEADER, "govern", "engine", "verdict", "adrs", "rules", "violations", "exemptions", "proofs",
-                     "summary"})
+                     "summary", "change"})
 LISTS = {"violations": "violation", "exemptions": "exemption"}
 
 
@@ -30,6 +30,7 @@ def differences(recorded: Any, recomputed: Mapping[str, Any]) -> list[str]:
     out += _keyed("rule", recorded.get("rules"), recomputed["rules"], lambda r: (r.get("adr"), r.get("id")))
     out += _findings(recorded, recomputed)
     out += _table(recorded.get("proofs"), recomputed.get("proofs") or {})
+    out += _change(recorded.get("change"), recomputed.get("change"))
     if recorded.get("summary") != recomputed.get("summary"):
         out.append(f"summary: the note says {_show(recorded.get('summary'))}, recomputed {_show(recomputed.get('summary'))}")
     out += [f"unexpected key {key!r} in the note" for key in sorted(set(recorded) - HANDLED, key=str)]
@@ -96,6 +97,44 @@ def _table(recorded: Any, recomputed: Mapping[str, Any]) -> list[str]:
     extra = sorted(str(k) for k in set(recorded) - set(recomputed))
     return [f"proofs: the note has {len(extra)} proof node{'s' if len(extra) != 1 else ''} no recomputed "
             f"finding rests on ({extra[0][:12]}…)"] if extra else []
+
+
+def _change(recorded: Any, recomputed: Mapping[str, Any] | None) -> list[str]:
+    """The change record (actor, signatures, allowances); signatures are compared without the
+    time they were verified at (verifying again is another time)."""
+    if recorded is None and recomputed is None:
+        return []
+    if not isinstance(recorded, Mapping) or recomputed is None:
+        return [f"change: the note says {_show(recorded)}, recomputed {_show(recomputed)}"]
+    out = []
+    if recorded.get("actor") != recomputed.get("actor"):
+        out.append(f"change: the actor is {_show(recorded.get('actor'))} in the note, "
+                   f"recomputed {_show(recomputed.get('actor'))}")
+    mine, theirs = _timeless(recorded.get("signatures")), _timeless(recomputed.get("signatures"))
+    if mine != theirs:
+        out.append(f"change: the signatures are {_show(mine)} in the note, recomputed {_show(theirs)}")
+    allowed = recorded.get("allowed")
+    if not isinstance(allowed, list) or not all(isinstance(a, Mapping) for a in allowed):
+        return out + [f"change: the note has {_show(allowed)} instead of a list of allowances"]
+    mine = {(_hashable(a.get("rule")), _hashable(a.get("subject"))): a for a in allowed}
+    theirs = {(a["rule"], a["subject"]): a for a in recomputed.get("allowed") or []}
+    for rule, subject in sorted(set(mine) | set(theirs), key=str):
+        name = f"allowance of {_show(rule)} on {_show(subject)}"
+        if (rule, subject) not in mine:
+            out.append(f"{name} is missing from the note")
+        elif (rule, subject) not in theirs:
+            out.append(f"the note has an {name} that the commit's facts and rules do not give")
+        elif mine[(rule, subject)] != theirs[(rule, subject)]:
+            fields = sorted(k for k in set(mine[(rule, subject)]) | set(theirs[(rule, subject)])
+                            if mine[(rule, subject)].get(k) != theirs[(rule, subject)].get(k))
+            out.append(f"{name}: {', '.join(map(str, fields))} differ{'s' if len(fields) == 1 else ''}")
+    return out
+
+
+def _timeless(signatures: Any) -> Any:
+    if not isinstance(signatures, list):
+        return signatures
+    return [{k: v for k, v in s.items() if k != "verified_at"} if isinstance(s, Mapping) else s for s in signatures]
 
 
 def _keyed(what: str, recorded: Any, recomputed: list[Mapping[str, Any]], key) -> list[str]:

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from govern.facts.gitio import resolve
 from govern.facts.tree import CommitTree, IndexTree, Tree, WorkTree
@@ -18,6 +19,7 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError
 from govern.rules import active
+from govern.verdict.allowances import allowances, change_record
 from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings, unexempted
@@ -62,6 +64,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     on = judging_date(request.repo, request.commit, request.on)
     status = active(adrs, on)
     specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None and _in_scope(s, request.scope)}
+    verified_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # when signatures are checked
     change = _change_facts(request, config, specs)
     compare = request.compare_with or request.base
     before = base_facts(request.repo, compare, _base_id(compare), rules_of(specs), config, request.cache)
@@ -84,6 +87,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
         run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
+    record = change_record(change, allowances(specs, run.store), verified_at) if change else None
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
@@ -91,7 +95,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
         pusher=_pusher(change), rules_from=_base_id(request.adr_tree) if request.adr_tree else request.commit,
         compared_with=_base_id(compare) if before else None,
-        metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None,
+        metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None, change=record,
     )
     return Judgement(verdict, run, adrs)
 

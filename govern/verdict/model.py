@@ -147,6 +147,9 @@ class Verdict:
     # What `govern check` warns about (govern.verdict.warnings): rules that cannot match,
     # stale waivers, ADRs holding rules that are not enforced; one line each, sorted.
     warnings: tuple[str, ...] = ()
+    # The change judged (a commit with change rules in scope): its actor and why, verified
+    # signatures, and what allowed it where a change rule would have fired (govern.verdict.allowances).
+    change: Mapping[str, Any] | None = None
 
     @property
     def drift(self) -> list[str]:
@@ -185,6 +188,8 @@ class Verdict:
         proofs: dict[str, dict[str, Any]] = {}
         violations = [v.to_json(proofs) for v in sorted(self.violations, key=Finding.key)]
         exemptions = [e.to_json(proofs) for e in sorted(self.exemptions, key=Finding.key)]
+        change = {**self.change, "allowed": [dict(a, proof=proof_table.add(proofs, a["proof"]))
+                                             for a in self.change.get("allowed") or []]} if self.change else None
         return {
             "format": FORMAT,
             "govern": self.version,
@@ -204,6 +209,7 @@ class Verdict:
             "summary": self.summary(),
         } | ({"pusher": dict(self.pusher)} if self.pusher else {}) | (
             {"compared_with": self.compared_with} if self.compared_with else {}) | (
+            {"change": change} if change else {}) | (
             {"metrics": {k: dict(v) for k, v in self.metrics.items()}, "drift": self.drift} if self.metrics else
             {"drift": self.drift} if self.drift else {}) | (
             {"warnings": list(self.warnings)} if self.warnings else {})
@@ -224,4 +230,14 @@ class Verdict:
             exemptions=tuple(Finding.from_json(e, table, built) for e in data["exemptions"]),
             pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
             warnings=tuple(data.get("warnings", ())),
+            change=_change_from(data.get("change"), table, built),
         )
+
+
+def _change_from(change: Any, table: Mapping[str, Any], built: dict) -> Mapping[str, Any] | None:
+    """The verdict's `change` record with its allowances' proofs nested again."""
+    if not isinstance(change, Mapping):
+        return None
+    allowed = [dict(a, proof=proof_table.nested(table, a.get("proof"), built))
+               for a in change.get("allowed") or [] if isinstance(a, Mapping)]
+    return {**change, "allowed": allowed}

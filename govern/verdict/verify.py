@@ -37,7 +37,7 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
     checker = Checker(list(rules), store)
     problems = []
     table, built = verdict_json.get("proofs") or {}, {}
-    for what, finding, proof, claims in _proofs(verdict_json):
+    for what, finding, proof, claims in [*_proofs(verdict_json), *_allowances(verdict_json)]:
         where = f"proof of {what} {finding.get('rule')!r} on {finding.get('subject')!r}"
         if isinstance(proof, Mapping) and "builtin" in proof:
             problems.append(f"{where} cannot be verified: it comes from the built-in check "
@@ -49,9 +49,9 @@ def verify_proofs(verdict_json: Mapping[str, Any], rules: Sequence[Rule], store:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             found = [f"malformed proof: {type(err).__name__}: {err}"]
         else:
-            if node.conclusion is None or not any(
+            if claims is not None and (node.conclusion is None or not any(
                     node.conclusion.pred == pred and list(atom_values(node.conclusion)) == list(args)
-                    for pred, args in claims):
+                    for pred, args in claims)):
                 found.append(f"it proves {node.conclusion}, not {ground_atom(*claims[0])}")
         problems += [f"{where} failed verification: {p}" for p in found]
     return problems
@@ -142,6 +142,14 @@ def _proofs(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str,
         rule, subject, target, reason = f.get("rule"), f.get("subject"), f.get("target"), f.get("reason")
         yield "exemption", f, f.get("proof"), [("exempt", (rule, subject, t, reason)) for t in (target, ANY_TARGET)]
         yield "exempted violation", f, f.get("violation_proof"), [_violation(f)]
+
+
+def _allowances(verdict_json: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], Any, None]]:
+    """The allowances' proofs: what each proves is matched by comparing with the recomputed
+    verdict (govern.verdict.compare), so any conclusion is accepted here."""
+    change = verdict_json.get("change")
+    for a in _objects(change.get("allowed") if isinstance(change, Mapping) else None):
+        yield "allowance", {"rule": a.get("rule"), "subject": a.get("subject")}, a.get("proof"), None
 
 
 def _objects(items: Any) -> list[Mapping[str, Any]]:
