@@ -93,4 +93,17 @@ def change_record(facts: Sequence[Any], allowed: Sequence[Allowance], verified_a
     signatures = [{"principal": f.args[0], "key": f.args[1], "signers": f.source.path, "verified_at": verified_at}
                   for f in sorted(by.get("signing_key", []), key=lambda f: f.args)]
     return {"actor": actor, "signatures": signatures,
-            "allowed": [{"rule": a.rule, "adr": a.adr, "subject": a.subject, "proof": a.proof} for a in allowed]}
+            "allowed": [{"rule": a.rule, "adr": a.adr, "subject": a.subject, "approvals": approvals(a.proof),
+                         "proof": a.proof} for a in allowed]}
+
+
+def approvals(proof: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Who approved, how (`signature` or `pusher`), and which `unless-approved-by` entry that
+    satisfied (`owners`, through CODEOWNERS, or the approver named), read from the proof's facts."""
+    from govern.verdict.proofwalk import fact_leaves
+
+    leaves = fact_leaves(proof)
+    owners = {leaf.args[1] for leaf in leaves if leaf.pred == "rules_owner" and len(leaf.args) == 2}
+    how = {"signed_by": "signature", "pusher": "pusher"}
+    return [{"by": str(leaf.args[0]), "via": how[leaf.pred], "entry": "owners" if leaf.args[0] in owners else str(leaf.args[0])}
+            for leaf in leaves if leaf.pred in how and leaf.args]

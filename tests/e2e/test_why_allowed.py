@@ -81,6 +81,7 @@ def test_an_agent_change_accepted_because_the_owner_pushed_it(tmp_path):
     [allowed] = note["change"]["allowed"]
     assert (allowed["rule"], allowed["subject"], type(allowed["proof"])) == (
         "billing-needs-approval", "app/billing/charge.py", int)
+    assert allowed["approvals"] == [{"by": "alice", "via": "pusher", "entry": "alice"}]
 
 
 def test_an_agent_change_accepted_because_the_owner_signed_it(tmp_path):
@@ -99,6 +100,8 @@ def test_an_agent_change_accepted_because_the_owner_signed_it(tmp_path):
     assert (f"billing-needs-approval (ADR-0003) on app/billing/charge.py: alice signed the commit "
             f"(ssh key {fingerprint}, listed in .govern/allowed_signers)") in out
     assert govern("why", agent, "--verify", cwd=clone).returncode == 0
+    [allowed] = json.loads(git(clone, "notes", "--ref=govern", "show", agent))["change"]["allowed"]
+    assert allowed["approvals"] == [{"by": "alice", "via": "signature", "entry": "alice"}]
     # Tampering with what the note says about the signature or the approval is reported.
     forged = _forge(clone, agent, lambda n: n["change"]["signatures"][0].update(key="SHA256:forged"))
     assert forged.returncode == 1 and "change: the signatures are" in forged.stderr, forged.stderr
@@ -121,6 +124,8 @@ def test_an_owner_by_codeowners_pushed_it_and_a_forged_allowance_is_caught(tmp_p
     assert ("api-needs-owner (ADR-0004) on app/api/orders.py: alice, an owner by CODEOWNERS:1, pushed it "
             "(the server's authenticated user, GL_USERNAME)") in out, out
     assert govern("why", agent, "--verify", cwd=clone).returncode == 0
+    [allowed] = json.loads(git(clone, "notes", "--ref=govern", "show", agent))["change"]["allowed"]
+    assert allowed["approvals"] == [{"by": "alice", "via": "pusher", "entry": "owners"}]
 
     def invent(note):  # an allowance for a path the commit did not change
         note["change"]["allowed"].append(dict(note["change"]["allowed"][0], subject="app/api/other.py"))
