@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from govern.datalog.proof import flat_id
+from govern.datalog.proof import canonical, flat_id
 
 VERSION = 1
 FACT, BARE_FACT, RULE, ABSENCE, COMPARISON, REACHES, AGGREGATE, VERBATIM = range(8)
@@ -45,12 +45,12 @@ def pack(verdict: Mapping[str, Any]) -> dict[str, Any]:
     order = _post_order(table, _roots(verdict))
     index = {nid: i for i, nid in enumerate(order)}
     flats = [table[nid] for nid in order]
-    clauses = _clauses(flats, index, table)
+    clauses = _clauses(flats, table)
     interned = _Interner()
     candidates = [_encode(i, flat, index, clauses, interned) for i, flat in enumerate(flats)]
     interned.freeze()
     decoder = _Decoder(interned.names, interned.values, interned.files, interned.shapes,
-                       [c for c, _ in clauses.ordered], verdict)
+                       clauses.ordered, verdict)
     nodes = []
     for i, (candidate, flat) in enumerate(zip(candidates, flats)):
         want = ({k: v for k, v in flat.items() if k != "children"}, [index[c] for c in flat["children"]])
@@ -66,7 +66,7 @@ def pack(verdict: Mapping[str, Any]) -> dict[str, Any]:
         head["change"] = _allowed(head["change"], lambda p: index[p] if isinstance(p, str) else p)
     return head | {"packed": {"version": VERSION, "names": interned.names, "values": _front_coded(interned.values),
                               "files": interned.files, "shapes": interned.shapes,
-                              "clauses": [c for c, _ in clauses.ordered], "nodes": nodes,
+                              "clauses": clauses.ordered, "nodes": nodes,
                               "violations": violations, "exemptions": exemptions}}
 
 
@@ -204,7 +204,7 @@ class _Clauses:
     """Clause entries (sorted) and, per rule node, its entry's index."""
 
     def __init__(self) -> None:
-        self.ordered: list[tuple[dict, tuple]] = []
+        self.ordered: list[dict] = []
         self.of: dict[int, int] = {}
 
 
@@ -214,7 +214,7 @@ def _clause_key(flat: Mapping[str, Any]) -> tuple:
             tuple(sorted(flat.get("bindings") or {})), len(flat["children"]))
 
 
-def _clauses(flats: list, index: Mapping[str, int], table: Mapping[str, Any]) -> _Clauses:
+def _clauses(flats: list, table: Mapping[str, Any]) -> _Clauses:
     """One entry per clause (and shape), its binding and head templates learnt from every instance."""
     groups: dict[tuple, list[int]] = {}
     for i, flat in enumerate(flats):
@@ -234,7 +234,7 @@ def _clauses(flats: list, index: Mapping[str, int], table: Mapping[str, Any]) ->
                  "derive": [_derived_child(c, names, instances, kids) for c in range(key[4])]}
         entries.append((_canon(entry), entry, members))
     for position, (_, entry, members) in enumerate(sorted(entries, key=lambda e: e[0])):
-        out.ordered.append((entry, ()))
+        out.ordered.append(entry)
         out.of.update((i, position) for i in members)
     return out
 
@@ -313,7 +313,7 @@ def _encode(i: int, flat: Mapping, index: Mapping[str, int], clauses: _Clauses, 
             return [[v.shape(FACT, pred, source.get("extractor")), v.file(source.get("path"), source.get("blob")),
                      source.get("line")] + args]
         if kind == "rule":
-            entry = clauses.ordered[clauses.of[i]][0]
+            entry = clauses.ordered[clauses.of[i]]
             bindings = flat.get("bindings") or {}
             explicit = [v.value(bindings[n]) for n, s in zip(entry["vars"], entry["from"]) if s is None]
             kids = [ref for ref, derived in zip(kids, entry["derive"]) if derived is None]
@@ -381,7 +381,6 @@ def _common(a: str, b: str) -> int:
 
 
 def _canon(data: Any) -> str:
-    from govern.datalog.proof import canonical
     return canonical(data)
 
 
