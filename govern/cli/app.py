@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the CLI, never show a traceback unless --debug."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("GOVERN_DEBUG") == "1"
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 path (lone surrogates) prints escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         from govern.cli.fast import fast_command
 
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         exc = sys.exc_info()[1]
-        _echo_error(f"govern: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)")
+        _echo_error(f"govern: internal error: {type(exc).__name__}: {exc} (rerun as `govern --debug …` or with GOVERN_DEBUG=1 for a traceback)")
         return EXIT_INTERNAL
     return 0
 

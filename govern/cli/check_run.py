@@ -80,7 +80,7 @@ def run_check(options: CheckOptions) -> int:
 
         with store.writer(key, bool(verdict.blocking)) as write:
             for chunk in json_chunks(verdict):
-                write(chunk.encode("utf-8"))
+                write(_bytes(chunk))
     with store.writer(name, bool(shown.blocking)) as write:  # what is printed, as printed
         _emit(_tee(report(o, shown, color), write), o.output)
     return EXIT_VIOLATIONS if shown.blocking else EXIT_OK
@@ -88,7 +88,7 @@ def run_check(options: CheckOptions) -> int:
 
 def _tee(chunks: Iterable[str], write) -> Iterator[bytes]:
     for chunk in chunks:
-        data = chunk.encode("utf-8")
+        data = _bytes(chunk)
         write(data)
         yield data
 
@@ -293,7 +293,13 @@ def _emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
         raise UsageError(f"cannot write {output}: {err.strerror}") from None
 
 
+def _bytes(chunk: str) -> bytes:
+    """UTF-8 of an output piece. A path that is not valid UTF-8 holds lone surrogates
+    (facts.tree): each is written as `\\udcXX`, which JSON formats read back as the same str."""
+    return chunk.encode("utf-8", "backslashreplace")
+
+
 def _write(chunks: Iterable[str | bytes], out) -> None:
     for chunk in chunks:
-        out.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+        out.write(chunk if isinstance(chunk, bytes) else _bytes(chunk))
     out.flush()

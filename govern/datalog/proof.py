@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -120,7 +121,19 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 
 def canonical(data: Any) -> str:
-    return _CANONICAL.encode(data)
+    return escape_surrogates(_CANONICAL.encode(data))
+
+
+# A path that is not valid UTF-8 reaches govern as a str with lone surrogates (git's bytes
+# decoded with surrogateescape, facts.tree). json.dumps(ensure_ascii=False) leaves them raw, and
+# raw surrogates cannot be encoded to UTF-8: write each as its JSON escape instead. json.loads
+# reads it back to the same str, and the text stays distinct from a name spelling a backslash.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """JSON text with every lone surrogate written as its `\\uXXXX` escape (valid UTF-8)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _post_order(root, children, done) -> list:

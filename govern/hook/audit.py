@@ -40,7 +40,7 @@ def append_many(git_dir: Path, entries: list[dict], max_bytes: int = MAX_BYTES, 
     folder.mkdir(parents=True, exist_ok=True)
     stamp = now()
     line = b"".join((json.dumps({"time": stamp, **entry}, sort_keys=True, ensure_ascii=False,
-                                separators=(",", ":")) + "\n").encode() for entry in entries)
+                                separators=(",", ":")) + "\n").encode("utf-8", "backslashreplace") for entry in entries)
     with open(folder / "audit.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _rotate_if_full(folder, max_bytes, keep)

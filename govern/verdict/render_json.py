@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from govern.datalog.proof import escape_surrogates
 from govern.verdict.model import Verdict
 
 
@@ -55,4 +56,4 @@ def render_json(verdict: Verdict) -> str:
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return escape_surrogates(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")))

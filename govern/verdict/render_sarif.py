@@ -102,7 +102,7 @@ def _code_flow(proof) -> dict[str, Any] | None:
 
 
 def _physical(path: str, line: int) -> dict[str, Any]:
-    out: dict[str, Any] = {"artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"}}
+    out: dict[str, Any] = {"artifactLocation": {"uri": quote(path, errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}}
     if line > 0:
         out["region"] = {"startLine": line}
     return out
@@ -119,4 +119,4 @@ def split_location(location: str) -> tuple[str, int]:
 def _fingerprint(finding: Finding) -> str:
     # Stable across line moves: the finding's identity (rule, subject, target) and its message.
     key = "\0".join((finding.rule, finding.subject, finding.target, finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
