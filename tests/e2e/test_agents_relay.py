@@ -72,3 +72,25 @@ def test_a_stale_or_foreign_socket_is_not_trusted(repo):
     os.chmod(sock, 0o600)
     os.chmod(os.path.dirname(sock), 0o755)  # a folder others may enter: not trusted as it is
     assert relay.ask("claude-code", data) is None
+
+
+def test_a_repository_deeper_than_a_socket_address_still_relays(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    repo = agent_repo(deep)
+    sock = relay.socket_path(relay.git_dir(str(repo)))
+    assert len(os.fsencode(sock)) > 108  # longer than sun_path: bound and reached from its folder
+    from govern.agents.incremental import Warm
+
+    server = relay.Relay(str(repo), Warm(str(repo)))
+    assert server.start()
+    try:
+        here = os.getcwd()
+        data = payload("claude-code", "forbidden_import", repo)
+        asked = relay.ask("claude-code", data)
+        assert os.getcwd() == here
+    finally:
+        server.stop()
+    expected = run("claude-code", data)
+    assert asked == (expected.exit_code, expected.stdout, expected.stderr)
+    assert not os.path.exists(sock)
