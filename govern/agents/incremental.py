@@ -41,7 +41,7 @@ from govern.datalog.model import Literal, Rule
 from govern.datalog.program import base_preds, body_preds, dependents, derived, needed_rules
 from govern.datalog.relevance import relevant
 from govern.datalog.store import FactStore
-from govern.facts.api import Wanted
+from govern.facts.api import IMPLIED, Wanted
 from govern.facts.config import FactsConfig
 from govern.facts.derived import in_child_facts, module_match_facts, under_facts
 from govern.facts.extractors import Context, Extractor
@@ -56,6 +56,10 @@ from govern.verdict.inputs import adr_facts, facts_config, read_adrs, read_confi
 from govern.verdict.reuse import rules_of
 
 Identity = tuple[str, str, str]
+# The helper relations facts.api derives from module names, derived here too for the names an
+# edit adds (_added_facts). Rules reading any other derived relation (facts.api.IMPLIED) are
+# judged in full until it is handled here: a new one can never be silently left stale.
+BY_NAME = frozenset({"under", "module_match", "in_child"})
 
 
 @dataclass
@@ -94,9 +98,9 @@ def base_answers(tree: WorkTree, on: date) -> Base:
     model = naive.solve(evaluated, store.as_mapping(base_preds(evaluated) & set(store.relations())))
     violations, exemptions = model.rows("violation"), model.rows("exempt")
     extractors = needed_extractors(adrs)
-    if base_reads(rules):  # compared with a base tree (no-growth): judged in full
-        extractors = None
     need = relevant(list(rules))
+    if base_reads(rules) or (set(IMPLIED) - BY_NAME) & set(need.relations):
+        extractors = None  # compared with a base tree (no-growth), or a derived relation not handled
     wanted = Wanted(frozenset(need.relations), prefixes=frozenset(need.prefixes), modules=frozenset(need.modules))
     fconfig = facts_config(config)
     return Base(tree, on, frozenset(unexempted(violations, exemptions)), frozenset(v[:3] for v in violations),
