@@ -185,7 +185,9 @@ def _settle(repo: Path, line: Line, outcome: object, policy: Policy, default) ->
         line.reason = outcome.message
     else:
         line.reason = (f"time budget of {policy.hook_budget.value} s exceeded while judging the push "
-                       f"(govern.hookBudget = {policy.hook_budget}; the GitHub Enterprise limit is 5 s for all hooks)")
+                       f"(govern.hookBudget = {policy.hook_budget}; the server's operator raises it with "
+                       f"`git config govern.hookBudget SECONDS` in the server's repository; the GitHub Enterprise "
+                       f"limit is 5 s for all hooks)")
         line.extra["timed_out"] = True
     if line.mode != "block":
         line.decision, line.reason = "allow", f"{line.reason}; not blocking ({line.mode_origin})"

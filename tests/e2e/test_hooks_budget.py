@@ -24,6 +24,11 @@ def test_budget_exceeded_rejects_with_a_clear_message(tmp_path):
     assert git(bare, "rev-parse", "main").strip() == old
     [entry] = audit_entries(bare)
     assert entry["decision"] == "reject" and "time budget" in entry["error"]
+    # The hint, followed: the server's setting wins over the tree's, even for this push.
+    assert "`git config govern.hookBudget SECONDS` in the server's repository" in done.stderr
+    git(bare, "config", "govern.hookBudget", "120")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
 
 
 def test_fail_open_allows_with_a_warning_and_audits_it(tmp_path):
