@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .change import actor_facts, changed_facts, is_ssh_signed, pusher_facts, signed_by_facts, signers_entry, verify_signatures
+from .change import changed_facts, classify_why, is_ssh_signed, pusher_facts, signed_by_facts, signers_entry, verify_signatures
 from .config import FactsConfig
 from .gitio import CatFile, run_git
 from .model import Fact, Source
@@ -65,14 +65,17 @@ def change_facts_many(repo: str | os.PathLike, commits: Sequence[str], config: F
     verified = _signatures(repo, commits, config, signers)
     entry = signers_entry(signers, config) if signers is not None else None
     pusher = pusher_facts(env)
-    facts, infos = {}, {}
+    facts, infos, actors = {}, {}, {}
     for commit in commits:
         parents, tree, name, email, trailers = meta[commit]
         here = Source("change", commit, 0, "")
         out = list(changes[commit][0])
         out.append(Fact("author", (email,), here))
         out += [Fact("trailer", (key, value), here) for key, value in trailers]
-        out += actor_facts(f"{name} <{email}>", trailers, config, here)
+        who = (f"{name} <{email}>", tuple(trailers))
+        if who not in actors:  # the same people and trailers again and again in a long history
+            actors[who] = classify_why(who[0], trailers, config)
+        out += [Fact("actor", (actors[who][0],), here), Fact("actor_reason", (actors[who][1],), here)]  # actor_facts
         if entry is not None:
             out += signed_by_facts(verified.get(commit), entry)
         facts[commit] = sorted(out + pusher)
@@ -148,7 +151,7 @@ def _changes(repo, meta: Mapping[str, tuple]) -> dict[str, tuple[list[Fact], dic
 
 
 def _blob(oid: str) -> str:
-    return "" if set(oid) == {"0"} else oid
+    return "" if not oid.strip("0") else oid
 
 
 def _signatures(repo, commits: list[str], config: FactsConfig, signers: Tree | None) -> dict[str, tuple[str, str]]:
