@@ -2,7 +2,7 @@
 
     python benchmarks/hook_latency.py                      # 2,000 and 10,000 modules
     python benchmarks/hook_latency.py --modules 2000 --runs 3 [--upward N | --upward-rate R] [--change imports]
-    python benchmarks/hook_latency.py --modules 2000 --scenario commits|history|tags [--count N]
+    python benchmarks/hook_latency.py --modules 2000 --scenario commits|history|tags [--count N] [--pairs N]
 
 `--scenario one` (the default) is described below. The history scenarios (issue #12) add an
 ADR with a change rule (`protect` of src/pkg/domain/** against agents, approval by alice) so
@@ -17,6 +17,9 @@ agent trailer (touching an unprotected file, so the push stays allowed):
 
 Each prints the pre-receive process as git runs it (the ref moved back first, so the hook
 sees exactly what it saw in the push), its own judging time, and the whole `git push`.
+`--pairs N` then runs pre-receive for that push and for a push of one commit with the same
+tip tree (for `tags`: of one tag) N times each, interleaved: what the history's length itself
+costs, in ratios that hold on a loaded box.
 
 For each size: a generated repository (benchmarks/genrepo.py: layered, by default 3 legacy
 layer-breaking imports, `--upward-rate 0.02` for heavy legacy debt; an `.importlinter` contract and the equivalent ADR) is cloned into a bare
@@ -153,11 +156,11 @@ def fast_commits(work: Path, count: int, start: int = 0) -> str:
 
 def timed_hook(bare: Path, lines: list[str]) -> float:
     seconds, code = timed([str(GOVERN), "hook", "pre-receive"], bare, input="".join(lines), env={"GIT_DIR": "."})
-    assert code == 0, "the re-run pre-receive rejected the push"
+    assert code == 0, f"the re-run pre-receive rejected the push: {(bare / 'govern' / 'audit.log').read_text()[-1500:]}"
     return seconds
 
 
-def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: str, count: int) -> dict:
+def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: str, count: int, pairs: int = 0) -> dict:
     """One of the history scenarios (see the module docstring); medians over `runs` pushes."""
     # The first push into an empty repository is judged by its own rules with no base: a
     # violation there blocks, so the history scenario's tree has none (--upward 0).
@@ -195,8 +198,11 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
             seconds, code = timed(["git", "push", "-q", str(bare), "HEAD:main"], work)
             lines = [f"{old} {tip} refs/heads/main\n"]
             # Back to what the hook saw: main at its old tip (or no main at all), the objects kept.
-            if kind == "history":
+            if kind == "history":  # an empty repository again: no main, no notes yet
+                notes = git(bare, "for-each-ref", "--format=%(objectname)", "refs/notes/govern").strip()
                 git(bare, "update-ref", "-d", "refs/heads/main")
+                if notes:
+                    git(bare, "update-ref", "-d", "refs/notes/govern")
             else:
                 git(bare, "update-ref", "refs/heads/main", old)
         assert code == 0, f"the {kind} push was rejected: {(bare / 'govern' / 'audit.log').read_text()[-2000:]}"
@@ -204,12 +210,36 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
         hook.append(timed_hook(bare, lines))
         entries = [json.loads(line) for line in (bare / "govern" / "audit.log").read_text().splitlines()]
         judging.append(entries[-1]["seconds"])
+        if pairs and run == runs - 1:
+            paired = paired_with_one(bare, kind, lines, pairs)
         if kind != "tags":
             git(bare, "update-ref", "refs/heads/main", tip)
+        if kind == "history" and notes:
+            git(bare, "update-ref", "refs/notes/govern", notes)
         if kind == "history":  # the next run pushes a fresh history of its own
             git(work, "reset", "-q", "--hard", "HEAD~" + str(count - 1))
     return {"modules": modules, "count": count, "pre_receive": statistics.median(hook),
-            "judging": statistics.median(judging), "git_push": statistics.median(push)}
+            "judging": statistics.median(judging), "git_push": statistics.median(push),
+            "paired": paired if pairs else None}
+
+
+def paired_with_one(bare: Path, kind: str, lines: list[str], pairs: int) -> tuple[float, float]:
+    """(long, one): medians of pre-receive for the scenario's push and for a push of one commit
+    with the same tip tree (`tags`: of one tag), interleaved A B B A … in one run: what the
+    history's length itself costs, whatever the box's load."""
+    if kind == "tags":
+        one = lines[:1]
+    else:
+        old, tip, ref = lines[0].split()
+        tree = git(bare, "rev-parse", f"{tip}^{{tree}}").strip()
+        parents = ["-p", old] if kind == "commits" else []
+        single = git(bare, "commit-tree", tree, *parents, "-m", "the whole push as one commit").strip()
+        one = [f"{old} {single} {ref}\n"]
+    long, short = [], []
+    for i in range(pairs):
+        for which, times in ((lines, long), (one, short)) if i % 2 == 0 else ((one, short), (lines, long)):
+            times.append(timed_hook(bare, which))
+    return statistics.median(long), statistics.median(short)
 
 
 def main() -> None:
@@ -217,6 +247,9 @@ def main() -> None:
     parser.add_argument("--modules", type=int, nargs="+", default=[2000, 10000])
     parser.add_argument("--scenario", choices=("one", "commits", "history", "tags"), default="one")
     parser.add_argument("--count", type=int, default=None, help="commits or tags of a history scenario")
+    parser.add_argument("--pairs", type=int, default=0, metavar="N",
+                        help="history scenarios: then N interleaved pre-receive runs of the push and of one "
+                             "commit (one tag) with the same tip")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--change", choices=("code", "imports"), default="code",
                         help="what the 3 edits change: code only (the tree's facts stay; default) or imports")
@@ -231,9 +264,15 @@ def main() -> None:
         print(f"{'modules':>8} {'count':>6} {'pre-receive':>12} {'judging':>9} {'git push':>9}")
         with tempfile.TemporaryDirectory(prefix="govern-bench-") as scratch:
             for modules in args.modules:
-                r = history_bench(modules, args.runs, Path(scratch), upward_options(args), args.scenario, count)
+                r = history_bench(modules, args.runs, Path(scratch), upward_options(args), args.scenario, count,
+                                  args.pairs)
                 print(f"{r['modules']:>8} {r['count']:>6} {r['pre_receive']:>11.2f}s {r['judging']:>8.2f}s "
                       f"{r['git_push']:>8.2f}s", flush=True)
+                if r["paired"]:
+                    long, one = r["paired"]
+                    print(f"paired, {args.pairs} runs each: pre-receive {long:.2f}s for the push, {one:.2f}s for one "
+                          f"{'tag' if args.scenario == 'tags' else 'commit with the same tip tree'} "
+                          f"(ratio {long / one:.2f})", flush=True)
         return
     print(f"one-commit push changing 3 files ({args.change}), warm cache, median of {args.runs} runs, "
           f"{os.cpu_count()} cores")

@@ -66,7 +66,10 @@ def server_policy(repo: Path, default: tuple[str, str] | None) -> Policy:
             tree = config_at(repo, default[1])
         except GovernError:
             origin += " (unreadable; ignored)"
-    return read_policy(repo, tree, origin, default[0] if default else None)
+    # An empty repository's HEAD still names its default branch (unborn): the first push of it
+    # is governed as the default branch, not as any other branch.
+    head = default[0] if default else (try_git(repo, "symbolic-ref", "--quiet", "HEAD") or b"").decode().strip()
+    return read_policy(repo, tree, origin, head or None)
 
 
 def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.stderr,

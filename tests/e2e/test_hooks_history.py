@@ -164,3 +164,25 @@ def test_first_push_of_a_history_into_an_empty_repository(tmp_path):
     assert "allowed, 501 new commits judged" in done.stderr
     assert json.loads(note(bare, tip))["verdict"] == "allow"
     assert len(git(bare, "notes", "--ref=govern", "list").splitlines()) == 501
+
+
+def test_first_push_of_the_default_branch_into_an_empty_repository_blocks(tmp_path):
+    """HEAD of an empty repository names its (unborn) default branch: the first push of it is
+    governed as the default branch (blocking), not as any other branch (reported only)."""
+    bare = tmp_path / "server.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
+    from tests.conftest import write
+    from tests.e2e.hooks_support import govern
+
+    assert govern("hook", "install", "--server", str(bare), cwd=tmp_path).returncode == 0
+    work = tmp_path / "work"
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    write(work, {**BASE_FILES, "app/api/refunds.py": "import stripe\n"})
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "initial, with a violation")
+    git(work, "remote", "add", "origin", str(bare))
+    done = push(work, "main")
+    assert done.returncode == 1
+    assert "[stripe-only-in-billing]" in done.stderr
+    assert "blocking because of govern.refs '@default block' (default)" in done.stderr
+    assert git(bare, "for-each-ref").strip() == ""
