@@ -16,7 +16,10 @@ agent trailer (touching an unprotected file, so the push stays allowed):
 * `tags` (default 1,000): one push of N annotated tags of commits already on main.
 
 Each prints the pre-receive process as git runs it (the ref moved back first, so the hook
-sees exactly what it saw in the push), its own judging time, and the whole `git push`.
+sees exactly what it saw in the push; its facts cache warm), its own judging time, the whole
+`git push`, and `in push`: the hook's own time during that push (its audit line; for the
+`history` scenario the first push into an empty repository, facts cache cold). The server's
+`govern.hookBudget` is set to 600 s so that no push is cut short.
 `--pairs N` then runs pre-receive for that push and for a push of one commit with the same
 tip tree (for `tags`: of one tag) N times each, interleaved: what the history's length itself
 costs, in ratios that hold on a loaded box.
@@ -170,13 +173,15 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
         out.write("\n[tool.govern]\nhook-budget = 600.0\n")
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "bench: protect the domain, no time budget")
-    hook, judging, push = [], [], []
+    hook, judging, push, cold = [], [], [], []
     for run in range(runs):
         bare = scratch / f"server{modules}-{kind}-{run}.git"
         git(scratch, "init", "-q", "--bare", "-b", "main", str(bare))
         if kind != "history":
             git(work, "push", "-q", "--force", str(bare), "HEAD:main")
         subprocess.run([str(GOVERN), "hook", "install", "--server", str(bare)], check=True, capture_output=True)
+        # The server's budget: in an empty repository no [tool.govern] applies yet (measured, not cut short).
+        git(bare, "config", "govern.hookBudget", "600")
         if kind == "commits":  # one push before measuring: the old tip then has its note, as in a live repository
             fast_commits(work, 1, start=10**6 + run)
             git(work, "push", "-q", str(bare), "HEAD:main")
@@ -189,12 +194,14 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
                              f"data 4\ntag\n" for i, c in enumerate(git(work, "rev-list", "--reverse",
                                                                              f"{base}..{tip}").split()))
             subprocess.run(["git", "fast-import", "--quiet"], cwd=work, input=stream, text=True, check=True)
+            before = _audit_lines(bare)
             seconds, code = timed(["git", "push", "-q", str(bare), f"refs/tags/bench-{run}-*:refs/tags/bench-{run}-*"], work)
             lines = [f"{'0' * 40} {line.split()[0]} {line.split()[1]}\n"
                      for line in git(bare, "for-each-ref", "--format=%(objectname) %(refname)",
                                      f"refs/tags/bench-{run}-*").splitlines()]
         else:
             tip = fast_commits(work, count if kind == "commits" else count - 1, start=run * count)
+            before = _audit_lines(bare)
             seconds, code = timed(["git", "push", "-q", str(bare), "HEAD:main"], work)
             lines = [f"{old} {tip} refs/heads/main\n"]
             # Back to what the hook saw: main at its old tip (or no main at all), the objects kept.
@@ -207,6 +214,8 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
                 git(bare, "update-ref", "refs/heads/main", old)
         assert code == 0, f"the {kind} push was rejected: {(bare / 'govern' / 'audit.log').read_text()[-2000:]}"
         push.append(seconds)
+        pushed = [json.loads(line) for line in (bare / "govern" / "audit.log").read_text().splitlines()[before:]]
+        cold.append(max(e["seconds"] for e in pushed if e.get("hook") == "pre-receive"))  # one value per push
         hook.append(timed_hook(bare, lines))
         entries = [json.loads(line) for line in (bare / "govern" / "audit.log").read_text().splitlines()]
         judging.append(entries[-1]["seconds"])
@@ -220,7 +229,12 @@ def history_bench(modules: int, runs: int, scratch: Path, upward: dict, kind: st
             git(work, "reset", "-q", "--hard", "HEAD~" + str(count - 1))
     return {"modules": modules, "count": count, "pre_receive": statistics.median(hook),
             "judging": statistics.median(judging), "git_push": statistics.median(push),
-            "paired": paired if pairs else None}
+            "in_push": statistics.median(cold), "paired": paired if pairs else None}
+
+
+def _audit_lines(bare: Path) -> int:
+    log = bare / "govern" / "audit.log"
+    return len(log.read_text().splitlines()) if log.exists() else 0
 
 
 def paired_with_one(bare: Path, kind: str, lines: list[str], pairs: int) -> tuple[float, float]:
@@ -261,13 +275,13 @@ def main() -> None:
         count = args.count or DEFAULT_COUNT[args.scenario]
         print(f"{args.scenario}: {count} {'tags' if args.scenario == 'tags' else 'commits'} in one push, "
               f"median of {args.runs} runs, {os.cpu_count()} cores")
-        print(f"{'modules':>8} {'count':>6} {'pre-receive':>12} {'judging':>9} {'git push':>9}")
+        print(f"{'modules':>8} {'count':>6} {'pre-receive':>12} {'judging':>9} {'git push':>9} {'in push':>9}")
         with tempfile.TemporaryDirectory(prefix="govern-bench-") as scratch:
             for modules in args.modules:
                 r = history_bench(modules, args.runs, Path(scratch), upward_options(args), args.scenario, count,
                                   args.pairs)
                 print(f"{r['modules']:>8} {r['count']:>6} {r['pre_receive']:>11.2f}s {r['judging']:>8.2f}s "
-                      f"{r['git_push']:>8.2f}s", flush=True)
+                      f"{r['git_push']:>8.2f}s {r['in_push']:>8.2f}s", flush=True)
                 if r["paired"]:
                     long, one = r["paired"]
                     print(f"paired, {args.pairs} runs each: pre-receive {long:.2f}s for the push, {one:.2f}s for one "

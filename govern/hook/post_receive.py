@@ -38,8 +38,12 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
         updates = parse_updates(stdin_text)
     except GovernError as error:
         return _report(gdir, None, env, str(error), err)
+    marks, seen = pending.unjudged(gdir), set()
     for update in updates:
         if update.deleted:
+            continue
+        if update.key() in marks:  # pre-receive let it through without judging, on purpose: no note
+            seen.add(update.key())
             continue
         try:
             verdicts = pending.take(gdir, update)
@@ -56,6 +60,7 @@ def run(repo: Path, stdin_text: str, env: Mapping[str, str], err: TextIO = sys.s
             pending.forget(gdir, update)
         except Exception as error:  # noqa: BLE001 — reported and audited; the push stands
             _report(gdir, update, env, f"{type(error).__name__}: {error}", err)
+    pending.forget_unjudged(marks, seen)
     pending.sweep(gdir)
     return 0
 

@@ -214,10 +214,15 @@ def _conclude(gdir: Path, lines: list[Line], env: Mapping[str, str], err: TextIO
     if rejected:
         _say(err, [f"{PREFIX}push rejected: {len(rejected)} of {len(lines)} ref update(s) blocked"])
         return 1
+    unjudged = []
     for line in lines:  # all accepted: post-receive writes these notes (none for a ref not judged on purpose)
         if line.update is not None and not line.update.deleted and not line.extra.get("failed_open") \
                 and not line.extra.get("timed_out"):
-            pending.save(gdir, line.update, line.judgment.verdicts if line.judgment else {})
+            if line.judgment is None:
+                unjudged.append(line.update)
+            else:
+                pending.save(gdir, line.update, line.judgment.verdicts)
+    pending.save_unjudged(gdir, unjudged)
     return 0
 
 

@@ -33,3 +33,22 @@ def test_sweep_removes_only_stale_files(tmp_path):
     os.utime(stale, (0, 0))
     pending.sweep(tmp_path)
     assert not stale.exists() and pending.take(tmp_path, other) == {}
+
+
+def test_updates_let_through_unjudged_are_one_mark_for_the_push(tmp_path):
+    tags = [RefUpdate(ZERO, f"{i:040x}", f"refs/tags/v{i}") for i in range(1000)]
+    pending.save_unjudged(tmp_path, tags)
+    assert len(list((tmp_path / "govern" / "pending").iterdir())) == 1
+    marks = pending.unjudged(tmp_path)
+    assert set(marks) == {tag.key() for tag in tags} and UPDATE.key() not in marks
+    pending.forget_unjudged(marks, {tag.key() for tag in tags[:10]})  # not all seen: kept
+    assert pending.unjudged(tmp_path) == marks
+    pending.forget_unjudged(marks, {tag.key() for tag in tags})
+    assert pending.unjudged(tmp_path) == {}
+    pending.save_unjudged(tmp_path, tags[:1])
+    (path,) = (tmp_path / "govern" / "pending").glob("*.unjudged")
+    path.write_bytes(b"\x00garbage")
+    assert pending.unjudged(tmp_path) == {}  # unreadable: post-receive judges those again
+    os.utime(path, (0, 0))
+    pending.sweep(tmp_path)
+    assert not path.exists()
