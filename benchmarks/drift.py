@@ -6,7 +6,9 @@ python benchmarks/drift.py PATH [--modules 2000] [--commits 1000] [--runs 1]
 
 The repository is benchmarks/genrepo.py's (a layered package) plus an ADR with a no-growth
 rule (import edges from src/pkg/api/** to pkg.domain.*); every further commit (made with
-`git fast-import`) changes one module: adds or removes one api → domain import. Then
+`git fast-import`) changes one api module: half of them add or remove one api → domain
+import, the other half edit the module's code without touching its imports (a commit whose
+facts are its parent's, as most commits of a real history are for an import rule). Then
 `govern drift --format json` runs cold (the blob cache emptied) and warm (again, the cache
 filled by the cold run), as separate processes; no verdict notes exist, so every commit is
 judged. Prints seconds per run and milliseconds per commit.
@@ -49,16 +51,20 @@ def history(root: Path, commits: int, seed: int = 1) -> None:
                     for p in (root / "src/pkg/domain").rglob("m*.py"))
     texts = {p: p.read_text() for p in api}
     added: dict[Path, list[str]] = {p: [] for p in api}
+    edits: dict[Path, int] = {p: 0 for p in api}
     stream = []
     for i in range(commits):
         changes = {"adr/0002-api-domain-coupling.md": ADR} if i == 0 else {}
         if i:
             path = rng.choice(api)
-            if added[path] and rng.random() < 0.4:
+            if rng.random() < 0.5:
+                edits[path] += 1
+            elif added[path] and rng.random() < 0.4:
                 added[path].pop()
             else:
                 added[path].append(rng.choice(domain))
-            body = texts[path] + "".join(f"import {m}\n" for m in added[path])
+            body = (texts[path] + "".join(f"import {m}\n" for m in added[path])
+                    + "".join(f"EDIT_{k} = {k}\n" for k in range(edits[path])))
             changes[str(path.relative_to(root))] = body
         when = 1767225600 + 3600 * (i + 1)
         message = f"change {i}\n"

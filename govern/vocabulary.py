@@ -52,6 +52,8 @@ VOCABULARY: dict[str, Relation] = {
         Relation("adr", ("Id", "Status"), "An ADR and its status.", "adr"),
         Relation("supersedes", ("A", "B"), "ADR A supersedes ADR B.", "adr"),
         Relation("rule", ("RuleId", "AdrId", "Severity"), "A rule, its ADR and its severity.", "adr"),
+        Relation("finding", ("RuleId", "Subject", "Target"), "A finding of the judged tree that no exemption lifts (legacy ones included), of every rule that does not itself read findings or exemptions; computed by the judge before the rules that read it.", "verdict"),
+        Relation("exemption", ("AdrId", "RuleId", "Subject", "Target"), "A finding of rule RuleId (of ADR AdrId) that an exemption lifts, in the judged tree; computed like finding.", "verdict"),
     )
 }
 
@@ -63,8 +65,13 @@ BASE_PREFIX = "base_"
 BASE_TREE = Relation("base_tree", ("Commit",), "The change is judged against this base commit (absent for a tree judged alone).", "base")
 VOCABULARY |= {
     BASE_PREFIX + r.name: Relation(BASE_PREFIX + r.name, r.params, f"{r.name} in the base tree.", "base")
-    for r in list(VOCABULARY.values()) if r.origin in ("tree", "helper")
+    for r in list(VOCABULARY.values()) if r.origin in ("tree", "helper", "verdict")
 } | {BASE_TREE.name: BASE_TREE}
+
+# Relations holding the judge's own findings: a rule reading them is judged after every rule
+# that does not (govern.verdict.judged), so it cannot count its own findings.
+JUDGED = frozenset(name for name, rel in VOCABULARY.items() if rel.origin == "verdict")
+JUDGED |= frozenset(BASE_PREFIX + name for name in JUDGED)
 
 # Relations a rule may derive for others (SPEC §3). A finding is identified by
 # (RuleId, Subject, Target): Target is what the finding is about (the imported module,

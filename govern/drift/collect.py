@@ -2,29 +2,35 @@
 one set of ADRs (the range's last commit, or --rules-from).
 
 A commit's verdict note is used when it agrees (same ADR blobs, same base, every rule judged
-and every metric recorded); otherwise the commit is judged again: against its first parent,
-the previous commit's violations as legacy (no second evaluation of the parent), facts
-through the blob cache so only changed files are read.
+and every metric recorded); otherwise, when the commit leaves every fact the rules read as
+its parent had it (govern.hook.unchanged: files modified in place, same scans), the parent's
+findings carry over as legacy without evaluating; otherwise the commit is judged again:
+against its first parent, the previous commit's violations as legacy (no second evaluation
+of the parent), facts through the blob cache so only changed files are read.
 """
 from __future__ import annotations
 
 import os
 from datetime import date
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govern.facts.gitio import CatFile, GitFailure, run_git
 from govern.facts.tree import CommitTree
+from govern.adr import AdrSet
 from govern.drift.history import Commit
 from govern.errors import UsageError
 from govern.notes.codec import decode
+from govern.hook.unchanged import same_tree_facts
 from govern.notes.store import NOTES_REF
 from govern.rules import active
+from govern.verdict.base_facts import base_reads
 from govern.verdict.inputs import read_adrs, read_config
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.metrics import KIND, limits
 from govern.verdict.model import BLOCK, Verdict
+from govern.verdict.reuse import rules_of
 
 
 @dataclass
@@ -33,7 +39,7 @@ class Point:
 
     commit: Commit
     verdict: str  # allow | block
-    source: str  # "note" or "computed"
+    source: str  # "note", "carried over" (the parent's facts, not evaluated) or "computed"
     metrics: dict[str, int] = field(default_factory=dict)  # no-growth rule -> value
     findings: dict[str, int] = field(default_factory=dict)  # rule -> violations (not exempted)
     blocking: dict[str, int] = field(default_factory=dict)  # rule -> new blocking violations
@@ -59,14 +65,18 @@ def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engi
     notes = _notes(repo, [c.id for c in commits])
     points: list[Point] = []
     previous: Verdict | None = None
+    previous_applying: set[str] = set()
     for commit in commits:
         applying = {rule for rule, reason in active(adrs, date.fromisoformat(commit.day)).items() if reason is None}
         verdict = _from_note(notes.get(commit.id), commit, wanted_adrs, applying)
         source = "note"
+        # The parent was just judged: its unexempted violations are the legacy ones (no second
+        # evaluation of the parent).
+        follows = previous is not None and points[-1].commit.id == commit.parent
+        if verdict is None and follows and applying == previous_applying:
+            verdict = _carried_over(repo, previous, commit, adrs, config, rules_tree, applying)
+            source = "carried over"
         if verdict is None:
-            # The parent was just judged: its unexempted violations are the legacy ones (no second
-            # evaluation of the parent).
-            follows = previous is not None and points[-1].commit.id == commit.parent
             legacy = frozenset((v.rule, v.subject, v.target) for v in previous.violations) if follows else None
             parent = CommitTree(repo, commit.parent) if commit.parent else None
             verdict = judge(JudgeRequest(
@@ -75,8 +85,35 @@ def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engi
                 engine=engine, prove="new", on=date.fromisoformat(commit.day)))
             source = "computed"
         points.append(_point(commit, verdict, source))
-        previous = verdict
+        previous, previous_applying = verdict, applying
     return Report(rules_rev, [{"id": a.id, "title": a.title} for a in adrs], _rules(adrs), points)
+
+
+def _carried_over(repo, previous: Verdict, commit: Commit, adrs: AdrSet, config, rules_tree: CommitTree,
+                  applying: set[str]) -> Verdict | None:
+    """The verdict of a commit whose tree facts are its parent's (the previous point), without
+    evaluating: the parent's findings, all legacy now, and each metric unmoved. Only where that
+    is exactly what judging would give: no change rule (change facts are each commit's own), no
+    rule reading the base but no-growth ones, whose findings are then those over `max`."""
+    specs = [s for s in adrs.rules() if s.id in applying]
+    if any(s.scope == "change" for s in specs):
+        return None
+    growth = {s.id: limits(s) for s in specs if s.kind == KIND}
+    if base_reads(rules_of({s.id: s for s in specs if s.kind != KIND})):
+        return None
+    if not same_tree_facts(repo, commit.parent, commit.id, adrs, config, rules_tree):
+        return None
+    metrics = {rule: {"value": m["value"], "growth": 0} for rule, m in (previous.metrics or {}).items()}
+
+    def kept(finding) -> bool:  # with nothing added, a no-growth rule finds only what is over max
+        if finding.rule not in growth:
+            return True
+        bound = growth[finding.rule]["max"]
+        return bound is not None and metrics[finding.rule]["value"] > bound
+
+    return replace(previous, commit=commit.id, base=commit.parent, date=commit.day,
+                   violations=tuple(replace(v, new=False) for v in previous.violations if kept(v)),
+                   compared_with=commit.parent if previous.compared_with else None, metrics=metrics or None)
 
 
 def _point(commit: Commit, verdict: Verdict, source: str) -> Point:

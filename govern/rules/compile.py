@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from govern.datalog.model import Rule
+from govern.datalog.model import Const, Literal, Rule
 from govern.datalog.program import NATIVE_INPUTS, body_preds
 from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
 from govern.rules.kinds import CHANGE_KINDS, DEFAULTED_KEYS, KINDS, KindInput
 from govern.rules.spec import RuleSpec
+from govern.vocabulary import BASE_PREFIX, JUDGED
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,57 @@ def compile_adrs(sources: list[AdrSource], defaults: Mapping[str, Any] | None = 
     of the kinds that have the key and do not set it themselves."""
     diagnostics = _duplicate_ids(sources)
     known = frozenset(e.id for s in sources for e in s.entries)
+    adr_ids = frozenset(s.id for s in sources)
     specs: dict[str, tuple[RuleSpec, ...]] = {}
     for source in sources:
-        compiled, problems = _compile_adr(source, known, defaults or {})
+        compiled, problems = _compile_adr(source, known, defaults or {}, adr_ids)
         specs[source.id] = compiled
         diagnostics += problems
+    diagnostics += judged_order(specs)
     return _exemption_scopes(specs), sorted(diagnostics)
+
+
+def reads_judged(spec: RuleSpec) -> bool:
+    """Whether the spec's rules read the judge's findings (finding, exemption and their base_
+    versions): it is judged after every rule that does not."""
+    return any(p in JUDGED for p in body_preds(spec.rules))
+
+
+def judged_order(specs: dict[str, tuple[RuleSpec, ...]]) -> list[Diagnostic]:
+    """Rules reading findings are judged in a second round, on the findings of the first: a
+    rule naming the findings of another second-round rule (or its own) could never be
+    evaluated (it is not stratifiable), and an exemption reading findings would change the
+    findings it reads. Both are refused, at the rule's line."""
+    second = {s.id for group in specs.values() for s in group if reads_judged(s)}
+    out = []
+    for group in specs.values():
+        for spec in group:
+            if spec.id not in second:
+                continue
+            if spec.kind == "exempt":
+                out.append(Diagnostic(spec.path, spec.line, 1, f"exemptions of rule {spec.rules[0].origin.rule} read "
+                                      "finding/exemption: an exemption cannot depend on the findings it lifts"))
+                continue
+            for rule in spec.rules:
+                for item in rule.body:
+                    named = _named_rule(item)
+                    if named in second:
+                        what = "its own findings" if named == spec.id else f"the findings of rule {named}, which itself reads findings"
+                        out.append(Diagnostic(spec.path, spec.line, 1, f"rule {spec.id} counts {what}: not stratifiable "
+                                              "(a rule reading findings may only read those of rules that do not)"))
+    return list(dict.fromkeys(out))
+
+
+def _named_rule(item) -> str | None:
+    """The rule id a finding/exemption literal names by a constant, if any."""
+    if not isinstance(item, Literal):
+        return None
+    atom = item.atom
+    if atom.pred.removeprefix(BASE_PREFIX) == "finding" and atom.args and isinstance(atom.args[0], Const):
+        return atom.args[0].value
+    if atom.pred.removeprefix(BASE_PREFIX) == "exemption" and len(atom.args) > 1 and isinstance(atom.args[1], Const):
+        return atom.args[1].value
+    return None
 
 
 def _exemption_scopes(specs: dict[str, tuple[RuleSpec, ...]]) -> dict[str, tuple[RuleSpec, ...]]:
@@ -96,14 +142,15 @@ def _severity(entry: RuleEntry, source: AdrSource) -> str:
     return entry.severity or ("warn" if source.enforcement == "warn" else "block")
 
 
-def _compile_adr(source: AdrSource, known: frozenset[str], defaults: Mapping[str, Any]) -> tuple[tuple[RuleSpec, ...], list[Diagnostic]]:
+def _compile_adr(source: AdrSource, known: frozenset[str], defaults: Mapping[str, Any],
+                 adr_ids: frozenset[str] = frozenset()) -> tuple[tuple[RuleSpec, ...], list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     specs: list[RuleSpec] = []
     kind_private: dict[str, str] = {}
     for entry in source.entries:
         if entry.kind == "datalog":
             continue
-        spec, private, problems = _compile_kind(source, entry, defaults)
+        spec, private, problems = _compile_kind(source, entry, defaults, known, adr_ids)
         diagnostics += problems
         kind_private.update({p: entry.id for p in private})
         if spec:
@@ -121,10 +168,11 @@ def _with_defaults(entry: RuleEntry, defaults: Mapping[str, Any]) -> Any:
     return block
 
 
-def _compile_kind(source: AdrSource, entry: RuleEntry, defaults: Mapping[str, Any]) -> tuple[RuleSpec | None, set[str], list[Diagnostic]]:
+def _compile_kind(source: AdrSource, entry: RuleEntry, defaults: Mapping[str, Any], known: frozenset[str] = frozenset(),
+                  adr_ids: frozenset[str] = frozenset()) -> tuple[RuleSpec | None, set[str], list[Diagnostic]]:
     module = KINDS[entry.kind]
     message = entry.message if entry.message is not None else module.default_message(entry.block)
-    kind = KindInput(entry.id, _with_defaults(entry, defaults), message)
+    kind = KindInput(entry.id, _with_defaults(entry, defaults), message, rule_ids=known, adr_ids=adr_ids)
     text = module.compile(kind)
     problems = [Diagnostic(source.path, *entry.locate((entry.kind, *path)), f"rule {entry.id}: {msg}") for path, msg in kind.errors]
     if problems:  # the text of a block with errors is incomplete: checking it would only add noise

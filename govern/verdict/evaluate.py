@@ -36,6 +36,9 @@ class Evaluation:
     violations: dict[Answer, dict[str, Any] | None]  # None: not proven (JudgeRequest.prove = "new")
     exemptions: dict[Answer, dict[str, Any] | None]
     stats: dict[str, Any] = field(default_factory=dict)
+    # Answers of the `values` goals evaluate() was also asked for (no proofs): e.g. the
+    # no-growth metrics, read from the same evaluation instead of a second one.
+    values: dict[str, list[tuple]] | None = None
 
 
 def extract_facts(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,
@@ -71,12 +74,19 @@ def answers_only(rules: Sequence[Rule], store: FactStore, engine: str, goals: Se
 
 def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config: Config,
              extra: Sequence[Fact], engine: str, use_cache: bool = True,
-             skip: Callable[[str, tuple], bool] | None = None) -> Evaluation:
+             skip: Callable[[str, tuple], bool] | None = None, values: Sequence[str] = ()) -> Evaluation:
     """Extract and evaluate; `engine` is auto/pydatalog/clingo (auto uses the config threshold).
 
-    Answers `skip(goal, row)` chooses get no proof (None)."""
+    Answers `skip(goal, row)` chooses get no proof (None); the `values` goals are answered
+    without proofs (Evaluation.values)."""
     store, stats = extract_facts(repo, tree, rules, config, extra, use_cache)
-    result = evaluate_with_proofs(list(rules), store, engine, GOALS, config.engine_threshold, skip=skip)
+    unproven = frozenset(values)
+
+    def skipped(goal: str, row: tuple) -> bool:
+        return goal in unproven or (skip is not None and skip(goal, row))
+
+    result = evaluate_with_proofs(list(rules), store, engine, (*GOALS, *values), config.engine_threshold,
+                                  skip=skipped)
     started = time.perf_counter()
     answers: dict[str, dict] = {goal: {} for goal in GOALS}
     memo: dict = {}  # shared sub-proofs are converted once (and share their JSON)
@@ -87,4 +97,5 @@ def evaluate(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], config:
                 answers[goal][tuple(row)] = None if proof is None else proof.to_json(memo)
     stats.update(result.stats)
     stats["proof_json"] = time.perf_counter() - started
-    return Evaluation(list(rules), store, result.engine, answers["violation"], answers["exempt"], stats)
+    return Evaluation(list(rules), store, result.engine, answers["violation"], answers["exempt"], stats,
+                      {goal: result.answers.get(goal, []) for goal in values})

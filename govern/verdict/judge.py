@@ -23,7 +23,8 @@ from govern.verdict.allowances import allowances, change_record
 from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import findings, unexempted
-from govern.verdict.metrics import metric_values
+from govern.verdict.metrics import metric_goals, metric_values
+from govern.verdict.judged import base_found, base_legacy, second_round, split
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
 from govern.verdict.model import AdrInfo, RuleInfo, Verdict
 from govern.verdict.request import JudgeRequest  # re-exported: callers build requests from here
@@ -65,27 +66,39 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     status = active(adrs, on)
     specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None and _in_scope(s, request.scope)}
     verified_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")  # when signatures are checked
+    first, second = split(specs)
     change = _change_facts(request, config, specs)
     compare = request.compare_with or request.base
     before = base_facts(request.repo, compare, _base_id(compare), rules_of(specs), config, request.cache)
     extra = adr_facts(adrs) + change + before
     engine = request.engine or config.engine
     legacy = request.legacy
-    own = own_legacy(request.base is not None and request.base_facts_equal, specs)
+    own = own_legacy(request.base is not None and request.base_facts_equal, first)
     if request.base is not None and not own:
-        legacy = _legacy(request, specs, config, adr_facts(adrs), engine)
+        legacy = _legacy(request, first, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
     # Answers known for equal tree facts were computed against another base: not for base_ readers.
     known = None if base_reads(rules_of(specs)) else request.known
-    run = (reused(known, request.prove, specs, legacy, rules) or nothing_to_evaluate(specs, engine, config)
-           or no_change_answers(specs, change, engine, config))
+    run = (reused(known, request.prove, first, legacy, rules) or nothing_to_evaluate(first, engine, config)
+           or no_change_answers(first, change, engine, config))
     if run is None and own:  # every violation is legacy: with prove="new" none is proven, exemptions still are
         skip = (lambda goal, row: goal == "violation") if request.prove == "new" else None
-        run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
+        run = evaluate(request.repo, request.target, rules_of(first), config, extra, engine, request.cache, skip,
+                       metric_goals(first))
         legacy = unexempted(run.violations, run.exemptions)
     elif run is None:
-        skip = _legacy_skip(legacy, specs) if request.prove == "new" and legacy else None
-        run = evaluate(request.repo, request.target, rules_of(specs), config, extra, engine, request.cache, skip)
+        skip = _legacy_skip(legacy, first) if request.prove == "new" and legacy else None
+        run = evaluate(request.repo, request.target, rules_of(first), config, extra, engine, request.cache, skip,
+                       metric_goals(first))
+    if second:  # rules counting the findings of the others (govern.verdict.judged)
+        earlier = base_found(request.repo, compare, first, config, adr_facts(adrs), engine, request.cache) \
+            if compare is not None else None
+        if legacy is not None and earlier is not None:
+            legacy = set(legacy) | base_legacy(request.repo, compare, second, earlier, config, adr_facts(adrs), engine,
+                                               request.cache)
+        skip = _legacy_skip(legacy, second) if request.prove == "new" and legacy else None
+        run = second_round(request.repo, request.target, run, first, second, config, extra, engine, request.cache,
+                           earlier, skip, metric_goals(second))
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
     record = change_record(change, allowances(specs, run.store), verified_at) if change else None
     verdict = Verdict(
@@ -95,7 +108,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         violations=tuple(violations), exemptions=tuple(exemptions), stats=run.stats,
         pusher=_pusher(change), rules_from=_base_id(request.adr_tree) if request.adr_tree else request.commit,
         compared_with=_base_id(compare) if before else None,
-        metrics=metric_values(specs, run.store, engine, config.engine_threshold) or None, change=record,
+        metrics=metric_values(specs, run.store, engine, config.engine_threshold, run.values) or None, change=record,
     )
     return Judgement(verdict, run, adrs)
 

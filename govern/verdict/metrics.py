@@ -17,15 +17,24 @@ from govern.verdict.evaluate import answers_only
 KIND = "no-growth"
 
 
-def metric_values(specs: Mapping[str, RuleSpec], store: FactStore, engine: str,
-                  threshold: int) -> dict[str, dict[str, int | None]]:
-    """rule id -> {"value": the metric, "growth": now − base (None without a base)}."""
+def metric_goals(specs: Mapping[str, RuleSpec]) -> list[str]:
+    """The predicates holding the no-growth metrics, to be answered by the judge's evaluation."""
+    return [_predicate(s, name) for _, s in sorted(specs.items()) if s.kind == KIND for name in ("total", "growth")]
+
+
+def metric_values(specs: Mapping[str, RuleSpec], store: FactStore, engine: str, threshold: int,
+                  known: Mapping[str, list[tuple]] | None = None) -> dict[str, dict[str, int | None]]:
+    """rule id -> {"value": the metric, "growth": now − base (None without a base)}; from
+    `known` (the evaluation's answers of metric_goals) when given, else evaluated here."""
     out: dict[str, dict[str, int | None]] = {}
     for rule_id, spec in sorted(specs.items()):
         if spec.kind != KIND:
             continue
         total, growth = _predicate(spec, "total"), _predicate(spec, "growth")
-        answers = answers_only(spec.rules, store, engine, (total, growth), threshold)
+        if known is not None and total in known and growth in known:
+            answers = known
+        else:
+            answers = answers_only(spec.rules, store, engine, (total, growth), threshold)
         value = answers[total][0][0] if answers[total] else 0
         moved = answers[growth][0][0] if answers[growth] else None
         out[rule_id] = {"value": value, "growth": moved}

@@ -40,6 +40,7 @@ def test_a_push_adding_one_edge_is_refused_naming_the_new_edge(tmp_path):
     done = push(work)
     assert done.returncode != 0, done.stderr
     assert "[api-db-coupling]" in done.stderr and "app/api/reports.py" in done.stderr
+    assert "app.db.session" in done.stderr  # the new edge's imported module, not only its file
     assert git(bare, "rev-parse", "main").strip() == old
 
 
@@ -128,3 +129,136 @@ def test_an_allowed_change_that_moves_the_metric_says_so_in_one_line(tmp_path):
     assert data["metrics"] == {"api-db-coupling": {"value": 2, "growth": 1}}
     assert govern("record", "HEAD", cwd=work).returncode == 0
     assert "drift: api-db-coupling: 1 → 2 (+1)" in govern("why", "HEAD", cwd=work).stdout
+
+
+RATCHET_ADR = """---
+title: Stripe debt and waivers do not grow
+status: accepted
+rules:
+  - id: stripe-debt
+    no-growth:
+      metric: findings
+      rule: stripe-only-in-billing
+  - id: stripe-waivers
+    no-growth:
+      metric: exemptions
+      adr: ADR-0001
+      may-grow-by: 0
+---
+"""
+WARN_STRIPE = FILES["adr/0001-only-billing-talks-to-stripe.md"].replace(
+    "    message: Only app/billing may call Stripe.\n",
+    "    message: Only app/billing may call Stripe.\n    severity: warn\n") + """
+```datalog
+exempt("stripe-only-in-billing", F, "legacy, see #12") :- glob(F, "app/legacy/**").
+```
+"""
+RATCHET = FILES | {"adr/0001-only-billing-talks-to-stripe.md": WARN_STRIPE, "adr/0005-ratchet.md": RATCHET_ADR,
+                   "app/shop/old.py": "import stripe\n", "app/legacy/__init__.py": ""}
+
+
+def test_findings_and_exemptions_metrics_in_pushes(tmp_path):
+    """A warning rule's findings may not grow, nor its ADR's exemptions: each push adding one is
+    refused naming it; one moving a finding (one removed, one added) is allowed."""
+    bare, work = server(tmp_path, RATCHET)
+    old = git(bare, "rev-parse", "main").strip()
+    commit(work, {"app/shop/new.py": "import stripe\n"}, "one more stripe import")
+    done = push(work)
+    assert done.returncode != 0 and "[stripe-debt]" in done.stderr and "app/shop/new.py" in done.stderr, done.stderr
+    git(work, "reset", "-q", "--hard", old)
+    commit(work, {"app/legacy/waived.py": "import stripe\n"}, "a waived stripe import")
+    done = push(work)
+    assert done.returncode != 0 and "[stripe-waivers]" in done.stderr and "app/legacy/waived.py" in done.stderr
+    git(work, "reset", "-q", "--hard", old)
+    moved = commit(work, {"app/shop/old.py": "import json\n", "app/shop/new.py": "import stripe\n"}, "move it")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(note(bare, moved))
+    assert data["verdict"] == "allow"
+    assert data["metrics"]["stripe-debt"] == {"value": 1, "growth": 0}
+    assert data["metrics"]["stripe-waivers"] == {"value": 0, "growth": 0}
+    assert verify_verdict_json(bare, data) == []
+
+
+def test_findings_metric_proof_names_the_added_finding_and_verifies(tmp_path):
+    _, work = server(tmp_path, RATCHET, install=False)
+    commit(work, {"app/shop/new.py": "import stripe\n", "app/legacy/w.py": "import stripe\n"}, "grow both")
+    data = json.loads(govern("check", "--rev", "HEAD", "--format", "json", cwd=work).stdout)
+    blocking = sorted((v["rule"], v["subject"], v["target"]) for v in data["violations"] if v["severity"] == "block")
+    assert blocking == [("stripe-debt", "app/shop/new.py", "stripe"),
+                        ("stripe-waivers", "app/legacy/w.py", "stripe-only-in-billing")]
+    debt = next(v for v in data["violations"] if v["rule"] == "stripe-debt")
+    leaf = debt["proof"]["children"][0]["children"][0]
+    assert leaf["conclusion"] == {"pred": "finding", "args": ["stripe-only-in-billing", "app/shop/new.py", "stripe"]}
+    assert verify_verdict_json(work, data) == []
+    compiled = govern("adr", "compile", "stripe-debt", cwd=work).stdout
+    assert 'finding("stripe-only-in-billing", S, T)' in compiled and 'base_finding("stripe-only-in-billing"' in compiled
+    # Judged alone, a tree has nothing to compare with: may-grow-by has no effect.
+    assert govern("check", cwd=work).returncode == 0
+
+
+def test_findings_and_exemptions_metrics_over_empty_sets(tmp_path):
+    adr = RATCHET_ADR.replace("      may-grow-by: 0\n", "      max: 0\n")
+    files = {k: v for k, v in RATCHET.items() if k != "app/shop/old.py"} | {"adr/0005-ratchet.md": adr}
+    _, work = server(tmp_path, files, install=False)
+    data = json.loads(govern("check", "--format", "json", cwd=work).stdout)
+    assert data["verdict"] == "allow" and data["metrics"]["stripe-debt"]["value"] == 0
+    assert data["metrics"]["stripe-waivers"] == {"value": 0, "growth": None}
+
+
+def test_hostile_and_unstratifiable_findings_rules_are_lint_errors(tmp_path):
+    adr = """---
+title: Bad ratchets
+status: accepted
+rules:
+  - id: typo
+    no-growth:
+      metric: findings
+      rule: stripe-only-in-biling
+  - id: itself
+    no-growth:
+      metric: findings
+      rule: itself
+  - id: waivers
+    no-growth:
+      metric: exemptions
+      adr: ADR-0001
+  - id: of-a-counter
+    no-growth:
+      metric: findings
+      rule: waivers
+  - id: hostile
+    no-growth:
+      metric: exemptions
+      adr: "\\"); violation(\\"x"
+  - id: wrong-adr
+    no-growth:
+      metric: exemptions
+      adr: ADR-01
+  - id: wrong-key
+    no-growth:
+      metric: findings
+      rule: stripe-only-in-billing
+      adr: ADR-0001
+---
+```datalog
+exempt("stripe-only-in-billing", F, "circular") :- finding("stripe-only-in-billing", F, _).
+```
+"""
+    _, work = server(tmp_path, FILES | {"adr/0005-bad.md": adr}, install=False)
+    result = govern("adr", "lint", cwd=work)
+    out = result.stdout + result.stderr
+    assert result.returncode == 2 and "Traceback" not in out, out
+    assert "unknown rule 'stripe-only-in-biling' (did you mean 'stripe-only-in-billing'?)" in out
+    assert "rule itself counts its own findings: not stratifiable" in out
+    assert "rule of-a-counter counts the findings of rule waivers, which itself reads findings" in out
+    assert "unknown ADR '\\\"); violation(\\\"x'" in out or "rule hostile: unknown ADR" in out
+    assert "unknown ADR 'ADR-01' (did you mean" in out
+    assert "'adr' does not apply to metric findings" in out
+    assert "an exemption cannot depend on the findings it lifts" in out
+    for i, bad in enumerate(("-1", "1000001", "1e9", "'3'")):
+        broken = RATCHET_ADR.replace("may-grow-by: 0", f"may-grow-by: {bad}")
+        (tmp_path / str(i)).mkdir()
+        _, other = server(tmp_path / str(i), RATCHET | {"adr/0005-ratchet.md": broken}, install=False)
+        again = govern("adr", "lint", cwd=other)
+        assert again.returncode == 2 and "may-grow-by" in again.stdout + again.stderr, bad

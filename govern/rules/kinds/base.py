@@ -28,6 +28,8 @@ class KindInput:
     message: str
     errors: list[tuple[tuple, str]] = field(default_factory=list)  # (path inside the block, message)
     modules: list[tuple[tuple, str]] = field(default_factory=list)  # (path, name that must match a module)
+    rule_ids: frozenset[str] = frozenset()  # every rule id of the ADR set (for kinds naming a rule)
+    adr_ids: frozenset[str] = frozenset()  # every ADR id of the set (for kinds naming an ADR)
 
     @property
     def slug(self) -> str:
