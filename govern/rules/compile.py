@@ -16,7 +16,7 @@ from govern.errors import Diagnostic
 from govern.rules.checks import Program, namespace, private_arities, reads_change, run_checks, syntax
 from govern.rules.kinds import CHANGE_KINDS, DEFAULTED_KEYS, KINDS, KindInput
 from govern.rules.spec import RuleSpec
-from govern.vocabulary import BASE_PREFIX, JUDGED
+from govern.vocabulary import BASE_PREFIX
 
 
 @dataclass(frozen=True)
@@ -72,18 +72,12 @@ def compile_adrs(sources: list[AdrSource], defaults: Mapping[str, Any] | None = 
     return _exemption_scopes(specs), sorted(diagnostics)
 
 
-def reads_judged(spec: RuleSpec) -> bool:
-    """Whether the spec's rules read the judge's findings (finding, exemption and their base_
-    versions): it is judged after every rule that does not."""
-    return any(p in JUDGED for p in body_preds(spec.rules))
-
-
 def judged_order(specs: dict[str, tuple[RuleSpec, ...]]) -> list[Diagnostic]:
     """Rules reading findings are judged in a second round, on the findings of the first: a
     rule naming the findings of another second-round rule (or its own) could never be
     evaluated (it is not stratifiable), and an exemption reading findings would change the
     findings it reads. Both are refused, at the rule's line."""
-    second = {s.id for group in specs.values() for s in group if reads_judged(s)}
+    second = {s.id for group in specs.values() for s in group if s.reads_judged}
     out = []
     for group in specs.values():
         for spec in group:

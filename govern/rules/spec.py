@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from govern.datalog.model import Rule
+from govern.datalog.model import Literal, Rule
+from govern.vocabulary import JUDGED
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,9 @@ class RuleSpec:
     rules: tuple[Rule, ...]
     scope: str = "tree"
     modules: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def reads_judged(self) -> bool:
+        """Whether the rules read the judge's findings (finding, exemption and their base_
+        versions): the rule is judged after every rule that does not (govern.verdict.judged)."""
+        return any(isinstance(b, Literal) and b.atom.pred in JUDGED for r in self.rules for b in r.body)

@@ -25,7 +25,6 @@ from govern.adr import AdrSet, RuleSpec
 from govern.config import Config
 from govern.facts.model import Fact, Source
 from govern.facts.tree import Tree
-from govern.rules.compile import reads_judged
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import exempting, exemption_index
 from govern.vocabulary import BASE_PREFIX
@@ -49,7 +48,7 @@ class Found:
 
 def split(specs: Mapping[str, RuleSpec]) -> tuple[dict[str, RuleSpec], dict[str, RuleSpec]]:
     """(first round, second round) of the specs."""
-    second = {k: s for k, s in specs.items() if reads_judged(s)}
+    second = {k: s for k, s in specs.items() if s.reads_judged}
     return {k: s for k, s in specs.items() if k not in second}, second
 
 
