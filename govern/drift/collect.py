@@ -77,11 +77,13 @@ def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engi
             verdict = _carried_over(repo, previous, commit, adrs, config, rules_tree, applying)
             source = "carried over"
         if verdict is None:
-            legacy = frozenset((v.rule, v.subject, v.target) for v in previous.violations) if follows else None
+            legacy = frozenset(v.identity for v in previous.violations) if follows else None
+            lifted = frozenset(e.identity for e in previous.exemptions) if follows else None
             parent = CommitTree(repo, commit.parent) if commit.parent else None
             verdict = judge(JudgeRequest(
                 repo=repo, target=CommitTree(repo, commit.id), commit=commit.id, adr_tree=rules_tree,
-                change_rev=commit.id, base=None if follows else parent, legacy=legacy, compare_with=parent,
+                change_rev=commit.id, base=None if follows else parent, legacy=legacy, base_exempted=lifted,
+                compare_with=parent,
                 engine=engine, prove="new", on=date.fromisoformat(commit.day)))
             source = "computed"
         points.append(_point(commit, verdict, source))
@@ -113,6 +115,7 @@ def _carried_over(repo, previous: Verdict, commit: Commit, adrs: AdrSet, config,
 
     return replace(previous, commit=commit.id, base=commit.parent, date=commit.day,
                    violations=tuple(replace(v, new=False) for v in previous.violations if kept(v)),
+                   exemptions=tuple(replace(e, new=False) for e in previous.exemptions),
                    compared_with=commit.parent if previous.compared_with else None, metrics=metrics or None)
 
 

@@ -8,8 +8,9 @@ same govern version, same ADR files (path and blob), same `pyproject.toml` blob,
 after judging) the same rules applying. Otherwise the base is evaluated as usual.
 
 A finding is legacy when the base had the identical finding (rule, subject, target) as a
-violation; one the base only had exempted is new. Change rules judge a commit, not a tree:
-their findings are always new.
+violation; one the base only had exempted is new. An exemption is new when the base did not
+have that finding exempted. Change rules judge a commit, not a tree: their findings are
+always new.
 """
 from __future__ import annotations
 
@@ -47,9 +48,10 @@ def with_legacy(verdict: Verdict, note: dict, base_rev: str, change_rules: set[s
         return None
     change = change_rules
     legacy = {tuple(identity) for identity in note.get("legacy") or [] if identity[0] not in change}
+    lifted = {tuple(identity) for identity in note.get("exempted") or [] if identity[0] not in change}
 
-    def relabel(findings):
-        return tuple(replace(f, new=f.rule in change or f.identity not in legacy) for f in findings)
+    def relabel(findings, known):
+        return tuple(replace(f, new=f.rule in change or f.identity not in known) for f in findings)
 
-    return replace(verdict, base=base_rev, violations=relabel(verdict.violations),
-                   exemptions=relabel(verdict.exemptions))
+    return replace(verdict, base=base_rev, violations=relabel(verdict.violations, legacy),
+                   exemptions=relabel(verdict.exemptions, lifted))

@@ -21,7 +21,7 @@ from govern.notes.git_plumbing import git_dir, run_git, try_git
 from govern.notes.store import NOTES_REF
 
 HEADER = ("commit", "govern", "base", "adrs", "rules", "engine")
-VERSION = 3  # 3: findings identified by (rule, subject, target); only unexempted violations are legacy
+VERSION = 4  # 4: the identities of the exempted findings too (an exemption a push adds is told apart)
 
 
 def summarize(note: dict) -> dict:
@@ -33,7 +33,8 @@ def summarize(note: dict) -> dict:
     return {**{k: note.get(k) for k in HEADER}, "summary": VERSION,
             "legacy": sorted({(f["rule"], f["subject"], f.get("target", "")) for f in violations}),
             "answers": sorted({(f["rule"], f["subject"], f.get("target", ""), f.get("message")) for f in violations}, key=str),
-            "exemptions": len(exemptions)}
+            "exemptions": len(exemptions),
+            "exempted": sorted({(f["rule"], f["subject"], f.get("target", "")) for f in exemptions})}
 
 
 def remember(repo: Path, body: bytes, note: dict, gdir: Path | None = None) -> None:

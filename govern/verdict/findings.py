@@ -22,11 +22,14 @@ Proofs = Mapping[Answer, Mapping[str, Any] | None]  # None: not proven (a legacy
 def findings(
     violations: Proofs, exemptions: Proofs, specs: Mapping[str, RuleSpec], adrs: AdrSet,
     legacy: set[Identity] | frozenset[Identity] | None,
+    base_exempted: set[Identity] | frozenset[Identity] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     """(violations, exemptions): a violation with an `exempt` for its identity is exempted.
 
     `legacy` holds the identities the base violated without exemption (None: no base, every
-    violation is new). Change rules judge the change itself: always new.
+    violation is new). Change rules judge the change itself: always new. An exemption is new
+    when the base did not have that finding exempted (`base_exempted`, the identities the
+    base exempted; None: not known, then as a violation: new unless legacy).
     """
     reasons = exemption_index(exemptions)
     kept, lifted = [], []
@@ -38,6 +41,8 @@ def findings(
         if exempt is None:
             kept.append(finding)
         else:
+            if base_exempted is not None:
+                finding = replace(finding, new=spec.scope == "change" or answer[:3] not in base_exempted)
             lifted.append(replace(finding, proof=exemptions[exempt], reason=exempt[3], violation_proof=finding.proof))
     return kept, lifted
 
@@ -62,6 +67,12 @@ def unexempted(violations: Iterable[tuple], exemptions: Iterable[Answer]) -> set
     """The identities of the violations no exemption lifts (what a base leaves as legacy)."""
     reasons = exemption_index(exemptions)
     return {tuple(v[:3]) for v in violations if exempting(reasons, v) is None}
+
+
+def exempted(violations: Iterable[tuple], exemptions: Iterable[Answer]) -> set[Identity]:
+    """The identities of the violations an exemption lifts."""
+    reasons = exemption_index(exemptions)
+    return {tuple(v[:3]) for v in violations if exempting(reasons, v) is not None}
 
 
 def _finding(answer: Answer, proof: Mapping[str, Any] | None, spec: RuleSpec, adrs: AdrSet, new: bool) -> Finding:

@@ -22,7 +22,7 @@ from govern.rules import active
 from govern.verdict.allowances import allowances, change_record
 from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
-from govern.verdict.findings import findings, unexempted
+from govern.verdict.findings import exempted, findings, unexempted
 from govern.verdict.metrics import metric_goals, metric_values
 from govern.verdict.judged import base_found, base_legacy, second_round, split
 from govern.verdict.inputs import adr_facts, commit_change_facts, judging_date, read_adrs, read_config
@@ -72,10 +72,10 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     before = base_facts(request.repo, compare, _base_id(compare), rules_of(specs), config, request.cache)
     extra = adr_facts(adrs) + change + before
     engine = request.engine or config.engine
-    legacy = request.legacy
+    legacy, base_exempted = request.legacy, request.base_exempted if request.legacy is not None else None
     own = own_legacy(request.base is not None and request.base_facts_equal, first)
     if request.base is not None and not own:
-        legacy = _legacy(request, first, config, adr_facts(adrs), engine)
+        legacy, base_exempted = _legacy(request, first, config, adr_facts(adrs), engine)
     rules = _rule_infos(adrs, status, specs)
     # Answers known for equal tree facts were computed against another base: not for base_ readers.
     known = None if base_reads(rules_of(specs)) else request.known
@@ -86,6 +86,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         run = evaluate(request.repo, request.target, rules_of(first), config, extra, engine, request.cache, skip,
                        metric_goals(first))
         legacy = unexempted(run.violations, run.exemptions)
+        base_exempted = exempted(run.violations, run.exemptions)
     elif run is None:
         skip = _legacy_skip(legacy, first) if request.prove == "new" and legacy else None
         run = evaluate(request.repo, request.target, rules_of(first), config, extra, engine, request.cache, skip,
@@ -94,12 +95,14 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         earlier = base_found(request.repo, compare, first, config, adr_facts(adrs), engine, request.cache) \
             if compare is not None else None
         if legacy is not None and earlier is not None:
-            legacy = set(legacy) | base_legacy(request.repo, compare, second, earlier, config, adr_facts(adrs), engine,
-                                               request.cache)
+            more, lifted = base_legacy(request.repo, compare, second, earlier, config, adr_facts(adrs), engine,
+                                       request.cache)
+            legacy = set(legacy) | more
+            base_exempted = None if base_exempted is None else set(base_exempted) | lifted
         skip = _legacy_skip(legacy, second) if request.prove == "new" and legacy else None
         run = second_round(request.repo, request.target, run, first, second, config, extra, engine, request.cache,
                            earlier, skip, metric_goals(second))
-    violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy)
+    violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy, base_exempted)
     record = change_record(change, allowances(specs, run.store), verified_at) if change else None
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
@@ -113,17 +116,18 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     return Judgement(verdict, run, adrs)
 
 
-def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> set:
-    """The identities the base violates, unexempted, under the same tree rules (no proofs needed).
+def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> tuple[set, set]:
+    """The identities the base violates, unexempted, under the same tree rules (no proofs
+    needed), and those it exempts.
 
     A finding the base only had exempted is not legacy: an exemption that stops holding
     (expired, its condition gone) must not leave the finding waved through for good."""
     rules = rules_of({k: s for k, s in specs.items() if s.scope == "tree"})
     if not rules:  # nothing can violate: the base's tree need not be listed
-        return set()
+        return set(), set()
     store, _ = extract_facts(request.repo, request.base, rules, config, extra, request.cache)
     rows = answers_only(rules, store, engine, GOALS, config.engine_threshold)
-    return unexempted(rows["violation"], rows["exempt"])
+    return unexempted(rows["violation"], rows["exempt"]), exempted(rows["violation"], rows["exempt"])
 
 
 def _legacy_skip(legacy: set[tuple[str, str, str]] | frozenset, specs: Mapping[str, RuleSpec]):

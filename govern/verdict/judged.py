@@ -94,16 +94,17 @@ def second_round(repo: str | os.PathLike, target: Tree, run: Evaluation, first: 
 
 
 def base_legacy(repo: str | os.PathLike, base: Tree, second: Mapping[str, RuleSpec], before: Found, config: Config,
-                extra: list[Fact], engine: str, cache: bool) -> set[Identity]:
+                extra: list[Fact], engine: str, cache: bool) -> tuple[set[Identity], set[Identity]]:
     """The second-round findings the base had, judged alone (its own findings, no base_ of
-    its own: only `max` applies), unexempted: legacy like the first round's."""
+    its own: only `max` applies): (unexempted, legacy like the first round's; exempted)."""
     rules = list(dict.fromkeys(r for s in second.values() if s.scope == "tree" for r in s.rules))
     if not rules:
-        return set()
+        return set(), set()
     store, _ = extract_facts(repo, base, rules, config, [*extra, *before.facts()], cache)
     rows = answers_only(rules, store, engine, ("violation",), config.engine_threshold)
     reasons = exemption_index(before.exempts)
-    return {tuple(v[:3]) for v in rows["violation"] if exempting(reasons, v) is None}
+    lifted = {tuple(v[:3]) for v in rows["violation"] if exempting(reasons, v) is not None}
+    return {tuple(v[:3]) for v in rows["violation"]} - lifted, lifted
 
 
 def _source(subject: str) -> Source:

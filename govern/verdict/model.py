@@ -154,12 +154,15 @@ class Verdict:
     @property
     def drift(self) -> list[str]:
         """One line per way the change drifts without blocking: each tracked metric it moved,
-        and (against a base) each warning it added."""
+        and (against a base) each warning it added (a sibling of the findings that do not
+        block) and each exemption it added (a finding the base did not have exempted)."""
         lines = [f"{rule}: {m['value'] - m['growth']} → {m['value']} ({m['growth']:+d})"
                  for rule, m in sorted((self.metrics or {}).items()) if m.get("growth")]
         if self.base or self.compared_with:
             lines += [f"{v.rule}: new warning on {v.subject}" + (f" → {v.target}" if v.target else "")
                       for v in sorted(self.violations, key=Finding.key) if v.new and v.severity == WARN]
+            lines += [f"{e.rule}: exemption added on {e.subject}" + (f" → {e.target}" if e.target else "")
+                      for e in sorted(self.exemptions, key=Finding.key) if e.new]
         return lines
 
     @property

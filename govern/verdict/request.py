@@ -33,6 +33,9 @@ class JudgeRequest:
     # Finding identities (rule, subject, target) known to be legacy without evaluating `base`
     # (the base's unexempted violations, e.g. read from its verdict note); used only when `base` is None.
     legacy: frozenset[tuple[str, str, str]] | None = None
+    # With `legacy`: the identities the base had exempted (None: not known), so an exemption the
+    # change adds is told from one the base already had (Finding.new of an exemption).
+    base_exempted: frozenset[tuple[str, str, str]] | None = None
     # "all": every finding carries its proof; "new": legacy violations (not new) get `proof: None`,
     # which saves proving them where only the new ones matter (a pre-receive hook's budget).
     prove: str = "all"

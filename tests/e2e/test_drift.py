@@ -107,3 +107,72 @@ def test_html_is_self_contained_and_renders_in_headless_chromium(history, tmp_pa
     if os.environ.get("GOVERN_UPDATE_GOLDEN"):
         shutil.copy(shot, DOCS / "drift-report.png")
     assert (DOCS / "drift-report.png").is_file()
+
+
+PUSHED_ADRS = {
+    "adr/0004-stripe.md": """---
+title: Only billing talks to Stripe
+status: accepted
+rules:
+  - id: stripe-only-in-billing
+    forbid-import:
+      from: ["app/**"]
+      to: ["stripe"]
+      except: ["app/billing/**"]
+    severity: warn
+---
+```datalog
+exempt("stripe-only-in-billing", F, "legacy code, to be moved") :- glob(F, "app/legacy/**").
+```
+""",
+    "adr/0005-coupling.md": """---
+title: The API couples to the database slowly
+status: accepted
+rules:
+  - id: api-db-coupling
+    no-growth:
+      metric: imports
+      from: ["app/api/**"]
+      to: ["app.db", "app.db.*"]
+      may-grow-by: 1
+---
+""",
+}
+
+
+def test_drift_and_why_agree_on_a_pushed_history(tmp_path):
+    """Pushes through the real hooks record notes; each allowed change that adds an exemption, a
+    warning or moves a metric says so in one line, and `govern drift` (reading the notes, or
+    judging again without them) and `govern why` show the same lines. (A push of several
+    commits is judged by its net change: drift judges its commits one by one again.)"""
+    from tests.e2e.hooks_support import BASE_FILES, commit, push, server
+
+    files = {k: v for k, v in BASE_FILES.items() if not k.startswith("adr/")} | PUSHED_ADRS | {
+        "app/db/__init__.py": "", "app/db/models.py": "X = 1\n", "app/legacy/__init__.py": "", "app/shop/__init__.py": ""}
+    bare, work = server(tmp_path, files)
+    steps = [({"app/legacy/old.py": "import stripe\n"}, "a waived stripe import"),
+             ({"app/api/users.py": "import app.db.models\n"}, "the API reads the db"),
+             ({"app/shop/cart.py": "import stripe\n"}, "the shop calls stripe (a warning)"),
+             ({"app/shop/cart.py": "import stripe\n# a comment\n"}, "a comment: no fact changes"),
+             ({"app/db/models.py": "X = 2\n"}, "code only")]
+    for change, message in steps:  # one commit per push: its note judges it against its parent
+        commit(work, change, message)
+        assert push(work).returncode == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(bare), str(clone))
+    git(clone, "fetch", "-q", "origin", "refs/notes/govern:refs/notes/govern")
+    noted = json.loads(_drift(clone, "--format", "json"))
+    fresh = json.loads(_drift(work, "--format", "json"))  # no notes here: every commit judged again
+    assert [c["source"] for c in noted["commits"]][1:] == ["note"] * 5
+    assert [c["source"] for c in fresh["commits"]][-2:] == ["carried over"] * 2
+    expected = [[], ["stripe-only-in-billing: exemption added on app/legacy/old.py → stripe"],
+                ["api-db-coupling: 0 → 1 (+1)"], ["stripe-only-in-billing: new warning on app/shop/cart.py → stripe"],
+                [], []]
+    assert [c["drift"] for c in noted["commits"]] == [c["drift"] for c in fresh["commits"]] == expected
+    for a, b in zip(noted["commits"], fresh["commits"]):
+        assert {k: a[k] for k in ("metrics", "findings", "exemptions", "legacy", "blocking", "verdict")} == \
+               {k: b[k] for k in ("metrics", "findings", "exemptions", "legacy", "blocking", "verdict")}
+    for c in noted["commits"][1:]:
+        why = govern(clone, "why", c["commit"]).stdout
+        assert [ln.strip()[len("drift: "):] for ln in why.splitlines() if ln.strip().startswith("drift: ")] == c["drift"]
+    assert "exemptions of ADR-0004: 0 → 1 (+1)" in _drift(clone)
