@@ -6,7 +6,7 @@ import json
 
 from govern.verdict.verify import verify_verdict_json
 from tests.conftest import git
-from tests.e2e.hooks_support import BASE_FILES, commit, govern, note, push, server
+from tests.e2e.hooks_support import BASE_FILES, commit, govern, note, push, server, verdict_note
 
 COUPLING_ADR = """---
 title: The API does not couple more to the database
@@ -173,7 +173,7 @@ def test_findings_and_exemptions_metrics_in_pushes(tmp_path):
     moved = commit(work, {"app/shop/old.py": "import json\n", "app/shop/new.py": "import stripe\n"}, "move it")
     done = push(work)
     assert done.returncode == 0, done.stderr
-    data = json.loads(note(bare, moved))
+    data = verdict_note(bare, moved)
     assert data["verdict"] == "allow"
     assert data["metrics"]["stripe-debt"] == {"value": 1, "growth": 0}
     assert data["metrics"]["stripe-waivers"] == {"value": 0, "growth": 0}
@@ -188,7 +188,8 @@ def test_findings_metric_proof_names_the_added_finding_and_verifies(tmp_path):
     assert blocking == [("stripe-debt", "app/shop/new.py", "stripe"),
                         ("stripe-waivers", "app/legacy/w.py", "stripe-only-in-billing")]
     debt = next(v for v in data["violations"] if v["rule"] == "stripe-debt")
-    leaf = debt["proof"]["children"][0]["children"][0]
+    table = data["proofs"]
+    leaf = table[table[table[debt["proof"]]["children"][0]]["children"][0]]
     assert leaf["conclusion"] == {"pred": "finding", "args": ["stripe-only-in-billing", "app/shop/new.py", "stripe"]}
     assert verify_verdict_json(work, data) == []
     compiled = govern("adr", "compile", "stripe-debt", cwd=work).stdout
