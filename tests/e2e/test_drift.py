@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import git
 from tests.e2e.check_support import govern
-from tests.e2e.drift_support import chromium, generated_history
+from tests.e2e.drift_support import ADRS, chromium, generated_history
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -110,21 +110,7 @@ def test_html_is_self_contained_and_renders_in_headless_chromium(history, tmp_pa
 
 
 PUSHED_ADRS = {
-    "adr/0004-stripe.md": """---
-title: Only billing talks to Stripe
-status: accepted
-rules:
-  - id: stripe-only-in-billing
-    forbid-import:
-      from: ["app/**"]
-      to: ["stripe"]
-      except: ["app/billing/**"]
-    severity: warn
----
-```datalog
-exempt("stripe-only-in-billing", F, "legacy code, to be moved") :- glob(F, "app/legacy/**").
-```
-""",
+    "adr/0004-stripe.md": ADRS["adr/0001-no-stripe-outside-billing.md"],
     "adr/0005-coupling.md": """---
 title: The API couples to the database slowly
 status: accepted

@@ -174,4 +174,4 @@ def test_warm_judgments_equal_full_ones_on_random_edits(tmp_path, monkeypatch, s
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(edit["content"])
     if adrs == MONOTONE:  # the incremental judgment was taken, not only the fallbacks
-        assert True in taken
+        assert any(taken), "every edit fell back to the full judgment"
