@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import takewhile
 
 from govern.importlinter.config import Contract, Session, as_list
 
@@ -81,15 +82,12 @@ def _as_packages(values: list[str], packages: bool, out: Translation, what: str)
         pattern = _pattern(value, out, what)
         if pattern is None:
             continue
-        if pattern.endswith(".*") or pattern == "*":
-            if not packages:
-                out.problems.append(f"{what} {value!r} with as_packages = False: govern's trailing '.*' means anything inside")
-                continue
+        if not packages:
+            result.append("=" + pattern)  # the modules matched, each alone
+        elif pattern.endswith(".*") or pattern == "*":
             result.append(pattern if pattern != "*" else "**")
         elif pattern.endswith("**"):
             result.append(pattern)
-        elif not packages:
-            result.append("=" + pattern)  # the module alone (a plain name is it or inside it)
         else:
             result += [pattern, pattern + ".*"]
     return result
@@ -108,16 +106,21 @@ def _forbidden(session: Session, options: dict, out: Translation) -> None:
     packages = _flag(options, "as_packages", True, out)
     sources = _take(options, "source_modules")
     forbidden = _take(options, "forbidden_modules")
-    for s in sources:
-        for f in forbidden:
-            if "*" not in s + f and (s == f or (packages and (s.startswith(f + ".") or f.startswith(s + ".")))):
-                out.problems.append(f"source {s!r} and forbidden {f!r} overlap (import-linter skips that pair)")
     indirect = _flag(options, "allow_indirect_imports", False, out)
     out.kind = "forbid-import"
     out.block = {"from-modules": _as_packages(sources, packages, out, "source module"),
                  "to": _as_packages(forbidden, packages, out, "forbidden module")}
+    if any(_may_overlap(s, f) for s in sources for f in forbidden):
+        out.block["skip-overlapping"] = True  # import-linter skips a source and a forbidden module that overlap
     if not indirect:
         out.block["transitive"] = True
+
+
+def _may_overlap(source: str, forbidden: str) -> bool:
+    """Whether a module matching `source` and one matching `forbidden` can be the same module or
+    one inside the other: the names before their first wildcard, one a prefix of the other."""
+    fixed = sorted((list(takewhile(lambda part: "*" not in part, e.split("."))) for e in (source, forbidden)), key=len)
+    return fixed[1][:len(fixed[0])] == fixed[0]
 
 
 def _protected(session: Session, options: dict, out: Translation) -> None:
@@ -126,7 +129,11 @@ def _protected(session: Session, options: dict, out: Translation) -> None:
     allowed = _as_packages(_take(options, "allowed_importers"), packages, out, "allowed importer")
     out.kind = "forbid-import"
     roots = _roots(session)
-    out.block = {"from-modules": [p for r in roots for p in (r, r + ".*")] or ["**"], "except-modules": allowed + protected, "to": protected}
+    # Each protected module (each match of an expression) may be imported from inside itself only.
+    out.block = {"from-modules": [p for r in roots for p in (r, r + ".*")] or ["**"], "to": protected,
+                 "allow-within-target": True}
+    if allowed:
+        out.block["except-modules"] = allowed
 
 
 def _independence(session: Session, options: dict, out: Translation) -> None:

@@ -71,7 +71,7 @@ def test_crlf_and_bom_keep_line_numbers():
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-imports: {from: a, to: b}\n---\n",
          "adr/0007-t.md:6:5: rules[0]: unknown rule kind or key 'forbid-imports'"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a, to: b, oops: 1}\n---\n",
-         "adr/0007-t.md:6:37: rules[0].forbid-import: unknown key 'oops' (known: except, except-modules, from, from-modules, ignore-imports, to, transitive, type-checking, unmatched-ignores, within)"),
+         "adr/0007-t.md:6:37: rules[0].forbid-import: unknown key 'oops' (known: allow-within-target, except, except-modules, from, from-modules, ignore-imports, skip-overlapping, to, transitive, type-checking, unmatched-ignores, within)"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a, to: b}\n    layers: {layers: [a, b]}\n---\n",
          "adr/0007-t.md:5:5: rule r: exactly one rule kind expected, found forbid-import, layers"),
         ("---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import: {from: a}\n---\n",
