@@ -17,7 +17,7 @@ import os
 import subprocess
 import threading
 import weakref
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,17 +69,13 @@ def git_dir(repo: str | os.PathLike) -> Path:
     return Path(repo_layout(repo).common_dir)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(namedtuple("Layout", ("bare", "top", "git_dir", "common_dir", "algo"))):
     """Where a repository's parts are: `top` the working tree (None when bare or asked
     from inside the git dir), `git_dir` its own git dir (a linked worktree has one),
-    `common_dir` the shared one, `algo` the object format ("sha1" or "sha256")."""
+    `common_dir` the shared one, `algo` the object format ("sha1" or "sha256").
+    (No dataclass: a warm `govern check` imports this module but not `dataclasses`.)"""
 
-    bare: bool
-    top: str | None
-    git_dir: str
-    common_dir: str
-    algo: str
+    __slots__ = ()
 
 
 _ASKED = ("--path-format=absolute", "--git-common-dir", "--absolute-git-dir", "--show-object-format", "--is-bare-repository")

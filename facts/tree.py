@@ -9,15 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import time
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import Protocol
 
 from .gitio import CatFile, repo_layout, resolve, run_git
-from .indexstat import files, listing
-from .statcache import FORMAT as STAT_CACHE, StatCache, stat_key
+from .indexstat import listing
+from .statcache import FORMAT as STAT_CACHE, StatCache, StatPass, stat_pass
 
 REGULAR = ("100644", "100755")
 SYMLINK, GITLINK = "120000", "160000"  # never followed: listed by Tree.links() so they can be reported
@@ -184,54 +183,54 @@ class WorkTree(_Snapshot):
             run_git(repo, "rev-parse", "--show-toplevel")  # git's own error: no working tree here
         self.repo, self._algo, self._git_dir = layout.top, layout.algo, layout.git_dir
         self._paths: dict[str, bytes] = {}
+        self._stats: StatPass | None = None
+
+    def state(self) -> tuple[str, bool]:
+        """(digest, settled): a digest of the paths git lists, the stat data of each and the
+        staged commits of the directories among them (submodules), and whether it is old
+        enough to stand for the files' bytes (facts.statcache.listing_state). Two trees with
+        the same settled digest have the same entries() and links(). Taken by the one pass
+        over the files that entries() lists, before any file is read (an optimisation:
+        govern.verdict.cache keys stored verdicts by it without listing any further)."""
+        done = self._stat_pass()
+        return done.digest, done.settled
+
+    def _stat_pass(self) -> StatPass:
+        if self._stats is None:
+            self._stats = stat_pass(self.repo)
+        return self._stats
 
     def _list(self) -> list[Entry]:
         root = os.path.join(os.fsencode(self.repo), b"")
-        lstat, regular, algo, paths = os.lstat, stat.S_ISREG, self._algo, self._paths
-        since = time.time_ns()  # before any file is looked at (facts.statcache)
+        regular, algo, paths = stat.S_ISREG, self._algo, self._paths
+        done = self._stat_pass()
+        since = done.since
         known = StatCache(Path(self._git_dir) / "govern" / STAT_CACHE, self.repo)
-        result, directories, missed = [], [], []
-        for raw in files(self.repo):  # ~10,000 files: the loop is kept lean
-            full = root + raw
-            try:
-                info = lstat(full)
-            except OSError:
+        result, missed = [], []
+        for raw, key in zip(done.raws, done.keys):  # ~10,000 files: the loop is kept lean
+            if key is None:
                 continue  # deleted from disk
-            if not regular(info.st_mode):
-                if stat.S_ISLNK(info.st_mode):  # reported, never followed
+            full, mode = root + raw, key[2]
+            if not regular(mode):
+                if stat.S_ISLNK(mode):  # reported, never followed
                     target = os.readlink(full)
                     result.append(Entry(decode_path(raw), blob_id(target, algo), SYMLINK, len(target)))
-                elif stat.S_ISDIR(info.st_mode):
-                    directories.append(raw)  # a submodule, or a nested repository git lists
-                continue  # fifo, socket...
-            key = stat_key(info)
+                continue  # a directory (gitlinks, from the pass), fifo, socket...
             blob = known.get(raw, key)
             if blob is None:
-                missed.append((raw, full, info, key))
+                missed.append((raw, full, key))
                 continue
             paths[blob] = full
-            result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
+            result.append(Entry(decode_path(raw), blob, "100755" if mode & stat.S_IXUSR else "100644", key[3]))
         vouched = listing(self.repo) if len(missed) > self.HASH_DIRECTLY else {}
-        for raw, full, info, key in missed:
-            blob = vouched.get(raw) or _hash_file(full, info.st_size, algo)  # git does not vouch: hash the bytes
+        for raw, full, key in missed:
+            blob = vouched.get(raw) or _hash_file(full, key[3], algo)  # git does not vouch: hash the bytes
             known.put(raw, key, blob, since)
             paths[blob] = full
-            result.append(Entry(decode_path(raw), blob, "100755" if info.st_mode & stat.S_IXUSR else "100644", info.st_size))
+            result.append(Entry(decode_path(raw), blob, "100755" if key[2] & stat.S_IXUSR else "100644", key[3]))
         known.save()
-        return _sorted(result + self._gitlinks(directories))
-
-    def _gitlinks(self, directories: list[bytes]) -> list[Entry]:
-        """The directories git lists as files: submodules (their staged commit) and nested
-        repositories that are not submodules (no commit known: "")."""
-        if not directories:
-            return []
-        staged = {}
-        out = run_git(self.repo, "ls-files", "-s", "-z", "--", *[os.fsdecode(d.rstrip(b"/")) for d in directories])
-        for record in out.split(b"\0"):
-            meta, _, path = record.partition(b"\t")
-            if meta.startswith(GITLINK.encode()):
-                staged[path] = meta.split()[1].decode()
-        return [Entry(decode_path(d.rstrip(b"/")), staged.get(d.rstrip(b"/"), ""), GITLINK, 0) for d in directories]
+        gitlinks = [Entry(decode_path(raw), commit, GITLINK, 0) for raw, commit in done.gitlinks]
+        return _sorted(result + gitlinks)
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from govern.cli.check_stored import FORMATS, view
 from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 
 if TYPE_CHECKING:
     from govern.verdict.model import Finding, Verdict
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # the keys of REPORTS below
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def run_check(options: CheckOptions) -> int:
     request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
     request, key, store = _stored(o, top, request)
     plain = o.fmt == "json" and within is None and not o.only_new  # the verdict's canonical JSON as is
-    name = key if plain or key is None else f"{key}.{_view(o, within, color)}"
+    name = key if plain or key is None else f"{key}.{view(o.fmt, o.quiet, o.no_proof, o.max_findings, within, o.only_new, color)}"
     printed = store.load(name) if store else None
     if printed is not None:  # this verdict, printed so before
         _emit([printed[0]], o.output)
@@ -101,17 +101,9 @@ def _stored(o: CheckOptions, top: str, request):
 
     if request.commit is None and request.on is None:
         request = replace(request, on=today())  # the key and the judge see the same day
-    key = None if o.verify else verdict_key(request)
-    return request, key, VerdictCache.for_repo(top) if key else None
-
-
-def _view(o: CheckOptions, within: tuple[str, ...] | None, color: bool) -> str:
-    """The output options a rendering depends on, as a short digest (a stored rendering's name)."""
-    import hashlib
-    import json
-
-    shown = [o.fmt, o.quiet, o.no_proof, o.max_findings, within, o.only_new, color]
-    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    store = VerdictCache.for_repo(top)
+    key = None if o.verify else verdict_key(request, store)
+    return request, key, store if key else None
 
 
 def _judge(o: CheckOptions, request, key: str | None, store) -> tuple[Verdict, bool]:

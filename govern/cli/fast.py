@@ -48,10 +48,20 @@ def fast_command(args: list[str]) -> Callable[[], int] | None:
     if args[:1] == ["check"]:
         fields = check_fields(args[1:])
         if fields is not None:
-            from govern.cli.check_run import CheckOptions, run_check
-
-            return lambda: run_check(CheckOptions(**fields))
+            return lambda: _check(fields)
     return None
+
+
+def _check(fields: dict) -> int:
+    """A stored verdict printed by govern.cli.check_stored (lean), else the check in full."""
+    from govern.cli.check_stored import printed_if_stored
+
+    code = printed_if_stored(fields)
+    if code is not None:
+        return code
+    from govern.cli.check_run import CheckOptions, run_check
+
+    return run_check(CheckOptions(**fields))
 
 
 def check_fields(args: list[str]) -> dict | None:

@@ -10,6 +10,12 @@ the verdict's canonical JSON (`govern check --format json`), so a repeated check
 tree (stat data only, facts.statcache) and prints, without extracting, evaluating, proving
 or importing any of that code.
 
+A working tree's key is also remembered by the tree's state (facts.statcache.stat_pass: the
+listed paths and their stat data, once settled) with everything else the key holds (`head`):
+a check whose state was seen takes the key from there without computing a blob id
+(`<git common dir>/govern/verdicts/v1-states`, the STATES written last, checksummed).
+govern.cli.check_stored does that lookup with this module alone.
+
 Left out, and judged afresh every time: a commit (`--rev`: change rules read signatures,
 whose keys live outside the tree) and `--verify` (it re-checks every proof against the
 facts, so it needs them).
@@ -26,24 +32,29 @@ thousands of proofs again either.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
+import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 import govern
-from govern.facts import tree as facts_tree
 from govern.facts.gitio import git_dir
-from govern.facts.tree import CommitTree, IndexTree, Tree, WorkTree
-from govern.verdict.request import JudgeRequest
+
+TYPE_CHECKING = False  # typing itself is not imported: see below
+if TYPE_CHECKING:
+    from govern.facts.tree import Tree
+    from govern.verdict.request import JudgeRequest
+
+# Imported lazily (the judge's modules, facts.tree, tempfile): govern.cli.check_stored prints a
+# stored verdict with this module and facts.statcache alone.
 
 FORMAT = "v1"
 KEEP = 8  # verdicts kept per repository, with their renderings (a heavy-debt verdict is tens of MB)
+STATES = 64  # working-tree states remembered with the key of their verdict
 _HEADER = b"govern-verdict "
 # Packages whose code shapes a verdict besides govern's own (found, never imported).
 _PACKAGES = ("tree_sitter", "tree_sitter_python", "pyDatalog", "clingo", "lark", "yaml", "markdown_it",
@@ -51,22 +62,59 @@ _PACKAGES = ("tree_sitter", "tree_sitter_python", "pyDatalog", "clingo", "lark",
 _CODE_SUFFIXES = (".py", ".json", ".lark", ".scm")
 
 
-def verdict_key(request: JudgeRequest) -> str | None:
+def verdict_key(request: JudgeRequest, store: VerdictCache | None = None) -> str | None:
     """The key of the request's verdict, or None when its verdict is not cached (a commit,
-    change facts or answers given by the caller, rules from another tree)."""
+    change facts or answers given by the caller, rules from another tree).
+
+    With `store`, a working tree is first looked up by its state (facts.statcache.stat_pass:
+    the paths git lists and their stat data): a state seen settled before, with the same
+    head, names its key without a file being read or the tree listed further."""
+    from govern.facts.tree import WorkTree
+
+    head = _head(request)
+    if head is None:
+        return None
+    state = request.target.state() if store is not None and isinstance(request.target, WorkTree) else None
+    name = None if state is None else state_name(head, state[0])
+    known = store.known_key(name) if name else None
+    if known is not None:
+        return known
+    digest = hashlib.sha256(head)
+    _digest_tree(digest, request.target)
+    key = digest.hexdigest()
+    if name and state[1]:
+        store.remember(name, key)
+    return key
+
+
+def state_name(head: bytes, state: str) -> str:
+    """The name a working tree's state is remembered under, with the head of its verdict key."""
+    return hashlib.sha256(head + b"\0" + state.encode("ascii")).hexdigest()
+
+
+def _head(request: JudgeRequest) -> bytes | None:
+    """head() of the request, or None when its verdict is not cached."""
+    from govern.facts.tree import CommitTree, IndexTree, WorkTree
+
     r = request
     if type(r.target) not in (WorkTree, IndexTree) or r.on is None or r.change_rev is not None \
             or r.change_facts is not None or r.known is not None or r.legacy is not None \
             or r.adr_tree is not None or r.compare_with is not None or not r.cache \
             or not (r.base is None or isinstance(r.base, CommitTree)):
         return None
-    digest = hashlib.sha256()
-    head = [FORMAT, govern.__version__, sys.version, _code_fingerprint(), type(r.target).__name__, r.on.isoformat(),
-            r.engine, r.adr_dir, r.scope, r.prove, dict(sorted(r.env.items())), r.base_facts_equal,
-            None if r.base is None else [r.base.rev, r.base.tree]]
-    digest.update(json.dumps(head, sort_keys=True).encode("utf-8", "surrogateescape"))
-    _digest_tree(digest, r.target)
-    return digest.hexdigest()
+    return head(type(r.target).__name__, r.on.isoformat(), r.engine, r.adr_dir, r.scope, r.prove, r.env,
+                r.base_facts_equal, None if r.base is None else (r.base.rev, r.base.tree))
+
+
+def head(target: str, on: str, engine: str | None, adr_dir: str | None, scope: str = "all", prove: str = "all",
+         env: dict[str, str] | None = None, base_facts_equal: bool = False,
+         base: tuple[str, str] | None = None) -> bytes:
+    """Everything but the tree's files a stored verdict is computed from, as bytes: the kind
+    of tree ("WorkTree", "IndexTree"), the judging day (ISO), the request's options, the base
+    (commit, tree) of --new-since, and the code that judges."""
+    fields = [FORMAT, govern.__version__, sys.version, _code_fingerprint(), target, on, engine, adr_dir, scope, prove,
+              dict(sorted((env or {}).items())), base_facts_equal, None if base is None else list(base)]
+    return json.dumps(fields, sort_keys=True).encode("utf-8", "surrogateescape")
 
 
 def _digest_tree(digest, tree: Tree) -> None:
@@ -81,8 +129,12 @@ def _digest_tree(digest, tree: Tree) -> None:
 def _code_fingerprint() -> list:
     """(file, size, mtime) of every module of govern and of the fact extractor, and of the
     packages they load: an edited or upgraded one invalidates every verdict."""
+    from importlib.util import find_spec
+
+    import govern.facts
+
     out = []
-    for package in (Path(govern.__file__).parent, Path(facts_tree.__file__).parent):
+    for package in (Path(govern.__file__).parent, Path(govern.facts.__file__).parent):
         for top, dirs, names in os.walk(package):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
@@ -90,7 +142,7 @@ def _code_fingerprint() -> list:
                     st = os.stat(os.path.join(top, name))
                     out.append([os.path.relpath(os.path.join(top, name), package), st.st_size, st.st_mtime_ns])
     for name in _PACKAGES:
-        spec = importlib.util.find_spec(name)
+        spec = find_spec(name)
         origin = spec.origin if spec is not None else None
         st = os.stat(origin) if origin and os.path.exists(origin) else None
         out.append([name, origin, st.st_size if st else 0, st.st_mtime_ns if st else 0])
@@ -102,10 +154,31 @@ class VerdictCache:
 
     def __init__(self, directory: str | os.PathLike) -> None:
         self.directory = Path(directory) / FORMAT
+        self._states = Path(directory) / f"{FORMAT}-states"
 
     @classmethod
     def for_repo(cls, repo: str | os.PathLike) -> "VerdictCache":
         return cls(git_dir(repo) / "govern" / "verdicts")
+
+    def known_key(self, state: str) -> str | None:
+        """The verdict key remembered for a working tree's state (verdict_key), or None."""
+        return _read_states(self._states).get(state)
+
+    def remember(self, state: str, key: str) -> None:
+        """Remember `key` for the state (the STATES written last are kept). Only a lost
+        speed-up when it cannot be written."""
+        states = _read_states(self._states)
+        if states.get(state) == key:
+            return
+        states.pop(state, None)
+        states[state] = key
+        payload = marshal.dumps([FORMAT, dict(list(states.items())[-STATES:])])
+        from govern.facts.cache import atomic_write
+
+        try:
+            atomic_write(self._states, hashlib.sha256(payload).digest() + payload)
+        except OSError:
+            pass
 
     def load(self, name: str) -> tuple[bytes, bool] | None:
         """The bytes stored under `name` and whether the verdict blocks, or None (missing,
@@ -128,6 +201,8 @@ class VerdictCache:
         is never held whole); stored when the block ends normally. A cache that cannot be
         written is only a lost speed-up: the function then does nothing."""
         digest = _digest(name, blocking)
+        import tempfile
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
@@ -173,6 +248,20 @@ class VerdictCache:
                 kept.append(key)
             if key not in kept:
                 path.unlink(missing_ok=True)
+
+
+def _read_states(path: Path) -> dict[str, str]:
+    """{state: key} of the file (empty when missing, damaged or of another format)."""
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data[32:]).digest() != data[:32]:
+            return {}
+        fmt, states = marshal.loads(data[32:])
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if fmt != FORMAT or not isinstance(states, dict):
+        return {}
+    return {k: v for k, v in states.items() if type(k) is str and type(v) is str}
 
 
 def _digest(name: str, blocking: bool):

@@ -1,0 +1,68 @@
+"""`govern check`'s warm path: a working tree seen before prints its stored verdict at once.
+
+A repeated check of an unchanged working tree needs one `git rev-parse`, one `git ls-files`,
+the stat data of every listed file (facts.statcache.stat_pass) and two small files read
+(govern.verdict.cache: the state's verdict key, then the stored rendering). This module does
+only that, importing neither the judge nor the fact extractor nor `dataclasses`/`typing`:
+at sqlfluff's 6,000 files, imports were a third of a warm check. Anything else, or any
+doubt (a state not seen before, a rendering not stored, an option it does not handle, an
+error of any kind), answers None and govern.cli.check_run runs the check in full, which
+gives every error message and stores what this path reads.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # govern.cli.check_run.REPORTS
+ENGINES = (None, "auto", "pydatalog", "clingo")  # govern.verdict.targets.ENGINES, or none given
+# CheckOptions fields (govern.cli.fast) this path leaves to check_run: another tree than the
+# working tree, a base, a proof re-check, an agent's patch, other rules, a file to write, paths.
+_HANDLED_ELSEWHERE = ("rev", "staged", "new_since", "verify", "patch", "rules_from", "output", "paths")
+
+
+def printed_if_stored(fields: dict) -> int | None:
+    """Print the stored rendering of `govern check` with these CheckOptions fields (as
+    govern.cli.fast parses them) and return its exit code, or None when none is known."""
+    if any(fields.get(name) for name in _HANDLED_ELSEWHERE):
+        return None
+    fmt, engine = fields.get("fmt", "text"), fields.get("engine")
+    if fmt not in FORMATS or engine not in ENGINES:
+        return None
+    from govern.facts.gitio import GitFailure, repo_layout
+    from govern.facts.statcache import stat_pass
+    from govern.verdict import cache
+
+    try:
+        layout = repo_layout(fields.get("repo", "."))
+        state = stat_pass(layout.top).digest if layout.top is not None else None
+    except (GitFailure, OSError):  # not a repository, not a directory: check_run says so
+        return None
+    if state is None:
+        return None
+    color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    quiet, no_proof, only_new = (bool(fields.get(k)) for k in ("quiet", "no_proof", "only_new"))
+    on = time.strftime("%Y-%m-%d", time.gmtime())  # govern.verdict.request.today()
+    head = cache.head("WorkTree", on, engine, fields.get("adr_dir"))
+    store = cache.VerdictCache(os.path.join(layout.common_dir, "govern", "verdicts"))
+    key = store.known_key(cache.state_name(head, state))
+    if key is None:
+        return None
+    plain = fmt == "json" and not only_new
+    printed = store.load(key if plain else f"{key}.{view(fmt, quiet, no_proof, fields.get('max_findings'), None, only_new, color)}")
+    if printed is None:
+        return None
+    sys.stdout.flush()
+    sys.stdout.buffer.write(printed[0])
+    sys.stdout.buffer.flush()
+    return 1 if printed[1] else 0
+
+
+def view(fmt: str, quiet: bool, no_proof: bool, max_findings: int | None, within: tuple[str, ...] | None,
+         only_new: bool, color: bool) -> str:
+    """The output options a rendering depends on, as a short digest (a stored rendering's name)."""
+    shown = [fmt, quiet, no_proof, max_findings, within, only_new, color]
+    return hashlib.sha256(json.dumps(shown).encode("utf-8", "surrogateescape")).hexdigest()[:16]
