@@ -188,7 +188,7 @@ class WorkTree(_Snapshot):
     def state(self) -> tuple[str, bool]:
         """(digest, settled): a digest of the paths git lists, the stat data of each and the
         staged commits of the directories among them (submodules), and whether it is old
-        enough to stand for the files' bytes (facts.statcache.listing_state). Two trees with
+        enough to stand for the files' bytes (facts.statcache.stat_pass). Two trees with
         the same settled digest have the same entries() and links(). Taken by the one pass
         over the files that entries() lists, before any file is read (an optimisation:
         govern.verdict.cache keys stored verdicts by it without listing any further)."""

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from govern.verdict.model import Finding, Verdict
 
 
-
 @dataclass(frozen=True)
 class CheckOptions:
     """The options of `govern check` (see its --help), with their defaults."""

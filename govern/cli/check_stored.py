@@ -38,17 +38,20 @@ def printed_if_stored(fields: dict) -> int | None:
 
     try:
         layout = repo_layout(fields.get("repo", "."))
-        state = stat_pass(layout.top).digest if layout.top is not None else None
     except (GitFailure, OSError):  # not a repository, not a directory: check_run says so
         return None
-    if state is None:
+    store = cache.VerdictCache(os.path.join(layout.common_dir, "govern", "verdicts"))
+    states = store.states()
+    if layout.top is None or not states:  # bare, or no state remembered (a first check)
+        return None
+    try:
+        state = stat_pass(layout.top).digest
+    except (GitFailure, OSError):
         return None
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     quiet, no_proof, only_new = (bool(fields.get(k)) for k in ("quiet", "no_proof", "only_new"))
     on = time.strftime("%Y-%m-%d", time.gmtime())  # govern.verdict.request.today()
-    head = cache.head("WorkTree", on, engine, fields.get("adr_dir"))
-    store = cache.VerdictCache(os.path.join(layout.common_dir, "govern", "verdicts"))
-    key = store.known_key(cache.state_name(head, state))
+    key = states.get(cache.state_name(cache.head("WorkTree", on, engine, fields.get("adr_dir")), state))
     if key is None:
         return None
     plain = fmt == "json" and not only_new

@@ -76,7 +76,7 @@ def verdict_key(request: JudgeRequest, store: VerdictCache | None = None) -> str
         return None
     state = request.target.state() if store is not None and isinstance(request.target, WorkTree) else None
     name = None if state is None else state_name(head, state[0])
-    known = store.known_key(name) if name else None
+    known = store.states().get(name) if name else None
     if known is not None:
         return known
     digest = hashlib.sha256(head)
@@ -160,9 +160,9 @@ class VerdictCache:
     def for_repo(cls, repo: str | os.PathLike) -> "VerdictCache":
         return cls(git_dir(repo) / "govern" / "verdicts")
 
-    def known_key(self, state: str) -> str | None:
-        """The verdict key remembered for a working tree's state (verdict_key), or None."""
-        return _read_states(self._states).get(state)
+    def states(self) -> dict[str, str]:
+        """{state name: verdict key} remembered for working trees (verdict_key, state_name)."""
+        return _read_states(self._states)
 
     def remember(self, state: str, key: str) -> None:
         """Remember `key` for the state (the STATES written last are kept). Only a lost
