@@ -29,6 +29,9 @@ def from_importlinter(root: Path, adr_dir: str, name: str | None, partial: bool)
             problems.append(f"{session.path}: contract {item.contract.id}: rule id {item.rule_id!r} is also contract {seen[item.rule_id]}'s")
             item.kind = None
         seen.setdefault(item.rule_id, item.contract.id)
+        if item.kind and (problem := write.load_problem(session, item, date.today())):
+            problems.append(f"{session.path}: contract {item.contract.id}: {problem}")
+            item.kind = None
     for line in problems:
         typer.echo(f"not translated: {line}", err=True)
     if problems and not partial:

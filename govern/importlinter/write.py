@@ -7,7 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from govern.adr.loader import load_adrs
 from govern.adr.scaffold import kebab, next_number
+from govern.errors import AdrError
 from govern.importlinter.config import Session, as_list
 from govern.importlinter.translate import Translation
 
@@ -29,6 +31,16 @@ def render(session: Session, item: Translation, today: date) -> str:
     for problem in item.problems:
         body += ["", f"Not translated: {problem}."]
     return f"---\n{text}---\n" + "\n".join(body) + "\n"
+
+
+def load_problem(session: Session, item: Translation, today: date) -> str | None:
+    """Why the ADR `render` gives for `item` would not load (schema, rule compile), or None: a
+    contract only partly translated (--partial) must not write an ADR that breaks every check."""
+    try:
+        load_adrs([("adr/0001-translated.md", render(session, item, today).encode(), "0" * 40)])
+    except AdrError as error:
+        return f"its rule does not load: {error.diagnostics[0].message}"
+    return None
 
 
 def write(root: Path, adr_dir: str, session: Session, items: list[Translation], today: date) -> list[str]:

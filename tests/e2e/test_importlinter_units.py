@@ -176,3 +176,35 @@ def test_unit_keys_refuse_what_has_no_units(make_repo, block, error):
     lint = subprocess.run([sys.executable, "-m", "govern", "adr", "lint"], cwd=repo, capture_output=True, text=True, timeout=60)
     assert lint.returncode == 2 and error in lint.stdout + lint.stderr, lint.stdout + lint.stderr
     assert "Traceback" not in lint.stderr
+
+
+def test_partial_never_writes_an_adr_that_does_not_load(make_repo):
+    """--partial writes what translates; a contract left with nothing valid (here: no module
+    expression is valid) is reported and not written, so `govern check` still runs."""
+    config = """\
+[importlinter]
+root_package = pkg
+
+[importlinter:contract:broken-names]
+name = Broken names
+type = independence
+modules =
+    pkg.a-b
+    pkg.c-d
+
+[importlinter:contract:fine]
+name = Fine
+type = forbidden
+source_modules = pkg.b
+forbidden_modules = pkg.legacy
+"""
+    repo = make_repo({**TREE, ".importlinter": config})
+    init = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter", "--partial"], cwd=repo,
+                          capture_output=True, text=True, timeout=60)
+    assert init.returncode == 0, init.stderr
+    assert "contract broken-names: its rule does not load" in init.stderr
+    assert [p.name for p in (repo / "adr").iterdir()] == ["0001-fine.md"]
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adrs")
+    check = subprocess.run([sys.executable, "-m", "govern", "check"], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1 and "pkg/b/allowed.py:1: import-linter contract: Fine → pkg.legacy.old" in check.stdout
