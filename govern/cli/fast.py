@@ -2,10 +2,12 @@
 
 typer (~33 ms of imports) builds a pydantic TypeAdapter for every parameter it processes,
 its own --help included, so every command parsed by typer also imports pydantic (~60 ms):
-about a fifth of a warm `govern check` at 2,000 modules. Two cases skip it:
+about a fifth of a warm `govern check` at 2,000 modules. These skip it:
 
 * `govern hook pre-receive` / `post-receive` exactly as git runs them (no arguments);
 * `govern agent-hook HARNESS` exactly as the coding agents run it;
+* `govern --version` / `govern -V` alone (the floor of a govern command: interpreter and
+  govern.cli.app, benchmarks/README.md);
 * `govern check` whose every argument is a PATH (not starting with `-`) or one of its options
   written `--opt VALUE`, `--opt=VALUE` or `-o VALUE` (each at most once, no value empty or
   starting with `-`).
@@ -41,6 +43,8 @@ CHECK_ARGUMENTS = "paths"  # the PATH arguments
 
 def fast_command(args: list[str]) -> Callable[[], int] | None:
     """A function running the command of `args` without typer, or None (then typer runs it)."""
+    if args in (["--version"], ["-V"]):
+        return _version
     if tuple(args) in HOOKS:
         return import_module(HOOKS[tuple(args)]).main
     if len(args) == 2 and args[0] == "agent-hook" and args[1] in AGENT_HARNESSES:
@@ -50,6 +54,14 @@ def fast_command(args: list[str]) -> Callable[[], int] | None:
         if fields is not None:
             return lambda: _check(fields)
     return None
+
+
+def _version() -> int:
+    """What typer's eager --version option prints (govern.cli.app)."""
+    from govern import __version__
+
+    print(f"govern {__version__}", flush=True)
+    return 0
 
 
 def _check(fields: dict) -> int:

@@ -114,3 +114,15 @@ def test_fast_option_tables_match_the_typer_command():
     assert {flag for _, (_, flag) in fast.items()} and all(fast[o][1] == declared[o][1] for o in fast)
     fields = set(CheckOptions.__dataclass_fields__)
     assert {f for f, _ in fast.values()} | {CHECK_ARGUMENTS} == fields
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_version_is_printed_without_typer_as_typer_prints_it(capsys, flag):
+    """`govern --version` is the floor of a govern command (benchmarks/README.md): no typer."""
+    from govern.cli.fast import fast_command
+
+    assert fast_command([flag]) is not None and fast_command([flag, "check"]) is None
+    assert run(capsys, [flag]) == run(capsys, ["--debug", flag])
+    imported = subprocess.run([sys.executable, "-X", "importtime", GOVERN, flag], capture_output=True, text=True)
+    assert imported.returncode == 0 and imported.stdout.startswith("govern ")
+    assert "typer" not in {line.rsplit("|", 1)[-1].strip() for line in imported.stderr.splitlines()}
