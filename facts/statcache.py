@@ -55,11 +55,11 @@ stat_key: Callable[[os.stat_result], Stat] = attrgetter("st_dev", "st_ino", "st_
 class StatPass:
     """One pass over a working tree's files (stat_pass): what git lists, in its order."""
 
-    __slots__ = ("raws", "keys", "gitlinks", "since", "digest", "settled")
+    __slots__ = ("repo", "raws", "keys", "gitlinks", "since", "digest", "settled")
 
-    def __init__(self, raws: list[bytes], keys: list[Stat | None], gitlinks: list[tuple[bytes, str]],
+    def __init__(self, repo: str, raws: list[bytes], keys: list[Stat | None], gitlinks: list[tuple[bytes, str]],
                  since: int, digest: str, settled: bool) -> None:
-        self.raws, self.keys, self.gitlinks, self.since = raws, keys, gitlinks, since
+        self.repo, self.raws, self.keys, self.gitlinks, self.since = repo, raws, keys, gitlinks, since
         self.digest, self.settled = digest, settled
 
 
@@ -85,7 +85,7 @@ def stat_pass(repo: str) -> StatPass:
     digest.update(_packed(keys) + marshal.dumps(gitlinks))
     present = [key for key in keys if key is not None]
     latest = max(max(map(itemgetter(4), present), default=0), max(map(itemgetter(5), present), default=0))
-    return StatPass(raws, keys, gitlinks, since, digest.hexdigest(), latest < since - MARGIN_NS)
+    return StatPass(repo, raws, keys, gitlinks, since, digest.hexdigest(), latest < since - MARGIN_NS)
 
 
 def _lstat_key(full: bytes) -> Stat | None:

@@ -177,13 +177,15 @@ class WorkTree(_Snapshot):
     # every file and a `git check-attr`, ~30-60 ms on 6,000 files).
     HASH_DIRECTLY = 200
 
-    def __init__(self, repo: str | os.PathLike) -> None:
+    def __init__(self, repo: str | os.PathLike, listed: StatPass | None = None) -> None:
+        """`listed`: a stat_pass of this working tree taken a moment ago (govern check's warm
+        path took one and found no stored verdict): the listing starts from it."""
         layout = repo_layout(repo)
         if layout.top is None:
             run_git(repo, "rev-parse", "--show-toplevel")  # git's own error: no working tree here
         self.repo, self._algo, self._git_dir = layout.top, layout.algo, layout.git_dir
         self._paths: dict[str, bytes] = {}
-        self._stats: StatPass | None = None
+        self._stats = listed if listed is not None and listed.repo == self.repo else None
 
     def state(self) -> tuple[str, bool]:
         """(digest, settled): a digest of the paths git lists, the stat data of each and the

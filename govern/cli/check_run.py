@@ -13,6 +13,7 @@ from govern.cli.check_stored import FORMATS, view
 from govern.errors import EXIT_OK, EXIT_VIOLATIONS, UsageError
 
 if TYPE_CHECKING:
+    from govern.facts.statcache import StatPass
     from govern.verdict.model import Finding, Verdict
 
 
@@ -38,8 +39,9 @@ class CheckOptions:
     rules_from: str | None = None  # REV: the ADRs and [tool.govern] of REV judge (as the server hook does)
 
 
-def run_check(options: CheckOptions) -> int:
-    """Judge, print the verdict, return the exit code (0 allow, 1 block); GovernError on bad input."""
+def run_check(options: CheckOptions, listed: StatPass | None = None) -> int:
+    """Judge, print the verdict, return the exit code (0 allow, 1 block); GovernError on bad input.
+    `listed`: the working tree's stat pass govern.cli.check_stored took (facts.statcache)."""
     from govern.verdict.targets import judge_request, open_repo
 
     o = options
@@ -61,7 +63,8 @@ def run_check(options: CheckOptions) -> int:
         verdict = select(judged, within, o.only_new)
         _emit(report(o, verdict, color), o.output)
         return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
-    request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir)
+    request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir,
+                            listed=listed)
     request, key, store = _stored(o, top, request)
     plain = o.fmt == "json" and within is None and not o.only_new  # the verdict's canonical JSON as is
     name = key if plain or key is None else f"{key}.{view(o.fmt, o.quiet, o.no_proof, o.max_findings, within, o.only_new, color)}"

@@ -17,6 +17,10 @@ import os
 import sys
 import time
 
+TYPE_CHECKING = False  # typing itself is not imported (see above)
+if TYPE_CHECKING:
+    from govern.facts.statcache import StatPass
+
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # govern.cli.check_run.REPORTS
 ENGINES = (None, "auto", "pydatalog", "clingo")  # govern.verdict.targets.ENGINES, or none given
 # CheckOptions fields (govern.cli.fast) this path leaves to check_run: another tree than the
@@ -24,14 +28,15 @@ ENGINES = (None, "auto", "pydatalog", "clingo")  # govern.verdict.targets.ENGINE
 _HANDLED_ELSEWHERE = ("rev", "staged", "new_since", "verify", "patch", "rules_from", "output", "paths")
 
 
-def printed_if_stored(fields: dict) -> int | None:
+def printed_if_stored(fields: dict) -> tuple[int | None, StatPass | None]:
     """Print the stored rendering of `govern check` with these CheckOptions fields (as
-    govern.cli.fast parses them) and return its exit code, or None when none is known."""
+    govern.cli.fast parses them) and return (its exit code, None); (None, the working tree's
+    stat pass if one was taken, for the full check to list from) when none is known."""
     if any(fields.get(name) for name in _HANDLED_ELSEWHERE):
-        return None
+        return None, None
     fmt, engine = fields.get("fmt", "text"), fields.get("engine")
     if fmt not in FORMATS or engine not in ENGINES:
-        return None
+        return None, None
     from govern.facts.gitio import GitFailure, repo_layout
     from govern.facts.statcache import stat_pass
     from govern.verdict import cache
@@ -39,29 +44,28 @@ def printed_if_stored(fields: dict) -> int | None:
     try:
         layout = repo_layout(fields.get("repo", "."))
     except (GitFailure, OSError):  # not a repository, not a directory: check_run says so
-        return None
+        return None, None
     store = cache.VerdictCache(os.path.join(layout.common_dir, "govern", "verdicts"))
     states = store.states()
     if layout.top is None or not states:  # bare, or no state remembered (a first check)
-        return None
+        return None, None
     try:
-        state = stat_pass(layout.top).digest
+        listed = stat_pass(layout.top)
     except (GitFailure, OSError):
-        return None
+        return None, None
     color = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     quiet, no_proof, only_new = (bool(fields.get(k)) for k in ("quiet", "no_proof", "only_new"))
     on = time.strftime("%Y-%m-%d", time.gmtime())  # govern.verdict.request.today()
-    key = states.get(cache.state_name(cache.head("WorkTree", on, engine, fields.get("adr_dir")), state))
-    if key is None:
-        return None
+    key = states.get(cache.state_name(cache.head("WorkTree", on, engine, fields.get("adr_dir")), listed.digest))
     plain = fmt == "json" and not only_new
-    printed = store.load(key if plain else f"{key}.{view(fmt, quiet, no_proof, fields.get('max_findings'), None, only_new, color)}")
+    name = key if plain else f"{key}.{view(fmt, quiet, no_proof, fields.get('max_findings'), None, only_new, color)}"
+    printed = store.load(name) if key is not None else None
     if printed is None:
-        return None
+        return None, listed
     sys.stdout.flush()
     sys.stdout.buffer.write(printed[0])
     sys.stdout.buffer.flush()
-    return 1 if printed[1] else 0
+    return (1 if printed[1] else 0), None
 
 
 def view(fmt: str, quiet: bool, no_proof: bool, max_findings: int | None, within: tuple[str, ...] | None,

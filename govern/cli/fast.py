@@ -65,15 +65,16 @@ def _version() -> int:
 
 
 def _check(fields: dict) -> int:
-    """A stored verdict printed by govern.cli.check_stored (lean), else the check in full."""
+    """A stored verdict printed by govern.cli.check_stored (lean), else the check in full
+    (from the working tree's stat pass the former took, if it took one)."""
     from govern.cli.check_stored import printed_if_stored
 
-    code = printed_if_stored(fields)
+    code, listed = printed_if_stored(fields)
     if code is not None:
         return code
     from govern.cli.check_run import CheckOptions, run_check
 
-    return run_check(CheckOptions(**fields))
+    return run_check(CheckOptions(**fields), listed)
 
 
 def check_fields(args: list[str]) -> dict | None:

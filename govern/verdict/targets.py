@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govern.facts.gitio import GitFailure, repo_layout, resolve, run_git
+from govern.facts.statcache import StatPass
 from govern.facts.tree import CommitTree, IndexTree, WorkTree
 from govern.errors import UsageError
 from govern.verdict.request import JudgeRequest
@@ -25,8 +26,9 @@ def open_repo(path: Path) -> str:
 
 
 def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | None,
-                  engine: str | None, adr_dir: str | None) -> JudgeRequest:
-    """The JudgeRequest for the command-line choices (unknown revisions are usage errors)."""
+                  engine: str | None, adr_dir: str | None, listed: StatPass | None = None) -> JudgeRequest:
+    """The JudgeRequest for the command-line choices (unknown revisions are usage errors);
+    `listed`: the working tree's stat pass when the caller took one (facts.tree.WorkTree)."""
     if rev is not None and staged:
         raise UsageError("--rev and --staged exclude each other")
     if engine is not None and engine not in ENGINES:
@@ -38,7 +40,7 @@ def judge_request(repo: str, *, rev: str | None, staged: bool, new_since: str | 
         return JudgeRequest(repo, CommitTree(repo, commit), commit, change_rev=commit, base=base,
                             engine=engine, adr_dir=adr_dir, compare_with=CommitTree(repo, parent) if parent else None)
     try:
-        target = IndexTree(repo) if staged else WorkTree(repo)
+        target = IndexTree(repo) if staged else WorkTree(repo, listed)
     except GitFailure as err:
         raise UsageError(f"cannot read the {'index' if staged else 'working tree'} (a bare repository? "
                          f"use --rev REV): {err}") from None

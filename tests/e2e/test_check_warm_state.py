@@ -50,9 +50,9 @@ def judged(monkeypatch):
     calls = []
     real = check_run.run_check
 
-    def counted(options):
+    def counted(options, listed=None):
         calls.append(options)
-        return real(options)
+        return real(options, listed)
     monkeypatch.setattr(check_run, "run_check", counted)
     return calls
 
