@@ -2,35 +2,30 @@
 one set of ADRs (the range's last commit, or --rules-from).
 
 A commit's verdict note is used when it agrees (same ADR blobs, same base, every rule judged
-and every metric recorded); otherwise, when the commit leaves every fact the rules read as
-its parent had it (govern.hook.unchanged: files modified in place, same scans), the parent's
-findings carry over as legacy without evaluating; otherwise the commit is judged again:
-against its first parent, the previous commit's violations as legacy (no second evaluation
-of the parent), facts through the blob cache so only changed files are read.
+and every metric recorded); otherwise the commit is judged against its first parent, by
+govern.drift.replay's walk (facts by the diff, rules the change cannot touch not evaluated
+again), which gives what judging it alone gives.
 """
 from __future__ import annotations
 
 import os
 from datetime import date
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from govern.facts.gitio import CatFile, GitFailure, run_git
 from govern.facts.tree import CommitTree
-from govern.adr import AdrSet
 from govern.drift.history import Commit
+from govern.drift.replay import Replay, units
 from govern.errors import UsageError
 from govern.notes.codec import decode
-from govern.hook.unchanged import same_tree_facts
 from govern.notes.store import NOTES_REF
 from govern.rules import active
-from govern.verdict.base_facts import base_reads
 from govern.verdict.inputs import read_adrs, read_config
 from govern.verdict.judge import JudgeRequest, judge
 from govern.verdict.metrics import KIND, limits
 from govern.verdict.model import BLOCK, Verdict
-from govern.verdict.reuse import rules_of
 
 
 @dataclass
@@ -39,7 +34,7 @@ class Point:
 
     commit: Commit
     verdict: str  # allow | block
-    source: str  # "note", "carried over" (the parent's facts, not evaluated) or "computed"
+    source: str  # "note" or "computed"
     metrics: dict[str, int] = field(default_factory=dict)  # no-growth rule -> value
     findings: dict[str, int] = field(default_factory=dict)  # rule -> violations (not exempted)
     blocking: dict[str, int] = field(default_factory=dict)  # rule -> new blocking violations
@@ -57,66 +52,49 @@ class Report:
     points: list[Point]
 
 
-def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engine: str | None = None) -> Report:
+def collect(repo: str | os.PathLike, commits: list[Commit], rules_rev: str, engine: str | None = None,
+            alone: bool = False) -> Report:
+    """The report of `commits` (oldest first) under the ADRs of `rules_rev`. Commits without an
+    agreeing note are judged by govern.drift.replay's walk, or `alone` (each as judge() does
+    with its first parent as base: the reference the walk is tested against, and the path
+    when the rules cannot be replayed)."""
     rules_tree = CommitTree(repo, rules_rev)
     config = read_config(rules_tree)
     adrs = read_adrs(rules_tree, config.adr_dir)
     wanted_adrs = sorted((a.path, a.blob) for a in adrs)
     notes = _notes(repo, [c.id for c in commits])
+    walk = Replay(repo, commits, adrs, config, rules_tree, engine)
+    plans: dict[frozenset[str], list | None] = {}
     points: list[Point] = []
-    previous: Verdict | None = None
-    previous_applying: set[str] = set()
-    for commit in commits:
-        applying = {rule for rule, reason in active(adrs, date.fromisoformat(commit.day)).items() if reason is None}
-        verdict = _from_note(notes.get(commit.id), commit, wanted_adrs, applying)
-        source = "note"
-        # The parent was just judged: its unexempted violations are the legacy ones (no second
-        # evaluation of the parent).
-        follows = previous is not None and points[-1].commit.id == commit.parent
-        if verdict is None and follows and applying == previous_applying:
-            verdict = _carried_over(repo, previous, commit, adrs, config, rules_tree, applying)
-            source = "carried over"
-        if verdict is None:
-            legacy = frozenset(v.identity for v in previous.violations) if follows else None
-            lifted = frozenset(e.identity for e in previous.exemptions) if follows else None
-            parent = CommitTree(repo, commit.parent) if commit.parent else None
-            verdict = judge(JudgeRequest(
-                repo=repo, target=CommitTree(repo, commit.id), commit=commit.id, adr_tree=rules_tree,
-                change_rev=commit.id, base=None if follows else parent, legacy=legacy, base_exempted=lifted,
-                compare_with=parent,
-                engine=engine, prove="new", on=date.fromisoformat(commit.day)))
-            source = "computed"
-        points.append(_point(commit, verdict, source))
-        previous, previous_applying = verdict, applying
+    try:
+        for commit in commits:
+            on = date.fromisoformat(commit.day)
+            status = active(adrs, on)
+            specs = {s.id: s for s in adrs.rules() if status.get(s.id) is None}
+            verdict = _from_note(notes.get(commit.id), commit, wanted_adrs, set(specs))
+            if verdict is not None:
+                walk.skip(commit.id)
+                points.append(_point(commit, verdict, "note"))
+                continue
+            key = frozenset(specs)
+            if key not in plans:
+                plans[key] = units(specs)
+            if alone or plans[key] is None:
+                verdict = judge_alone(repo, commit, rules_tree, engine)
+            else:
+                verdict = walk.verdict(commit.id, on, specs, status, plans[key])
+            points.append(_point(commit, verdict, "computed"))
+    finally:
+        walk.flush()
     return Report(rules_rev, [{"id": a.id, "title": a.title} for a in adrs], _rules(adrs), points)
 
 
-def _carried_over(repo, previous: Verdict, commit: Commit, adrs: AdrSet, config, rules_tree: CommitTree,
-                  applying: set[str]) -> Verdict | None:
-    """The verdict of a commit whose tree facts are its parent's (the previous point), without
-    evaluating: the parent's findings, all legacy now, and each metric unmoved. Only where that
-    is exactly what judging would give: no change rule (change facts are each commit's own), no
-    rule reading the base but no-growth ones, whose findings are then those over `max`."""
-    specs = [s for s in adrs.rules() if s.id in applying]
-    if any(s.scope == "change" for s in specs):
-        return None
-    growth = {s.id: limits(s) for s in specs if s.kind == KIND}
-    if base_reads(rules_of({s.id: s for s in specs if s.kind != KIND})):
-        return None
-    if not same_tree_facts(repo, commit.parent, commit.id, adrs, config, rules_tree):
-        return None
-    metrics = {rule: {"value": m["value"], "growth": 0} for rule, m in (previous.metrics or {}).items()}
-
-    def kept(finding) -> bool:  # with nothing added, a no-growth rule finds only what is over max
-        if finding.rule not in growth:
-            return True
-        bound = growth[finding.rule]["max"]
-        return bound is not None and metrics[finding.rule]["value"] > bound
-
-    return replace(previous, commit=commit.id, base=commit.parent, date=commit.day,
-                   violations=tuple(replace(v, new=False) for v in previous.violations if kept(v)),
-                   exemptions=tuple(replace(e, new=False) for e in previous.exemptions),
-                   compared_with=commit.parent if previous.compared_with else None, metrics=metrics or None)
+def judge_alone(repo, commit: Commit, rules_tree: CommitTree, engine: str | None) -> Verdict:
+    """judge() of the commit against its first parent, at its committer date."""
+    parent = CommitTree(repo, commit.parent) if commit.parent else None
+    return judge(JudgeRequest(repo=repo, target=CommitTree(repo, commit.id), commit=commit.id, adr_tree=rules_tree,
+                              change_rev=commit.id, base=parent, compare_with=parent, engine=engine, prove="new",
+                              on=date.fromisoformat(commit.day)))
 
 
 def _point(commit: Commit, verdict: Verdict, source: str) -> Point:

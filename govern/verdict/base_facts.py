@@ -34,10 +34,10 @@ def base_facts(repo: str | os.PathLike, base: Tree | None, base_id: str | None, 
     read = base_reads(rules)
     if base is None or not read:
         return []
-    need = relevant([_unprefixed(r) for r in rules])
+    need = relevant([unprefixed(r) for r in rules])
     names = {p[len(BASE_PREFIX):] for p in read}
     wanted = Wanted(frozenset(need.relations & names), frozenset(need.globs), frozenset(need.prefixes),
-                    frozenset(need.dists), frozenset(need.groups))
+                    frozenset(need.dists), frozenset(need.groups), frozenset(need.modules))
     cache = Cache.for_repo(repo) if use_cache else None
     facts = extract(base, facts_config(config), wanted, cache, ordered=False)
     out = [Fact(BASE_PREFIX + f.relation, f.args, f.source) for f in facts if f.relation in names]
@@ -46,7 +46,7 @@ def base_facts(repo: str | os.PathLike, base: Tree | None, base_id: str | None, 
     return out
 
 
-def _unprefixed(rule: Rule) -> Rule:
+def unprefixed(rule: Rule) -> Rule:
     """The rule with base_r read as r: its patterns are the ones to extract from the base."""
     def item(it):
         if isinstance(it, Literal) and it.atom.pred.startswith(BASE_PREFIX):

@@ -76,7 +76,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
     own = own_legacy(request.base is not None and request.base_facts_equal, first)
     if request.base is not None and not own:
         legacy, base_exempted = _legacy(request, first, config, adr_facts(adrs), engine)
-    rules = _rule_infos(adrs, status, specs)
+    rules = rule_infos(adrs, status, specs)
     # Answers known for equal tree facts were computed against another base: not for base_ readers.
     known = None if base_reads(rules_of(specs)) else request.known
     run = (reused(known, request.prove, first, legacy, rules) or nothing_to_evaluate(first, engine, config)
@@ -177,7 +177,7 @@ def _adr_info(adr) -> AdrInfo:
     return AdrInfo(id=adr.id, title=adr.title, status=adr.status, path=adr.path, blob=adr.blob)
 
 
-def _rule_infos(adrs: AdrSet, status: Mapping[str, str | None], specs: Mapping[str, RuleSpec]) -> tuple[RuleInfo, ...]:
+def rule_infos(adrs: AdrSet, status: Mapping[str, str | None], specs: Mapping[str, RuleSpec]) -> tuple[RuleInfo, ...]:
     out = []
     for spec in adrs.rules():
         reason = status.get(spec.id) or (None if spec.id in specs else f"not in scope {spec.scope}")

@@ -150,7 +150,7 @@ def test_drift_and_why_agree_on_a_pushed_history(tmp_path):
     noted = json.loads(_drift(clone, "--format", "json"))
     fresh = json.loads(_drift(work, "--format", "json"))  # no notes here: every commit judged again
     assert [c["source"] for c in noted["commits"]][1:] == ["note"] * 5
-    assert [c["source"] for c in fresh["commits"]][-2:] == ["carried over"] * 2
+    assert {c["source"] for c in fresh["commits"]} == {"computed"}
     expected = [[], ["stripe-only-in-billing: exemption added on app/legacy/old.py → stripe"],
                 ["api-db-coupling: 0 → 1 (+1)"], ["stripe-only-in-billing: new warning on app/shop/cart.py → stripe"],
                 [], []]
