@@ -71,6 +71,19 @@ def test_check_of_a_commit_compares_with_its_parent_and_the_proof_names_the_edge
     assert govern("check", cwd=work).returncode == 0
 
 
+def test_module_patterns_with_a_star_are_read_in_the_base_too(tmp_path):
+    """`to: ["app.*.models"]` reads module_match in the base as well: a commit that only adds a
+    comment moves nothing (the base's module_match facts were once left out: every item grew)."""
+    adr = COUPLING_ADR.replace('to: ["app.db", "app.db.*"]', 'to: ["app.*.models", "app.db.*.models"]')
+    _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr, "app/db/x/__init__.py": "",
+                                        "app/db/x/models.py": "", "app/api/x.py": "import app.db.x.models\n"},
+                     install=False)
+    commit(work, {"app/api/users.py": "import app.db.models\n# a comment\n"}, "a comment")
+    result = govern("check", "--rev", "HEAD", "--format", "json", cwd=work)
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["metrics"] == {"api-db-coupling": {"value": 2, "growth": 0}}
+
+
 def test_max_applies_to_a_tree_alone_and_only_added_items_block_with_a_base(tmp_path):
     adr = COUPLING_ADR.replace("      may-grow-by: 0\n", "      max: 1\n")
     _, work = server(tmp_path, FILES | {"adr/0004-api-db-coupling.md": adr,
