@@ -41,7 +41,7 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.config import Config
 from govern.datalog import reaches
-from govern.datalog.model import Aggregate, Const, Literal, Rule
+from govern.datalog.model import Aggregate, Const, Literal, Rule, sort_rows
 from govern.datalog.program import body_preds, derived
 from govern.datalog.relevance import PATTERN_FIELDS, relevant
 from govern.datalog.store import FactStore
@@ -120,7 +120,7 @@ class View:
                        self.wanted.dists, self.wanted.groups, self.wanted.modules)
         facts = extract(tree, self.fconfig, wider, self.cache, ordered=False)
         self.commit, self.entries = commit, tree.entries()
-        self._rows: dict[str, dict[str, list[Fact]]] = {}  # prefix -> relation -> Fact objects
+        self._rows: dict[str, dict[str, dict[tuple, Fact]]] = {}  # prefix -> relation -> args -> Fact
         self.context = Context(self.fconfig, self.entries, refuse)
         self.counts: Counter[Key] = Counter()
         self.fixed: set[Key] = set()  # derived from paths or declarations: glob, dist_match, group_match
@@ -169,11 +169,16 @@ class View:
         self.names = +self.names
         lost, fresh = self._by_name(known - set(self.names)), self._by_name(set(self.names) - known)
         self.by_name = (self.by_name - lost) | fresh
-        for made in self._rows.values():
-            for relation in {k[0] for k in (*gone, *came, *lost, *fresh)}:
-                made.pop(relation, None)
         keep = self.keep
-        return {k for k in added if k[0] in keep} | fresh, {k for k in removed if k[0] in keep} | lost
+        added, removed = {k for k in added if k[0] in keep} | fresh, {k for k in removed if k[0] in keep} | lost
+        for prefix, made in self._rows.items():  # the Fact objects follow, relation by relation
+            for relation, args in removed:
+                if relation in made:
+                    del made[relation][args]
+            for relation, args in added:
+                if relation in made:
+                    made[relation][args] = Fact(prefix + relation, args, NO_SOURCE)
+        return added, removed
 
     def whole(self, commit: str) -> tuple[set[Key], set[Key]]:
         before = self.facts()
@@ -191,18 +196,18 @@ class View:
 
     def rows(self, relations: Iterable[str], prefix: str = "") -> list[Fact]:
         """The view's facts of these relations (named `prefix` + relation), as Fact objects for
-        a FactStore; kept per relation until the relation changes."""
+        a FactStore; made once per relation, then kept up to date by advance()."""
         relations = list(relations)
-        wanted = {r for r in relations if r not in self._rows.get(prefix, {})}
+        made = self._rows.setdefault(prefix, {})
+        wanted = {r for r in relations if r not in made}
         if wanted:
-            made = self._rows.setdefault(prefix, {})
-            for r in wanted:
-                made[r] = []
+            rows: dict[str, list[tuple]] = {r: [] for r in wanted}
             for r, a in self.facts():
                 if r in wanted:
-                    made[r].append(Fact(prefix + r, a, NO_SOURCE))
-        made = self._rows[prefix]
-        return [f for r in relations if r in made for f in made[r]]
+                    rows[r].append(a)
+            for r, args in rows.items():  # in value order: the store's sort is then about linear
+                made[r] = {a: Fact(prefix + r, a, NO_SOURCE) for a in sort_rows(args)}
+        return [f for r in relations for f in made[r].values()]
 
     def _in_place(self, changes: list[Change]) -> bool:
         return self.local and all(c[4] == "M" and c[0] in REGULAR and c[1] in REGULAR for c in changes)
