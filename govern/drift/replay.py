@@ -26,7 +26,7 @@ parent was the previous commit of the walk, so:
 Only claimed where the per-rule answers are those of one evaluation of all rules: no rule
 reads `violation`/`exempt` or another spec's predicates, no helper relation is read with a
 variable pattern, and no rule reads the judge's findings (the second round). Otherwise
-(`replayable` False) every commit is judged alone. tests/unit/test_drift_replay.py compares
+(`units()` gives None) every commit is judged alone. tests/unit/test_drift_replay.py compares
 both paths byte for byte on generated histories.
 """
 from __future__ import annotations

@@ -7,6 +7,7 @@ in and out of an exempted folder, edit comments only, touch adr/, add a symlink,
 through a rule's expiry (the applying rules change mid-walk)."""
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ from govern.facts.api import Wanted, extract
 from govern.facts.tree import CommitTree
 from govern.verdict.inputs import facts_config, read_config
 from tests.conftest import git
+from tests.e2e.hooks_support import govern
 
 ADRS = {
     "adr/0001-stripe.md": """---
@@ -80,13 +82,14 @@ FROMS = ["from app.db import extra", "from app.db import models", "from app.serv
 PACKAGES = ["app/api", "app/service", "app/db", "app/shop", "app/legacy", "app/billing"]
 
 
-def _history(tmp_path: Path, n: int, seed: int) -> Path:
+def _history(tmp_path: Path, n: int, seed: int, adr_edits: bool = True, expiring: bool = True) -> Path:
     """`n` commits, one hour apart from 2026-01-01 (the expiring rule stops applying at hour 48)."""
     repo = tmp_path / f"history{seed}"
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     rng = random.Random(seed)
-    files: dict[str, str] = {f"{p}/__init__.py": "" for p in ["app", *PACKAGES]} | dict(ADRS)
+    adrs = ADRS if expiring else {p: t.replace("expires: 2026-01-02", "expires: 2099-12-31") for p, t in ADRS.items()}
+    files: dict[str, str] = {f"{p}/__init__.py": "" for p in ["app", *PACKAGES]} | dict(adrs)
     files |= {"app/db/models.py": "X = 1\n", "app/service/s0.py": "import app.db.models\n",
               "app/service/s1.py": "", "app/api/a0.py": "import app.service.s0\n"}
     files |= {f"app/api/a{k}.py": "" for k in range(1, 4)}
@@ -123,7 +126,7 @@ def _history(tmp_path: Path, n: int, seed: int) -> Path:
         elif op == "from":
             path = rng.choice(modules)
             files[path] += rng.choice(FROMS) + "\n"
-        elif op == "adr":
+        elif op == "adr" and adr_edits:
             files["adr/0003-layers.md"] += f"\nRevised at step {i}.\n"
         elif op == "extra":  # app.db.extra comes or goes: `from app.db import extra` resolves otherwise
             if "app/db/extra.py" in files:
@@ -195,3 +198,19 @@ def test_a_view_moved_by_the_diff_holds_what_extracting_the_commit_gives(tmp_pat
         whole = {(f.relation, f.args) for f in extract(CommitTree(repo, c.id), facts_config(config), wanted)}
         assert view.facts() == whole, c.subject
         assert (added, removed) == (whole - before, before - whole)
+
+
+def test_notes_on_some_commits_leave_the_walk_exact(tmp_path):
+    """Commits whose note agrees are read (the walk's facts follow them by the diff); the
+    commits between are judged: the report is the one judging them alone gives."""
+    # A note agrees when its ADRs are the report's, and its rules applied (`govern record`
+    # judges today, the report at each commit's date: no rule expires in between here).
+    repo = _history(tmp_path, 24, seed=5, adr_edits=False, expiring=False)
+    commits = first_parent_history(repo, None)
+    recorded = [c.id for c in commits[1::3]]
+    done = govern("record", *recorded, cwd=repo)
+    assert done.returncode == 0, done.stderr
+    walked, alone = _reports(repo, None)
+    assert walked == alone
+    sources = [c["source"] for c in json.loads(walked[0])["commits"]]
+    assert "note" in sources and "computed" in sources
