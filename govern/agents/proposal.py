@@ -62,18 +62,24 @@ def judge_draft(draft: Draft, engine: str | None = None, adr_dir: str | None = N
     adds facts deriving nothing new is judged like that too, and any other edit is judged
     without evaluating the working tree again (govern.agents.incremental)."""
     changes = governed(draft)
-    files = {c.path: draft.files[c.path] for c in changes}
-    request = JudgeRequest(draft.root, OverlayTree(draft.base, files), None, adr_tree=draft.base, base=draft.base,
-                           change_facts=tuple(agent_change_facts(changes)), engine=engine,
-                           adr_dir=adr_dir, cache=cache)
+    request = draft_request(draft, changes, engine, adr_dir, cache)
     if _same_facts(draft, changes, adr_dir):
         return judge(replace(request, scope="change"))
     if warm is None:
         return judge(request)
     base = warm.base(draft.base)
-    if all(c.kind == "M" for c in changes) and adds_nothing(base, {p: (draft.on_disk(p), data) for p, data in files.items()}):
+    if all(c.kind == "M" for c in changes) and adds_nothing(base, {c.path: (draft.on_disk(c.path), draft.files[c.path]) for c in changes}):
         return judge(replace(request, scope="change"))
     return judge(replace(request, base=None, legacy=base.legacy, compare_with=draft.base, prove="new"))
+
+
+def draft_request(draft: Draft, changes: list[Change], engine: str | None = None, adr_dir: str | None = None,
+                  cache: bool = True) -> JudgeRequest:
+    """The request judging the Draft's changes (`changes`: governed(draft)): the working tree
+    with them applied, against the working tree, by the working tree's ADRs."""
+    files = {c.path: draft.files[c.path] for c in changes}
+    return JudgeRequest(draft.root, OverlayTree(draft.base, files), None, adr_tree=draft.base, base=draft.base,
+                        change_facts=tuple(agent_change_facts(changes)), engine=engine, adr_dir=adr_dir, cache=cache)
 
 
 def _same_facts(draft: Draft, changes: list[Change], adr_dir: str | None) -> bool:

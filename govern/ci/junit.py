@@ -1,7 +1,8 @@
 """JUnit XML (the Jenkins/Surefire schema, junit-10.xsd): one testsuite per applied rule, one
 testcase per violation (a `<failure>` when it blocks; warnings, legacy findings and exemptions
 pass and say so in `<system-out>`), and a passing "no violations" testcase for a clean rule, so
-CI test reports list every rule that was checked. No timestamps: the same verdict gives the
+CI test reports list every rule that was checked. Check warnings (rules that cannot match) are
+a testsuite "govern warnings" of skipped testcases, one per warning, named by its ADR location. No timestamps: the same verdict gives the
 same bytes.
 
 Strings from the repository are hostile: XML 1.0 cannot carry most control characters or lone
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
 from govern.ci.findings import kind
-from govern.verdict.model import EXEMPT, Finding, Verdict
+from govern.verdict.model import EXEMPT, CheckWarning, Finding, Verdict
 from govern.verdict.render_text import proof_lines
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -38,6 +39,8 @@ def _testsuites(verdict: Verdict, proofs: bool) -> ET.Element:
     for adr, rule in sorted(rules):
         found = sorted(by_rule.get(rule, []), key=lambda pair: (pair[1] != "block", pair[0].key()))
         root.append(_suite(adr, rule, found, proofs))
+    if verdict.warnings:
+        root.append(_warnings(verdict.warnings))
     for counter in ("tests", "failures"):
         root.set(counter, str(sum(int(s.get(counter)) for s in root)))
     return root
@@ -60,6 +63,16 @@ def _suite(adr: str, rule: str, found: list[tuple[Finding, str]], proofs: bool) 
         else:
             out = ET.SubElement(case, "system-out")
             out.text = _clean(f"{mark}: {text}")
+    return suite
+
+
+def _warnings(warnings: tuple[CheckWarning, ...]) -> ET.Element:
+    """A skipped testcase per warning: a rule that cannot match is, in effect, not checked."""
+    suite = ET.Element("testsuite", _attrs(name="govern warnings", tests=len(warnings), failures=0, errors=0,
+                                           skipped=len(warnings)))
+    for warning in warnings:
+        case = ET.SubElement(suite, "testcase", _attrs(name=warning.location, classname=f"govern/{warning.kind}"))
+        ET.SubElement(case, "skipped", _attrs(message=warning.message))
     return suite
 
 

@@ -56,11 +56,11 @@ def run_check(options: CheckOptions, listed: StatPass | None = None) -> int:
         if o.patch is not None and o.rules_from is not None:
             raise UsageError("--patch and --rules-from exclude each other")
         if o.patch is not None:
-            judged = _judge_patch(o, top)
+            judged, warned = _judge_patch(o, top)
         else:
             with _progress("govern: judging…"):
-                judged = _judge_as_server(o, top)
-        verdict = select(judged, within, o.only_new)
+                judged, warned = _judge_as_server(o, top)
+        verdict = select(_with_warnings(judged, warned), within, o.only_new)
         _emit(report(o, verdict, color), o.output)
         return EXIT_VIOLATIONS if verdict.blocking else EXIT_OK
     request = judge_request(top, rev=o.rev, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=o.adr_dir,
@@ -128,18 +128,36 @@ def _judge(o: CheckOptions, request, key: str | None, store) -> tuple[Verdict, b
         problems = verify_proofs(judgement.verdict.to_json(), judgement.evaluation.rules, judgement.evaluation.store)
         if problems:
             raise UsageError("proof verification failed:\n  " + "\n  ".join(problems))
+    return _with_warnings(judgement.verdict, judgement), True
+
+
+def _with_warnings(verdict: Verdict, judgement) -> Verdict:
+    """The verdict with the warnings (govern.verdict.warnings) computed from `judgement`, a
+    judgement of the same tree by the same rules (its evaluation keeps the facts)."""
     from govern.verdict.warnings import check_warnings
 
-    return replace(judgement.verdict, warnings=check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation)), True
+    return replace(verdict, warnings=check_warnings(verdict, judgement.adrs, judgement.evaluation))
 
 
-def _judge_as_server(o: CheckOptions, top: str) -> Verdict:
+def _judge_tree(request):
+    """The judgement of the request's tree alone by its rules, for the warnings of a verdict that
+    came from a judgement that keeps no facts (a push's, an agent's proposed change)."""
+    from govern.verdict.judge import judge_in_full
+
+    return judge_in_full(replace(request, scope="tree", base=None, commit=None, change_rev=None, change_facts=None,
+                                 compare_with=None, prove="new"))
+
+
+def _judge_as_server(o: CheckOptions, top: str):
     """--rules-from REV: the rules (ADRs, [tool.govern]) of REV judge, as the server hook judges
     a push by the old tip's. With --rev TIP this is the hook's own judgement of a push of TIP
     onto --new-since BASE: TIP's tree with every rule against BASE, each commit of BASE..TIP
     (every commit of TIP without a base, as a first push) with the change rules, and the
     built-in checks; findings in commits other than TIP say which commit. Without --rev the
-    working tree (or --staged index) is judged by REV's rules."""
+    working tree (or --staged index) is judged by REV's rules. Returns (verdict, the judgement
+    its warnings come from)."""
+    import datetime
+
     from govern.facts.tree import CommitTree
     from govern.verdict.judge import judge_in_full
     from govern.verdict.targets import judge_request
@@ -149,7 +167,8 @@ def _judge_as_server(o: CheckOptions, top: str) -> Verdict:
     rules = _commit(top, o.rules_from)
     if o.rev is None:
         request = judge_request(top, rev=None, staged=o.staged, new_since=o.new_since, engine=o.engine, adr_dir=None)
-        return judge_in_full(replace(request, adr_tree=CommitTree(top, rules))).verdict
+        judgement = judge_in_full(replace(request, adr_tree=CommitTree(top, rules)))
+        return judgement.verdict, judgement
     if o.staged:
         raise UsageError("--rev and --staged exclude each other")
     from govern.hook.judging import judge_range
@@ -160,7 +179,11 @@ def _judge_as_server(o: CheckOptions, top: str) -> Verdict:
     own = {id(f) for f in verdict.violations}
     extra = tuple(f if commit == tip else replace(f, message=f"{f.message} (in commit {commit[:12]})")
                   for commit, f in judgment.blocking if id(f) not in own)
-    return replace(verdict, violations=verdict.violations + extra)
+    # The server's judgement keeps no facts: the tip is judged once more, by the same rules on the
+    # same day, for the warnings.
+    request = judge_request(top, rev=tip, staged=False, new_since=None, engine=o.engine, adr_dir=None)
+    warned = _judge_tree(replace(request, adr_tree=CommitTree(top, rules), on=datetime.date.fromisoformat(verdict.date)))
+    return replace(verdict, violations=verdict.violations + extra), warned
 
 
 def _commit(top: str, rev: str) -> str:
@@ -209,13 +232,14 @@ def report(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
 
 
 def _text(o: CheckOptions, verdict: Verdict, color: bool) -> Iterable[str]:
-    """For people; --quiet: only the blocking findings without proofs, nothing when allowed."""
-    from govern.verdict.render_text import render_text
+    """For people; --quiet: only the blocking findings without proofs and the warnings; nothing
+    but the warnings when allowed."""
+    from govern.verdict.render_text import render_text, warning_lines
 
     if o.quiet:
         if not verdict.blocking:
-            return []
-        verdict = replace(verdict, violations=tuple(verdict.blocking), exemptions=(), warnings=())
+            return ["".join(line + "\n" for line in warning_lines(verdict, color))]
+        verdict = replace(verdict, violations=tuple(verdict.blocking), exemptions=())
     return [render_text(verdict, color=color, proofs=not (o.quiet or o.no_proof), limit=o.max_findings)]
 
 
@@ -255,14 +279,17 @@ REPORTS: dict[str, Callable[[CheckOptions, Verdict, bool], Iterable[str]]] = {
 }
 
 
-def _judge_patch(o: CheckOptions, top: str) -> Verdict:
-    """--patch: the working tree plus the patch, judged as an agent's proposed change (govern.agents)."""
-    from govern.agents.proposal import draft_of, judge_draft, read_patch_text
+def _judge_patch(o: CheckOptions, top: str):
+    """--patch: the working tree plus the patch, judged as an agent's proposed change
+    (govern.agents); and the judgement of that tree alone, for the warnings."""
+    from govern.agents.proposal import draft_of, draft_request, governed, judge_draft, read_patch_text
 
     if o.rev is not None or o.staged or o.new_since is not None or o.verify:
         raise UsageError("--patch judges the working tree plus the patch: it excludes --rev, --staged, --new-since and --verify")
     with _progress("govern: judging…"):
-        return judge_draft(draft_of(top, patch=read_patch_text(o.patch)), engine=o.engine, adr_dir=o.adr_dir)
+        draft = draft_of(top, patch=read_patch_text(o.patch))
+        verdict = judge_draft(draft, engine=o.engine, adr_dir=o.adr_dir)
+        return verdict, _judge_tree(draft_request(draft, governed(draft), o.engine, o.adr_dir))
 
 
 def _progress(message: str):

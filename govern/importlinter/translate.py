@@ -211,8 +211,7 @@ def _graph_options(session: Session, options: dict, out: Translation) -> None:
     elif ignored and alerting == "error":  # import-linter's default
         out.block["unmatched-ignores"] = "error"
     elif ignored and alerting == "none":
-        out.notes.append("unmatched_ignore_imports_alerting = none: govern check still warns about an ignored "
-                         "import that matches nothing (a warning never fails the check)")
+        out.block["unmatched-ignores"] = "none"
     if out.block.get("transitive"):
         roots = _roots(session)
         if roots:

@@ -19,7 +19,8 @@ class RuleSpec:
     clauses of the ADR's blocks that belong to it); `rules` are the checked,
     namespaced Rule objects; `scope` is "change" when they read change facts.
     `modules`: (module name or pattern, line, col) of each name the rule says must match a
-    module of the tree (`govern adr lint` reports the ones that match none).
+    module of the tree (`govern adr lint` reports the ones that match none); `ignores`: the
+    ignored imports `govern check` warns about when they match no import.
     """
 
     id: str
@@ -34,6 +35,9 @@ class RuleSpec:
     rules: tuple[Rule, ...]
     scope: str = "tree"
     modules: tuple[tuple[str, int, int], ...] = ()
+    # (importer pattern, imported pattern, line) of each `ignore-imports` edge `govern check`
+    # warns about when no import matches it (`unmatched-ignores: warn`, the default).
+    ignores: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def reads_judged(self) -> bool:

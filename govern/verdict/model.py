@@ -52,6 +52,31 @@ class RuleInfo:
         }
 
 
+@dataclass(frozen=True, order=True)
+class CheckWarning:
+    """A rule that cannot match (govern.verdict.warnings): its line of text, its kind
+    (WARNING_KINDS) and where to fix it (`path:line` of the ADR, or the path alone)."""
+
+    message: str
+    kind: str
+    location: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "location": self.location, "message": self.message}
+
+    @staticmethod
+    def from_json(data: Any) -> CheckWarning:
+        if not isinstance(data, Mapping):  # a tampered note: shown as it is, never raised on
+            return CheckWarning(str(data), "warning", "")
+        return CheckWarning(str(data.get("message", "")), str(data.get("kind", "warning")), str(data.get("location", "")))
+
+
+# not-enforced: an ADR holding rules is proposed/deprecated/rejected/superseded; expired: a rule
+# past its `expires`; stale-waiver: exemptions that exempted nothing; unmatched-glob: a path glob
+# matching no file; unmatched-ignore: an ignored import matching no import.
+WARNING_KINDS = ("not-enforced", "expired", "stale-waiver", "unmatched-glob", "unmatched-ignore")
+
+
 @dataclass(frozen=True)
 class Finding:
     """A violation, or an exempted violation (then `reason` and `violation_proof` are set).
@@ -146,7 +171,7 @@ class Verdict:
     rules_from: str | None = None
     # What `govern check` warns about (govern.verdict.warnings): rules that cannot match,
     # stale waivers, ADRs holding rules that are not enforced; one line each, sorted.
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[CheckWarning, ...] = ()
     # The change judged (a commit with change rules in scope): its actor and why, verified
     # signatures, and what allowed it where a change rule would have fired (govern.verdict.allowances).
     change: Mapping[str, Any] | None = None
@@ -215,7 +240,7 @@ class Verdict:
             {"change": change} if change else {}) | (
             {"metrics": {k: dict(v) for k, v in self.metrics.items()}, "drift": self.drift} if self.metrics else
             {"drift": self.drift} if self.drift else {}) | (
-            {"warnings": list(self.warnings)} if self.warnings else {})
+            {"warnings": [w.to_json() for w in self.warnings]} if self.warnings else {})
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -232,7 +257,7 @@ class Verdict:
             violations=tuple(Finding.from_json(v, table, built) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e, table, built) for e in data["exemptions"]),
             pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
-            warnings=tuple(data.get("warnings", ())),
+            warnings=tuple(CheckWarning.from_json(w) for w in data.get("warnings", ())),
             change=_change_from(data.get("change"), table, built),
         )
 

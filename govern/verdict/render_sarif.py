@@ -2,6 +2,11 @@
 result per violation (level error/warning) and per exemption (suppressed), each with its
 location, a stable fingerprint and a code flow walking the proof's facts.
 
+Check warnings (rules that cannot match, govern.verdict.warnings) are results of level
+`note` of a driver rule per kind (`govern/stale-waiver`, …) located in the ADR — what code
+scanning shows, never failing a check by default — and, as the SARIF specification puts
+conditions of a tool's configuration, `toolConfigurationNotifications` of the invocation.
+
 Validated against the OASIS schema in tests (tests/data/sarif-schema-2.1.0.json).
 """
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from govern.verdict.model import BLOCK, EXEMPT, AdrInfo, Finding, RuleInfo, Verdict
+from govern.verdict.model import BLOCK, EXEMPT, AdrInfo, CheckWarning, Finding, RuleInfo, Verdict
 from govern.verdict.proofwalk import fact_leaves
 from govern.verdict.render_json import canonical_json, iter_canonical
 
@@ -36,14 +41,19 @@ def sarif_log(verdict: Verdict) -> dict[str, Any]:
     index = {r.id: i for i, r in enumerate(rules)}
     results = [_result(f, index, verdict.base is not None, None) for f in sorted(verdict.violations, key=Finding.key)]
     results += [_result(f, index, verdict.base is not None, f.reason or "") for f in sorted(verdict.exemptions, key=Finding.key)]
+    kinds = sorted({w.kind for w in verdict.warnings})
+    index |= {WARNING_RULE + k: len(rules) + i for i, k in enumerate(kinds)}
+    results += [_warning_result(w, index) for w in verdict.warnings]
     driver = {
         "name": "govern",
         "version": verdict.version,
         "semanticVersion": verdict.version,
-        "rules": [_rule(r, adrs.get(r.adr)) for r in rules],
+        "rules": [_rule(r, adrs.get(r.adr)) for r in rules] + [_warning_rule(k) for k in kinds],
     }
     run: dict[str, Any] = {
         "tool": {"driver": driver},
+        "invocations": [{"executionSuccessful": True} | (
+            {"toolConfigurationNotifications": [_notification(w) for w in verdict.warnings]} if verdict.warnings else {})],
         "results": results,
         "columnKind": "unicodeCodePoints",
         "properties": {"verdict": verdict.outcome, "engine": verdict.engine, "date": verdict.date,
@@ -88,6 +98,47 @@ def _result(finding: Finding, index: dict[str, int], with_base: bool, exemption:
     if exemption is not None:
         result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": exemption}]
     return result
+
+
+WARNING_RULE = "govern/"
+WARNING_TEXT = {
+    "not-enforced": "An ADR holding rules is not accepted: its rules are not enforced",
+    "expired": "A rule has expired: it is not enforced",
+    "stale-waiver": "An ADR's exemptions of a rule exempted nothing (a stale waiver)",
+    "unmatched-glob": "A path glob of a rule matches no file",
+    "unmatched-ignore": "An ignored import of a rule matches no import",
+}
+
+
+def _warning_rule(kind: str) -> dict[str, Any]:
+    text = WARNING_TEXT.get(kind, "A rule cannot match")
+    return {"id": WARNING_RULE + kind, "name": kind, "shortDescription": {"text": text},
+            "help": {"text": f"{text}. govern check warns about rules that cannot match; a warning never fails the check."},
+            "defaultConfiguration": {"level": "note"}, "properties": {"tags": ["govern-warning"]}}
+
+
+def _warning_result(warning: CheckWarning, index: dict[str, int]) -> dict[str, Any]:
+    return {
+        "ruleId": WARNING_RULE + warning.kind,
+        "ruleIndex": index[WARNING_RULE + warning.kind],
+        "level": "note",
+        "message": {"text": warning.message},
+        "locations": [{"physicalLocation": _physical(*split_location(warning.location))}],
+        "partialFingerprints": {"governWarning/v1": warning_fingerprint(warning)},
+        "properties": {"warning": warning.kind},
+    }
+
+
+def warning_fingerprint(warning: CheckWarning) -> str:
+    """Stable across line moves: the kind, the ADR file and the message without the line."""
+    path, _ = split_location(warning.location)
+    key = "\0".join((warning.kind, path, warning.message.replace(f"({warning.location})", f"({path})")))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _notification(warning: CheckWarning) -> dict[str, Any]:
+    return {"level": "warning", "message": {"text": warning.message}, "descriptor": {"id": WARNING_RULE + warning.kind},
+            "locations": [{"physicalLocation": _physical(*split_location(warning.location))}]}
 
 
 def _code_flow(proof) -> dict[str, Any] | None:

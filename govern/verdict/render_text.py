@@ -48,9 +48,15 @@ def render_text(verdict: Verdict, color: bool = False, proofs: bool = True, limi
         lines += [f"… {_plural(len(shown) - limit, 'more finding')} not shown (--max-findings {limit})", ""]
     if not verdict.blocking:
         lines += [paint(clean(f"drift: {line}"), "yellow") for line in verdict.drift]
-    lines += [paint(clean(f"warning: {line}"), "yellow") for line in verdict.warnings]
+    lines += warning_lines(verdict, color)
     lines.append(paint(summary_line(verdict), "bold red" if verdict.blocking else "bold green"))
     return "\n".join(lines) + "\n"
+
+
+def warning_lines(verdict: Verdict, color: bool = False) -> list[str]:
+    """`warning: …`, one line per rule that cannot match (govern.verdict.warnings)."""
+    paint = _painter(color)
+    return [paint(clean(f"warning: {w.message}"), "yellow") for w in verdict.warnings]
 
 
 def _by_subject(shown: list[tuple[Finding, str]]) -> list[tuple[Finding, str]]:

@@ -1,13 +1,15 @@
 """What `govern check` warns about: rules that cannot match, so a verdict that passes says why.
 
-One line each, sorted (deterministic), never changing the exit status:
+One CheckWarning each (a line of text, its kind, the ADR location to fix), sorted
+(deterministic), never changing the exit status:
 
 * an ADR that is not enforced (proposed, deprecated, rejected, superseded) holding rules, and
   each expired rule: its rules are not enforced;
 * an ADR's exemptions of a rule that exempted nothing (a stale waiver);
 * a path glob of an applied rule that matches no file of the tree;
-* an ignored import (`ignore-imports`) of an applied rule that matches no import of the tree
-  (import-linter's `unmatched_ignore_imports_alerting = warn`).
+* an ignored import (`ignore-imports`) of an applied rule that matches no import of the tree,
+  unless the rule says `unmatched-ignores: error` (then it is a finding) or `none`
+  (import-linter's `unmatched_ignore_imports_alerting`).
 """
 from __future__ import annotations
 
@@ -16,14 +18,14 @@ from collections.abc import Mapping
 from govern.adr import AdrSet, RuleSpec
 from govern.datalog.model import Const, Literal
 from govern.verdict.evaluate import Evaluation
-from govern.verdict.model import EXEMPT, Verdict
+from govern.verdict.model import EXEMPT, CheckWarning, Verdict
 from govern.vocabulary import ANY_TARGET
 
 # The reasons (govern.rules.active) a rule is not enforced that a user did not choose for it.
 _NOT_ENFORCED = ("status ", "superseded by ", "expired ")
 
 
-def check_warnings(verdict: Verdict, adrs: AdrSet | None, evaluation: Evaluation | None) -> tuple[str, ...]:
+def check_warnings(verdict: Verdict, adrs: AdrSet | None, evaluation: Evaluation | None) -> tuple[CheckWarning, ...]:
     if adrs is None:
         return ()
     specs = {s.id: s for s in adrs.rules()}
@@ -44,7 +46,7 @@ def _exempted(spec: RuleSpec) -> str:
     return spec.rules[0].origin.rule
 
 
-def _not_enforced(verdict: Verdict, specs: Mapping[str, RuleSpec]) -> list[str]:
+def _not_enforced(verdict: Verdict, specs: Mapping[str, RuleSpec]) -> list[CheckWarning]:
     """Per ADR not enforced: its rules; per expired rule: the rule."""
     by_adr: dict[tuple[str, str], list[str]] = {}
     lines = []
@@ -53,18 +55,19 @@ def _not_enforced(verdict: Verdict, specs: Mapping[str, RuleSpec]) -> list[str]:
         if info.applies or info.kind == EXEMPT or not reason.startswith(_NOT_ENFORCED):
             continue
         if reason.startswith("expired "):
-            lines.append(f"rule {info.id} ({info.location}) {reason}: it is not enforced")
+            lines.append(CheckWarning(f"rule {info.id} ({info.location}) {reason}: it is not enforced", "expired",
+                                      info.location))
         else:
             by_adr.setdefault((info.adr, reason), []).append(info.id)
     for (adr, reason), ids in by_adr.items():
         path = specs[ids[0]].path
         rules = ", ".join(sorted(ids))
-        lines.append(f"{adr} ({path}) is {reason.removeprefix('status ')}: its rule{'s' if len(ids) > 1 else ''} "
-                     f"{rules} {'are' if len(ids) > 1 else 'is'} not enforced")
+        lines.append(CheckWarning(f"{adr} ({path}) is {reason.removeprefix('status ')}: its rule{'s' if len(ids) > 1 else ''} "
+                                  f"{rules} {'are' if len(ids) > 1 else 'is'} not enforced", "not-enforced", path))
     return lines
 
 
-def _stale_waivers(evaluation: Evaluation, exempt_specs: list[RuleSpec]) -> list[str]:
+def _stale_waivers(evaluation: Evaluation, exempt_specs: list[RuleSpec]) -> list[CheckWarning]:
     """Exemption specs (one per ADR and exempted rule) none of whose exempt answers lifts a violation."""
     identities = {tuple(v[:3]) for v in evaluation.violations}
     subjects = {tuple(v[:2]) for v in evaluation.violations}
@@ -82,23 +85,27 @@ def _stale_waivers(evaluation: Evaluation, exempt_specs: list[RuleSpec]) -> list
     for spec in exempt_specs:
         exempted = _exempted(spec)
         if (spec.adr, exempted) not in used:
-            out.append(f"{spec.adr} ({spec.path}:{spec.line}) exempts rule {exempted} but exempted nothing (a stale waiver)")
+            where = f"{spec.path}:{spec.line}"
+            out.append(CheckWarning(f"{spec.adr} ({where}) exempts rule {exempted} but exempted nothing (a stale waiver)",
+                                    "stale-waiver", where))
     return out
 
 
-def _unmatched_globs(evaluation: Evaluation, specs: list[RuleSpec]) -> list[str]:
+def _unmatched_globs(evaluation: Evaluation, specs: list[RuleSpec]) -> list[CheckWarning]:
     """Each path glob a rule mentions that no file matches."""
     matched = {row[1] for row in evaluation.store.rows("glob")}
     out = []
     for spec in specs:
         for pattern in sorted(_globs(spec)):
             if pattern not in matched:
-                out.append(f"rule {spec.id} ({spec.path}:{spec.line}): path glob {pattern!r} matches no file")
+                where = f"{spec.path}:{spec.line}"
+                out.append(CheckWarning(f"rule {spec.id} ({where}): path glob {pattern!r} matches no file", "unmatched-glob",
+                                        where))
     return out
 
 
-def _unmatched_ignores(evaluation: Evaluation, specs: list[RuleSpec]) -> list[str]:
-    """Each `ignore-imports` edge of a rule that no import of the tree matches."""
+def _unmatched_ignores(evaluation: Evaluation, specs: list[RuleSpec]) -> list[CheckWarning]:
+    """Each `ignore-imports` edge a rule warns about (RuleSpec.ignores) that no import of the tree matches."""
     store = evaluation.store
     matching: dict[str, set] = {}
     for module, pattern in store.rows("module_match"):
@@ -108,24 +115,12 @@ def _unmatched_ignores(evaluation: Evaluation, specs: list[RuleSpec]) -> list[st
         imported.setdefault(src, set()).add(dst)
     out = []
     for spec in specs:
-        for src, dst in _ignored_edges(spec):
+        for src, dst, line in spec.ignores:
             targets = matching.get(dst, set())
             if not any(imported.get(s, set()) & targets for s in sorted(matching.get(src, ()))):
-                out.append(f"rule {spec.id} ({spec.path}:{spec.line}): ignored import '{src} -> {dst}' matches no import")
-    return out
-
-
-def _ignored_edges(spec: RuleSpec) -> list[tuple[str, str]]:
-    """(importer, imported) patterns of the rule's ignore-imports clauses
-    (`ignored_<rule>(S, D) :- imports(S, D), module_match(S, A), module_match(D, B).`)."""
-    out = []
-    for rule in spec.rules:
-        if not rule.head.pred.endswith("ignored_" + spec.id.replace("-", "_")):
-            continue
-        patterns = [lit.atom.args[1].value for lit in rule.body
-                    if isinstance(lit, Literal) and lit.atom.pred == "module_match" and isinstance(lit.atom.args[1], Const)]
-        if len(patterns) == 2:
-            out.append((patterns[0], patterns[1]))
+                where = f"{spec.path}:{line}"
+                out.append(CheckWarning(f"rule {spec.id} ({where}): ignored import '{src} -> {dst}' matches no import",
+                                        "unmatched-ignore", where))
     return out
 
 

@@ -322,7 +322,8 @@ unmatched_ignore_imports_alerting = {alerting}
 
 @pytest.mark.parametrize("alerting", ["error", "warn", "none"])
 def test_an_ignored_import_that_matches_nothing(make_repo, alerting):
-    """error: lint-imports fails and govern reports a finding; warn/none: both pass (govern warns)."""
+    """error: lint-imports fails and govern reports a finding; warn: both pass and warn; none: both
+    pass and say nothing."""
     files = {"pkg/__init__.py": "", "pkg/b/__init__.py": "", "pkg/c/__init__.py": "", "pkg/b/x.py": "import pkg\n"}
     repo = make_repo({**files, ".importlinter": UNMATCHED.format(alerting=alerting)})
     lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
@@ -340,5 +341,13 @@ def test_an_ignored_import_that_matches_nothing(make_repo, alerting):
         assert "No matches for ignored import pkg.c -> pkg.b." in lint.stdout
         assert [(v["subject"], v["message"]) for v in data["violations"]] == [
             ("pkg.c -> pkg.b", "ignored import pkg.c -> pkg.b matches no import (unmatched-ignores: error)")]
-    else:
-        assert data["warnings"] == ["rule apart (adr/0001-apart.md:6): ignored import 'pkg.c -> pkg.b' matches no import"]
+    elif alerting == "warn":  # both say it, neither fails
+        assert "No matches for ignored import pkg.c -> pkg.b." in lint.stdout
+        assert [w["message"] for w in data["warnings"]] == [
+            "rule apart (adr/0001-apart.md:14): ignored import 'pkg.c -> pkg.b' matches no import"]
+    else:  # none: neither says anything
+        assert "pkg.c -> pkg.b" not in lint.stdout + lint.stderr
+        assert "warnings" not in data and data["violations"] == []
+        assert "unmatched-ignores: none" in (repo / "adr/0001-apart.md").read_text()
+        assert "pkg.c" not in subprocess.run([sys.executable, "-m", "govern", "check"], cwd=repo,
+                                             capture_output=True, text=True, timeout=120).stdout

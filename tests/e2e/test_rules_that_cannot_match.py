@@ -111,12 +111,17 @@ def test_check_warns_about_what_cannot_match_without_changing_the_exit_status(ma
     code, data = check_json(repo)
     assert code == 0 and data["verdict"] == "allow" and data["violations"] == []
     assert [e["rule"] for e in data["exemptions"]] == ["no-domain-in-api"]
-    assert data["warnings"] == WARNINGS
+    assert [w["message"] for w in data["warnings"]] == WARNINGS
+    assert [(w["kind"], w["location"]) for w in data["warnings"]] == [
+        ("stale-waiver", "adr/0002-old-waivers.md:6"), ("stale-waiver", "adr/0002-old-waivers.md:7"),
+        ("not-enforced", "adr/0004-proposed.md"), ("unmatched-glob", "adr/0001-rules.md:9"),
+        ("expired", "adr/0003-expired.md:5")]
     text = govern(repo, "check", "--no-proof")
     assert text.returncode == 0
     lines = text.stdout.splitlines()
     assert lines[-6:-1] == [f"warning: {w}" for w in WARNINGS] and lines[-1].startswith("govern: allow")
-    assert govern(repo, "check", "--quiet").stdout == ""
+    quiet = govern(repo, "check", "--quiet")  # terse, but a rule that cannot match is still said
+    assert quiet.returncode == 0 and quiet.stdout == "".join(f"warning: {w}\n" for w in WARNINGS)
 
 
 def test_check_warnings_are_deterministic(make_repo):
@@ -124,7 +129,7 @@ def test_check_warnings_are_deterministic(make_repo):
     outputs = {govern(repo, "check", "--format", "json", env={"PYTHONHASHSEED": seed, "LC_ALL": "C"}).stdout
                for seed in ("0", "1", "4242")}
     assert len(outputs) == 1
-    assert json.loads(outputs.pop())["warnings"] == WARNINGS
+    assert [w["message"] for w in json.loads(outputs.pop())["warnings"]] == WARNINGS
 
 
 def test_a_clean_check_has_no_warnings_key(make_repo):
@@ -139,8 +144,12 @@ def test_docs_show_the_warnings_this_test_produces():
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "check.md").read_text()
     section = docs.split("### Warnings: rules that cannot match", 1)[1].split("\n### ", 1)[0]
-    examples = [row.rsplit("| `", 1)[1].rstrip("` |") for row in section.splitlines() if row.startswith("| ") and "| `" in row]
-    ignored = "rule apart (adr/0001-apart.md:5): ignored import 'app.* -> app.billing.**' matches no import"
+    from govern.verdict.model import WARNING_KINDS
+
+    rows = [row for row in section.splitlines() if row.startswith("| `") and row.split("|")[1].strip(" `") in WARNING_KINDS]
+    assert [row.split("|")[1].strip(" `") for row in rows] == list(WARNING_KINDS)
+    examples = [row.rsplit("| `", 1)[1].rstrip("` |") for row in rows]
+    ignored = "rule apart (adr/0001-apart.md:8): ignored import 'app.* -> app.billing.**' matches no import"
     assert len(examples) == 5 and all(example in WARNINGS + [ignored] for example in examples), examples
 
 
@@ -150,7 +159,7 @@ def test_check_warns_about_ignored_imports_that_match_no_import(make_repo):
     repo = make_repo({**CODE, "adr/0001-apart.md": adr(rule)})
     code, data = check_json(repo)
     assert code == 0 and data["violations"] == []
-    assert data["warnings"] == [
-        "rule apart (adr/0001-apart.md:5): ignored import 'app.* -> app.billing.**' matches no import",
-        "rule apart (adr/0001-apart.md:5): ignored import 'app.domain.model -> app.api' matches no import",
+    assert [w["message"] for w in data["warnings"]] == [
+        "rule apart (adr/0001-apart.md:8): ignored import 'app.* -> app.billing.**' matches no import",
+        "rule apart (adr/0001-apart.md:8): ignored import 'app.domain.model -> app.api' matches no import",
     ]

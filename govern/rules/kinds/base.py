@@ -28,6 +28,7 @@ class KindInput:
     message: str
     errors: list[tuple[tuple, str]] = field(default_factory=list)  # (path inside the block, message)
     modules: list[tuple[tuple, str]] = field(default_factory=list)  # (path, name that must match a module)
+    ignores: list[tuple[tuple, str, str]] = field(default_factory=list)  # (path, importer, imported) to warn about
     rule_ids: frozenset[str] = frozenset()  # every rule id of the ADR set (for kinds naming a rule)
     adr_ids: frozenset[str] = frozenset()  # every ADR id of the set (for kinds naming an ADR)
 
@@ -270,6 +271,8 @@ class Steps:
             src, dst = (module_pattern(kind, path, e.strip()) for e in edge)
             if src and dst:
                 self.edges.append((src, dst))
+                if kind.block.get("unmatched-ignores", "warn") == "warn":  # `govern check` warns when it matches nothing
+                    kind.ignores.append((path, src, dst))
                 out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
         if not kind.block.get("type-checking", True):
             out.append(clause(head, ["type_only_import(S, D)"]))
@@ -291,7 +294,7 @@ class Steps:
     def unmatched(self) -> list[str]:
         """`unmatched-ignores: error`: an ignored import that matches no import of the tree is a
         finding (subject: the edge; import-linter's unmatched_ignore_imports_alerting = error).
-        Otherwise (`warn`, the default) `govern check` warns about it."""
+        `warn` (the default): `govern check` warns about it; `none`: nothing is said."""
         kind = self.kind
         if kind.block.get("unmatched-ignores", "warn") != "error":
             return []
