@@ -28,6 +28,7 @@ VOCABULARY: dict[str, Relation] = {
         Relation("type_only_import", ("Src", "Dst"), "Every import of Dst in Src sits under `if TYPE_CHECKING:` (it is only seen by type checkers).", "tree"),
         Relation("reaches", ("Src", "Dst"), "Src imports Dst directly or through a chain of imports; evaluated by native graph search, never by recursion in the engine; its proof is the import chain.", "native"),
         Relation("reaches_except", ("Graph", "Src", "Dst"), "Src imports Dst directly or through a chain of imports none of which is an `ignore_import(Graph, A, B)` derived by the rules; native graph search like reaches; its proof is the chain and the absence of each ignored step.", "native"),
+        Relation("reaches_in", ("Graph", "Part", "Src", "Dst"), "Src imports Dst directly or through a chain of imports none of which is an `ignore_import_in(Graph, Part, A, B)` derived by the rules: one graph per part, the parts known only when the rules are evaluated (each module a pattern matches, say); Graph is a constant, Part is bound by the rule's other literals; native graph search like reaches; its proof is the chain and the absence of each ignored step.", "native"),
         Relation("module_match", ("Module", "Pattern"), "Module matches the module pattern: dotted segments where `*` is exactly one segment and `**` one or more, for every pattern the rules mention.", "helper"),
         Relation("under", ("Module", "Prefix"), "Module is Prefix or inside it (for every module and every prefix the rules mention).", "helper"),
         Relation("in_child", ("Module", "Package", "Child"), "Child is a direct child of Package (one dotted segment longer) and Module is Child or inside it (for every module and each of its packages).", "helper"),
@@ -82,6 +83,8 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     # Import edges a rule's graph leaves out before `reaches_except(Graph, …)` searches it;
     # Graph is a rule id of the same ADR, or that id followed by "/" and a name of its own.
     "ignore_import": ("Graph", "Src", "Dst"),
+    # The same for `reaches_in(Graph, Part, …)`: the edges the graph leaves out for that part.
+    "ignore_import_in": ("Graph", "Part", "Src", "Dst"),
 }
 
 # The three-argument spellings of the outputs and the Target they stand for (the parser
@@ -91,4 +94,4 @@ ANY_TARGET = "*"
 SHORT_OUTPUTS: dict[str, str] = {"violation": "", "exempt": ANY_TARGET}
 
 # Outputs that the rules of their own ADR may also read (a direct rule skips ignored edges).
-READABLE_OUTPUTS = frozenset({"ignore_import"})
+READABLE_OUTPUTS = frozenset({"ignore_import", "ignore_import_in"})

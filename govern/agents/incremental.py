@@ -176,8 +176,8 @@ def _grown_reaches(base: Base, added: Mapping[str, set[tuple]]) -> set[tuple] | 
     searched = list(base.searched)
     inputs = body_preds(users) - set(reaches.NATIVE)
     inputs |= body_preds(needed_rules(searched, inputs & derived(searched)))
-    if any(b.atom.pred == reaches.REACHES_EXCEPT for r in users for b in r.body if isinstance(b, Literal)):
-        inputs |= {"imports"} | body_preds(needed_rules(searched, [reaches.IGNORED]))
+    if any(b.atom.pred in reaches.IGNORED_BY for r in users for b in r.body if isinstance(b, Literal)):
+        inputs |= {"imports"} | body_preds(needed_rules(searched, list(reaches.IGNORED_BY.values())))
     if dependents(searched, added) & inputs:
         return None
     return reaches.added_rows(searched, base.store, added.get("imports", set()), base.memo)

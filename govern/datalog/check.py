@@ -126,9 +126,9 @@ class Checker:
             present = row in self._derived_model(pred).rows(pred)
         elif pred == reaches.REACHES:
             present = bool(reaches.chain(self.store, *row))
-        elif pred == reaches.REACHES_EXCEPT:
+        elif pred in reaches.IGNORED_BY:
             self._ignored()
-            present = bool(reaches.chain(self.store, row[1], row[2], row[0]))
+            present = bool(reaches.chain(self.store, row[-2], row[-1], reaches.graph_key(pred, row)[0]))
         else:
             present = self.store.contains(pred, row)
         return [f"{node.conclusion} holds, so its absence is false"] if present else []
@@ -162,12 +162,14 @@ class Checker:
         return errors
 
     def _reaches(self, node: Proof) -> list[str]:
-        """An import chain; for reaches_except(G, …) each step is followed by the absence
-        of ignore_import(G, A, B) (checked as every absence is, by _absence)."""
+        """An import chain; for reaches_except(G, …) (reaches_in(G, P, …)) each step is followed
+        by the absence of ignore_import(G, A, B) (ignore_import_in(G, P, A, B)), checked as every
+        absence is, by _absence."""
         if node.conclusion is None or not node.children:
             return ["malformed reaches"]
         values = atom_values(node.conclusion)
-        graph = values[0] if node.conclusion.pred == reaches.REACHES_EXCEPT else None
+        pred = node.conclusion.pred
+        graph, prefix = reaches.graph_key(pred, values)
         src, dst = values[-2:]
         stride = 1 if graph is None else 2
         if len(node.children) % stride:
@@ -182,8 +184,9 @@ class Checker:
                 return [f"chain breaks at {a} (expected {at})"]
             if graph is not None:
                 skip = node.children[i + 1]
-                if skip.kind != "absence" or skip.conclusion != Atom(reaches.IGNORED, (Const(graph), Const(a), Const(b))):
-                    return [f"step {a} -> {b} lacks the absence of ignore_import({graph!r}, …)"]
+                want = Atom(reaches.IGNORED_BY[pred], tuple(Const(v) for v in (*prefix, a, b)))
+                if skip.kind != "absence" or skip.conclusion != want:
+                    return [f"step {a} -> {b} lacks the absence of {want}"]
             at = b
         return [] if at == dst else [f"chain ends at {at}, not {dst}"]
 

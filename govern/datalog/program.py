@@ -14,7 +14,7 @@ from govern.datalog.model import (
 Env = dict[str, Value]
 # Native relations computed from a derived one: `reaches_except(G, S, D)` searches the
 # imports minus the edges `ignore_import(G, A, B)` derives, so it depends on those rules.
-NATIVE_INPUTS: dict[str, str] = {"reaches_except": "ignore_import"}
+NATIVE_INPUTS: dict[str, str] = {"reaches_except": "ignore_import", "reaches_in": "ignore_import_in"}
 
 
 class NotStratifiable(ValueError):

@@ -88,9 +88,9 @@ class Prover:
         return Proof("fact", ground_atom(pred, row), source=source)
 
     def _chain(self, pred: str, row: tuple) -> Proof:
-        """reaches: the imports facts of the chain; reaches_except: each followed by the
-        absence of `ignore_import(G, A, B)` for that step."""
-        graph = row[0] if pred == reaches.REACHES_EXCEPT else None
+        """reaches: the imports facts of the chain; reaches_except (reaches_in): each followed
+        by the absence of `ignore_import(G, A, B)` (`ignore_import_in(G, P, A, B)`) for that step."""
+        graph, prefix = reaches.graph_key(pred, row)
         chain = reaches.chain(self.store, row[-2], row[-1], graph)
         if not chain:
             raise NotProvable(f"no import chain {row[-2]} -> {row[-1]}")
@@ -98,7 +98,7 @@ class Prover:
         for f in chain:
             kids.append(self._atom(f.relation, f.args))
             if graph is not None:
-                kids.append(Proof("absence", ground_atom(reaches.IGNORED, (graph, *f.args))))
+                kids.append(Proof("absence", ground_atom(reaches.IGNORED_BY[pred], (*prefix, *f.args))))
         return Proof("reaches", ground_atom(pred, row), children=tuple(kids))
 
     def _needs(self, rule: Rule, env: Env) -> list[tuple[str, tuple]]:
@@ -233,6 +233,5 @@ class Prover:
         if pred in self._evaluated:
             return row in self.model.rows(pred)
         if pred in reaches.NATIVE and pred not in self.derived:
-            graph = row[0] if pred == reaches.REACHES_EXCEPT else None
-            return bool(reaches.chain(self.store, row[-2], row[-1], graph))
+            return bool(reaches.chain(self.store, row[-2], row[-1], reaches.graph_key(pred, row)[0]))
         return self.store.contains(pred, row)

@@ -18,6 +18,11 @@ literals (govern.datalog.restrict) and compute only those tuples:
 `reaches_except(G, Src, Dst)` is the same search over the imports minus the
 edges `ignore_import(G, A, B)` derives (evaluated first; G is a constant of the
 literal): a rule's own graph, e.g. without the imports its ADR ignores.
+`reaches_in(G, Part, Src, Dst)` searches one such graph per part, minus the edges
+`ignore_import_in(G, Part, A, B)` derives: the parts are values the rule's other
+literals bind Part to (each module a pattern matches), so a graph exists for every
+part of the tree judged, named by no one in advance. Each part's search starts only
+from the sources the rule pairs with that part.
 
 `chain()` gives the shortest import chain for a proof.
 """
@@ -34,7 +39,10 @@ from govern.datalog.store import FactStore
 
 REACHES, IMPORTS = "reaches", "imports"
 REACHES_EXCEPT, IGNORED = "reaches_except", "ignore_import"
-NATIVE = (REACHES, REACHES_EXCEPT)
+REACHES_IN, IGNORED_IN = "reaches_in", "ignore_import_in"
+NATIVE = (REACHES, REACHES_EXCEPT, REACHES_IN)
+# The relation naming the edges each graph of a native search leaves out.
+IGNORED_BY = {REACHES_EXCEPT: IGNORED, REACHES_IN: IGNORED_IN}
 # Above this many target classes, one BFS per class costs more than all pairs.
 MAX_CLASSES = 64
 
@@ -44,34 +52,79 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
     users = [rule for rule in rules if _uses(rule)]
     if derived(rules) & set(NATIVE) or not users:
         return 0
-    if any(b.atom.pred == REACHES_EXCEPT for r in users for b in _uses(r)):
+    if any(b.atom.pred in IGNORED_BY for r in users for b in _uses(r)):
         for key, (edges, modules) in ignored_edges(rules, store).items():
             store.ignore_edges(key, edges, modules)
     view = Layered(_helpers(rules, store), store)
     known = base_preds(rules) | set(view.first.relations())
-    rows: dict[str, set[tuple]] = {REACHES: set(), REACHES_EXCEPT: set()}
+    rows: dict[str, set[tuple]] = {pred: set() for pred in NATIVE}
     for rule in users:
         allowed = allowed_values(rule, view, known, skip=NATIVE)
         for use in _uses(rule):
-            graph, prefix = _graph(store, use)
-            rows[use.atom.pred] |= {prefix + pair for pair in _search(rule, use, graph, view, known, allowed)}
+            for graph, prefix, sources in _graphs(rule, use, store, view, known, allowed):
+                found = _search(rule, use, graph, view, known, allowed, sources)
+                rows[use.atom.pred] |= {prefix + pair for pair in found}
     before = len(store)
     for relation, found in rows.items():
         store.add_rows(relation, found)
     return len(store) - before
 
 
-def _graph(store: FactStore, use: Literal):
-    """The graph a literal searches and the leading columns of its rows."""
+def graph_key(pred: str, row: tuple):
+    """The name of the graph a native row was searched in (None: every import) and the
+    leading columns naming it: reaches_except(G, …) → G; reaches_in(G, P, …) → (G, P)."""
+    if pred == REACHES_EXCEPT:
+        return row[0], row[:1]
+    if pred == REACHES_IN:
+        return (row[0], row[1]), row[:2]
+    return None, ()
+
+
+def _graphs(rule: Rule, use: Literal, store: FactStore, view, known: set[str], allowed):
+    """(graph, leading columns of its rows, the sources to search from or None for the rule's
+    own) for each graph a literal searches: one, or for reaches_in one per part."""
     if use.atom.pred == REACHES:
-        return store.graph(IMPORTS), ()
-    key = use.atom.args[0].value  # a constant: govern.rules.checks refuses anything else
-    return store.graph_except(key), (key,)
+        return [(store.graph(IMPORTS), (), None)]
+    head = tuple(a.value for a in use.atom.args[:1])  # a constant: govern.rules.checks refuses anything else
+    if use.atom.pred == REACHES_EXCEPT:
+        return [(store.graph_except(head[0]), head, None)]
+    part = use.atom.args[1]
+    if isinstance(part, Const):
+        key = (head[0], part.value)
+        return [(store.graph_except(key), key, None)]
+    by_part = _part_sources(rule, use, store, view, known, allowed)
+    return [(store.graph_except((head[0], p)), (head[0], p), sources)
+            for p, sources in sorted(by_part.items(), key=lambda kv: value_key(kv[0])) if sources != set()]
 
 
-def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed) -> set[tuple[Value, Value]]:
+def _part_sources(rule: Rule, use: Literal, store: FactStore, view, known: set[str], allowed) -> dict[Value, set[Value] | None]:
+    """{part: the sources the rule pairs with it (None: any)} for `reaches_in(G, Part, Src, _)`
+    with Part a variable: the solutions of the rule's positive literals over known relations
+    that bind Part (govern.rules.checks requires one), projected on Part and, when they bind
+    it too, Src. Without such a literal here (it reads a relation computed after the search):
+    every part whose graph leaves something out, from any source."""
+    part, src = use.atom.args[1], use.atom.args[2]
+    wanted = _side(src, allowed)
+    side = [b for b in rule.body if isinstance(b, Literal) and not b.negated and b.atom.pred in known
+            and b.atom.pred not in NATIVE and part.name in b.atom.variables()]
+    if not side:
+        graph = use.atom.args[0].value
+        return {k[1]: wanted for k in store.ignored_keys() if isinstance(k, tuple) and k[0] == graph}
+    bound = set().union(*(b.atom.variables() for b in side))
+    if not (isinstance(src, Var) and src.name in bound):
+        return {env[part.name]: wanted for env in solutions([b.atom for b in plan(side)], view, {})}
+    out: dict[Value, set[Value]] = {}
+    for env in solutions([b.atom for b in plan(side)], view, {}):
+        found = out.setdefault(env[part.name], set())
+        if wanted is None or env[src.name] in wanted:
+            found.add(env[src.name])
+    return out
+
+
+def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed,
+            sources: set[Value] | None = None) -> set[tuple[Value, Value]]:
     src, dst = use.atom.args[-2:]
-    sources = _side(src, allowed)
+    sources = _side(src, allowed) if sources is None else sources
     targets = _side(dst, allowed)
     found = _classes(rule, use, view, known, targets)
     if found is None or len(found[1]) > MAX_CLASSES:
@@ -86,39 +139,42 @@ def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed) -> 
     return rows
 
 
-def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value, tuple[set, set]]:
+def ignored_edges(rules: Sequence[Rule], store: FactStore) -> dict[Value | tuple, tuple[set, set]]:
     """{graph name: (the imports edges `ignore_import(name, A, B)` derives, the modules all of
     whose imports it ignores)}, by the naive evaluator (the rules may not read
-    `reaches_except`: govern.rules.checks).
+    `reaches_except`: govern.rules.checks); the graphs of `ignore_import_in(G, P, A, B)` are
+    named (G, P).
 
     A clause `ignore_import(G, S, D) :- …, imports(S, D)` where D occurs nowhere else ignores
     every import of each S it finds: it is solved without that literal, one row per module
     instead of one per import (a layer's graph leaves out what the other layers import)."""
-    own = needed_rules(rules, [IGNORED])
+    own = needed_rules(rules, [IGNORED, IGNORED_IN])
     own = [_whole_module(r) or r for r in own]
     facts = store.as_mapping(base_preds(own) & set(store.relations()) - {_SOURCES})
     if _SOURCES in base_preds(own):
         facts[_SOURCES] = {(src,) for src, _ in store.rows(IMPORTS)}
     model = naive.solve(own, facts)
-    out: dict[Value, tuple[set, set]] = {}
-    for key, a, b in model.rows(IGNORED):
-        out.setdefault(key, (set(), set()))[0].add((a, b))
-    for key, a in model.rows(_NODES):
-        out.setdefault(key, (set(), set()))[1].add(a)
+    out: dict[Value | tuple, tuple[set, set]] = {}
+    for pred in (IGNORED, IGNORED_IN):
+        for *key, a, b in model.rows(pred):
+            out.setdefault(key[0] if len(key) == 1 else tuple(key), (set(), set()))[0].add((a, b))
+        for *key, a in model.rows(pred + _NODES):
+            out.setdefault(key[0] if len(key) == 1 else tuple(key), (set(), set()))[1].add(a)
     return out
 
 
-_NODES = "ignore_import@module"
+_NODES = "@module"
 # Optimisation: `imports@source(S)` holds when S imports anything (the first column of
 # imports, once per module): what `imports(S, _)` says, without a row per import.
 _SOURCES = "imports@source"
 
 
 def _whole_module(rule: Rule) -> Rule | None:
-    """The clause as `ignore_import@module(G, S)` when it ignores every import of S, else None."""
-    if rule.head.pred != IGNORED:
+    """The clause as `ignore_import@module(G, S)` (`ignore_import_in@module(G, P, S)`) when it
+    ignores every import of S, else None."""
+    if rule.head.pred not in (IGNORED, IGNORED_IN):
         return None
-    graph, src, dst = rule.head.args
+    *graph, src, dst = rule.head.args
     if not (isinstance(src, Var) and isinstance(dst, Var)) or src == dst:
         return None
     step = [b for b in rule.body if isinstance(b, Literal) and not b.negated and b.atom.pred == IMPORTS
@@ -129,11 +185,11 @@ def _whole_module(rule: Rule) -> Rule | None:
     bound = set().union(*(b.atom.variables() for b in rest if isinstance(b, Literal) and not b.negated))
     if src.name not in bound:  # S still needs a positive literal: any import of S, projected
         rest = [Literal(Atom(_SOURCES, (src,))), *rest]
-    return Rule(Atom(_NODES, (graph, src)), tuple(rest), rule.origin)
+    return Rule(Atom(rule.head.pred + _NODES, (*graph, src)), tuple(rest), rule.origin)
 
 
-def graph_vars(term) -> set[str]:
-    return {term.name} if isinstance(term, Var) else set()
+def graph_vars(terms) -> set[str]:
+    return {t.name for t in terms if isinstance(t, Var)}
 
 
 def _uses(rule: Rule) -> list[Literal]:
@@ -233,7 +289,8 @@ def chain(store: FactStore, src: Value, dst: Value, graph: Value | None = None) 
     Bidirectional breadth-first search over the store's import graph, one whole level
     at a time, successors and predecessors in value order: the same chain every run,
     and only the two small neighbourhoods of src and dst are explored.
-    `graph`: the name of a `reaches_except` graph (its ignored edges left out).
+    `graph`: the name of a `reaches_except` graph, or (G, P) of a `reaches_in` one (its
+    ignored edges left out; see graph_key).
     """
     graph = store.graph(IMPORTS) if graph is None else store.graph_except(graph)
     if src not in graph.index or dst not in graph.index:

@@ -64,7 +64,7 @@ class Relevance:
 def relevant(rules: Sequence[Rule]) -> Relevance:
     """The relations (base facts) and helper patterns the rules can read."""
     relations = set(base_preds(rules))
-    if relations & {"reaches", "reaches_except"}:
+    if relations & {"reaches", "reaches_except", "reaches_in"}:
         relations.add("imports")  # reaches is computed from the imports facts
     patterns: dict[str, set[str]] = {f: set() for f in PATTERN_FIELDS.values()}
     for rule in rules:

@@ -71,11 +71,12 @@ def _reaches(node: Proof) -> str:
     steps = []
     for child in node.children:
         if child.kind != "fact":
-            continue  # reaches_except: the absence of each ignored step, checked, not shown
+            continue  # reaches_except, reaches_in: the absence of each ignored step, checked, not shown
         src, _ = atom_values(child.conclusion)
         steps.append(f"{src} ({child.source.location()})" if child.source else str(src))
     steps.append(str(atom_values(node.conclusion)[-1]))
-    graph = f" ({atom_values(node.conclusion)[0]})" if len(node.conclusion.args) == 3 else ""
+    values = atom_values(node.conclusion)
+    graph = f" ({', '.join(map(str, values[:-2]))})" if len(values) > 2 else ""
     return f"reaches{graph} " + " → ".join(steps)
 
 

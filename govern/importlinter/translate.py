@@ -93,13 +93,10 @@ def _as_packages(values: list[str], packages: bool, out: Translation, what: str)
     return result
 
 
-def _prefixes(values: list[str], out: Translation, what: str) -> list[str]:
-    plain = [v for v in values if _pattern(v, out, what) and "*" not in v]
-    for value in values:
-        if "*" in value:
-            out.problems.append(f"{what} {value!r}: govern matches module patterns there only with `chains: any`; "
-                                "import-linter's chains (not through another listed module) need each module by name")
-    return plain
+def _modules(values: list[str], out: Translation, what: str) -> list[str]:
+    """Module names or patterns (`pkg.*`, `pkg.**`: each matched module a module of its own, as
+    import-linter expands them when it runs; govern expands them on each tree it judges)."""
+    return [v for v in values if _pattern(v, out, what)]
 
 
 def _forbidden(session: Session, options: dict, out: Translation) -> None:
@@ -138,7 +135,7 @@ def _protected(session: Session, options: dict, out: Translation) -> None:
 
 def _independence(session: Session, options: dict, out: Translation) -> None:
     out.kind = "independent"
-    out.block = {"modules": _prefixes(_take(options, "modules"), out, "module"), "transitive": True, "chains": "unmediated"}
+    out.block = {"modules": _modules(_take(options, "modules"), out, "module"), "transitive": True, "chains": "unmediated"}
 
 
 def _layers(session: Session, options: dict, out: Translation) -> None:
@@ -154,13 +151,13 @@ def _layers(session: Session, options: dict, out: Translation) -> None:
             if tail.startswith("(") and tail.endswith(")"):
                 tail = tail[1:-1].strip()
                 optional.append(tail)
-            names += _prefixes([tail], out, "layer")
+            names += _layer_name(tail, out)
         if not names:
             continue
         entries.append(names[0] if len(names) == 1 else names if independent else {"modules": names, "independent": False})
     out.kind = "layers"
     out.block = {"layers": entries}
-    containers = _prefixes(_take(options, "containers"), out, "container")
+    containers = _modules(_take(options, "containers"), out, "container")
     if containers:
         out.block["containers"] = containers
     out.block["transitive"] = True
@@ -174,6 +171,14 @@ def _layers(session: Session, options: dict, out: Translation) -> None:
             out.block["exhaustive-ignores"] = ignores
     else:
         options.pop("exhaustive_ignores", None)
+
+
+def _layer_name(value: str, out: Translation) -> list[str]:
+    """import-linter takes a layer name literally (it does not expand wildcards in layers)."""
+    if "*" in value:
+        out.problems.append(f"layer {value!r}: import-linter takes layer names literally, a '*' names no module")
+        return []
+    return [v for v in [value] if _pattern(v, out, "layer")]
 
 
 def _acyclic(session: Session, options: dict, out: Translation) -> None:

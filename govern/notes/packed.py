@@ -463,12 +463,12 @@ class _Decoder:
         raise ValueError(f"node {i}: unknown packed kind {kind!r}")
 
     def _chain_ends(self, kids: list[int]) -> list:
-        """reaches(S, D) of a chain of imports facts; reaches_except(G, S, D) when each step is
-        followed by the absence of ignore_import(G, …)."""
+        """reaches(S, D) of a chain of imports facts; reaches_except(G, S, D) (reaches_in(G, P,
+        S, D)) when each step is followed by the absence of ignore_import(G, …) (ignore_import_in(G, P, …))."""
         steps = [self.nodes[k][0] for k in kids]
         facts = [s["conclusion"]["args"] for s in steps if s["kind"] == "fact"]
-        graphs = [s["conclusion"]["args"][0] for s in steps if s["kind"] == "absence"]
-        return graphs[:1] + [facts[0][0], facts[-1][1]]
+        graphs = [list(s["conclusion"]["args"][:-2]) for s in steps if s["kind"] == "absence"]
+        return (graphs[0] if graphs else []) + [facts[0][0], facts[-1][1]]
 
     def _rule(self, entry: Mapping[str, Any], p: list, i: int) -> tuple[dict, list[int]]:
         given = iter(self._kids(p[1], i))

@@ -86,7 +86,20 @@ def check_predicates(program: Program) -> list[Diagnostic]:
                                                   f"or 4 ({', '.join(params)}), not {len(head.args)}"))
         for lit, pos in _literals(c):
             out.extend(_check_use(program, lit.atom, pos, private))
+            out.extend(_check_part(program, c, lit, pos))
     return out
+
+
+def _check_part(program: Program, c, lit: Literal, pos: Position) -> list[Diagnostic]:
+    """The Part of `reaches_in(G, Part, S, D)`, when a variable, is bound by a positive literal
+    of another relation: the parts searched are its values."""
+    part = lit.atom.args[1] if lit.atom.pred == "reaches_in" and len(lit.atom.args) == 4 else None
+    if not isinstance(part, Var):
+        return []
+    if any(isinstance(b, Literal) and not b.negated and b.atom.pred not in NATIVE_INPUTS and b.atom.pred != "reaches"
+           and part.name in b.atom.variables() for b in c.rule.body):
+        return []
+    return [_diag(program, pos, f"the part {part.name} of reaches_in must be a constant or occur in a positive literal of another relation")]
 
 
 def _check_use(program: Program, atom: Atom, pos: Position, private: dict[str, set[int]]) -> list[Diagnostic]:
@@ -131,9 +144,9 @@ def check_outputs(program: Program) -> list[Diagnostic]:
         rule_id = head.args[0]
         if not (isinstance(rule_id, Const) and isinstance(rule_id.value, str)):
             out.append(_diag(program, c.head_pos, f"the first argument of {head.pred} must be a constant rule id string"))
-        elif head.pred == "ignore_import" and rule_id.value.split("/", 1)[0] not in program.violation_ids:
+        elif head.pred in NATIVE_INPUTS.values() and rule_id.value.split("/", 1)[0] not in program.violation_ids:
             allowed = ", ".join(sorted(program.violation_ids)) or "none"
-            out.append(_diag(program, c.head_pos, f"ignore_import names the graph {rule_id.value!r}: it must be a rule id of this ADR, optionally followed by '/name' (rules: {allowed})"))
+            out.append(_diag(program, c.head_pos, f"{head.pred} names the graph {rule_id.value!r}: it must be a rule id of this ADR, optionally followed by '/name' (rules: {allowed})"))
         elif head.pred == "violation" and rule_id.value not in program.violation_ids:
             allowed = ", ".join(sorted(program.violation_ids)) or "none"
             out.append(_diag(program, c.head_pos, f"violation of undeclared rule {rule_id.value!r}: declare it in this ADR's rules with `datalog: true` (declared: {allowed})"))

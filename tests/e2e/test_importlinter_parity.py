@@ -100,6 +100,24 @@ modules =
 ignore_imports =
     pkg.one.util.m0 -> pkg.two.util.m1
 
+[importlinter:contract:wildindependence]
+name = Wild independence
+type = independence
+modules =
+    pkg.one.*
+ignore_imports =
+    pkg.one.util.m0 -> pkg.*.util.m1
+
+[importlinter:contract:wildlayers]
+name = Wild layers
+type = layers
+containers =
+    pkg.*
+layers =
+    (api)
+    (domain)
+    (util)
+
 [importlinter:contract:protected]
 name = Protected
 type = protected
@@ -227,10 +245,25 @@ def expected(graph) -> dict[str, set[str]]:
     independent = edges(graph, ["pkg.one.util.m0 -> pkg.two.util.m1"])
     out["independence"] = {m for m in mods for mine, other in (("pkg.one", "pkg.two"), ("pkg.two", "pkg.one"))
                            if inside(m, mine) and any(inside(t, other) for t in reach(m, independent, set()))}
+    children = sorted(graph.find_children("pkg.one"))
+    out["wildindependence"] = independent_unmediated(graph, children, ["pkg.one.util.m0 -> pkg.*.util.m1"])
+    out["wildlayers"] = layered(graph, sorted(graph.find_children("pkg")), [["api"], ["domain"], ["util"]], [])
     out["protected"] = {a for a, b in pairs if b == "pkg.secret" and not inside(a, "pkg.one.api") and a != "pkg.secret"}
     out["acyclic"] = acyclic(graph, ["pkg.one"], 1, {"pkg.one.util"}, ["pkg.one.domain.m1 -> pkg.one.svc.m0"])
     out["cycles"] = acyclic(graph, ["pkg.one", "pkg.two"], 10, set(), [])
     return out
+
+
+def independent_unmediated(graph, groups: list[str], ignored: list[str]) -> set[str]:
+    """import-linter's independence: a module of one group reaching another group by a chain
+    through no third group."""
+    pairs, bad = edges(graph, ignored), set()
+    grouped = {m: g for g in groups for m in graph.modules if inside(m, g)}
+    for m, mine in grouped.items():
+        stop = {x for x, g in grouped.items() if g != mine}
+        if reach(m, pairs, stop) & stop:
+            bad.add(m)
+    return bad
 
 
 def child_of(module: str, package: str) -> str | None:
@@ -265,7 +298,8 @@ def lint_imports(repo: Path) -> dict[str, bool]:
     assert verdicts, result.stdout + result.stderr
     names = {"Layers": "layers", "Non-independent siblings": "siblings", "Exhaustive": "exhaustive", "Forbidden": "forbidden",
              "Direct only": "direct", "Not as packages": "modules", "Independence": "independence", "Protected": "protected",
-             "Acyclic": "acyclic", "Acyclic everywhere": "cycles"}
+             "Acyclic": "acyclic", "Acyclic everywhere": "cycles", "Wild independence": "wildindependence",
+             "Wild layers": "wildlayers"}
     return {names[n]: v == "BROKEN" for n, v in verdicts.items()}
 
 
@@ -280,7 +314,7 @@ def test_govern_and_lint_imports_agree(make_repo, seed):
     run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.count("wrote adr/") == 10
+    assert run.stdout.count("wrote adr/") == 12
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "adrs")
     check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=repo,

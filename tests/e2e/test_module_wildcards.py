@@ -1,8 +1,10 @@
 """Module patterns (`pkg.*`, `pkg.**`) in `independent` modules, layer names and `containers`:
-each matched module is a module of its own, as import-linter expands them; with
-`chains: unmediated` they are refused (one graph per module, known only by name)."""
+each matched module is a module of its own, as import-linter expands them, on each tree judged
+(a module added later is covered without editing the ADR); with `chains: unmediated` each
+matched module (container) searches a graph of its own, named on the tree: `reaches_in`."""
 from __future__ import annotations
 
+from tests.conftest import write
 from tests.e2e.check_support import check_json, govern
 
 CODE = {
@@ -55,10 +57,52 @@ def test_layer_name_patterns(make_repo):
     assert findings(make_repo, rule) == {("pkg/one/domain.py", "pkg.*.api")}
 
 
-def test_patterns_with_unmediated_chains_are_refused_with_their_place(make_repo):
-    for rule, where in (("    independent:\n      modules: ['pkg.*']\n      transitive: true\n      chains: unmediated\n", ":7:"),
-                        ("    layers:\n      layers: [api, domain]\n      containers: ['pkg.*']\n      transitive: true\n"
-                         "      chains: unmediated\n", ":8:")):
-        repo = make_repo({**CODE, "adr/0001-r.md": adr(rule)})
-        run = govern(repo, "adr", "lint")
-        assert run.returncode == 2 and where in run.stderr and "module patterns need `chains: any`" in run.stderr, run.stderr
+UNMEDIATED = {
+    "pkg/__init__.py": "",
+    "pkg/one/__init__.py": "", "pkg/one/api.py": "", "pkg/one/svc.py": "import pkg.one.api\n",
+    "pkg/one/db.py": "import pkg.one.svc\n",  # db -> svc -> api: through svc, only db -> svc counts
+    "pkg/one/low.py": "import pkg.two.svc\n",  # through another container's layer: low -> api counts
+    "pkg/two/__init__.py": "", "pkg/two/api.py": "", "pkg/two/svc.py": "import pkg.one.api\n",
+}
+WILD_LAYERS = "    layers:\n      layers: [api, svc, [db, low]]\n      containers: ['pkg.*']\n      transitive: true\n" \
+              "      chains: unmediated\n      optional: [db, low]\n"
+WILD_APART = "    independent:\n      modules: ['pkg.one.*']\n      transitive: true\n      chains: unmediated\n"
+
+
+def test_container_patterns_with_unmediated_chains_search_a_graph_per_container(make_repo):
+    repo = make_repo({**UNMEDIATED, "adr/0001-r.md": adr(WILD_LAYERS)})
+    want = {("pkg/one/svc.py", "api"), ("pkg/one/db.py", "svc"), ("pkg/one/low.py", "api")}
+    for engine in ("pydatalog", "clingo"):
+        code, data = check_json(repo, "--engine", engine, "--verify")
+        assert code == 1 and {(v["subject"], v["target"]) for v in data["violations"]} == want, engine
+    compiled = govern(repo, "adr", "compile", "ADR-0001").stdout
+    assert 'reaches_in("r/svc", C, M, D)' in compiled and 'ignore_import_in("r/svc", P, S, D)' in compiled
+    proofs = govern(repo, "check").stdout
+    assert "reaches (r/db, pkg.one) pkg.one.db (pkg/one/db.py:1) → pkg.one.svc" in proofs, proofs
+    assert "reaches (r/low, pkg.one) pkg.one.low (pkg/one/low.py:1) → pkg.two.svc (pkg/two/svc.py:1) → pkg.one.api" in proofs
+    # A container added later is judged by the same ADR, unedited.
+    write(repo, {"pkg/three/__init__.py": "", "pkg/three/api.py": "import pkg.three.svc\n",  # down: allowed
+                 "pkg/three/svc.py": "import pkg.three.api\n", "pkg/three/db.py": "import pkg.three.svc\n"})
+    _, data = check_json(repo, "--verify")
+    assert {(v["subject"], v["target"]) for v in data["violations"]} == want | {
+        ("pkg/three/svc.py", "api"), ("pkg/three/db.py", "svc")}  # db -> svc -> api: through svc
+
+
+def test_independent_patterns_with_unmediated_chains(make_repo):
+    repo = make_repo({**UNMEDIATED, "adr/0001-r.md": adr(WILD_APART)})
+    code, data = check_json(repo, "--verify")
+    # db -> svc -> api: db reaches svc first (a chain through svc does not count for db and api)
+    assert code == 1 and {(v["subject"], v["target"]) for v in data["violations"]} == {
+        ("pkg/one/svc.py", "pkg.one.api"), ("pkg/one/db.py", "pkg.one.svc"), ("pkg/one/low.py", "pkg.one.api")}
+    write(repo, {"pkg/one/new.py": "import pkg.one.db\n"})  # a module added later is a listed module of its own
+    _, data = check_json(repo)
+    assert ("pkg/one/new.py", "pkg.one.db") in {(v["subject"], v["target"]) for v in data["violations"]}
+
+
+def test_overlapping_pattern_matches_are_findings(make_repo):
+    """import-linter stops with "Modules have shared descendants"; govern reports each overlap."""
+    rule = WILD_APART.replace("pkg.one.*", "pkg.**")
+    repo = make_repo({**UNMEDIATED, "adr/0001-r.md": adr(rule)})
+    code, data = check_json(repo)
+    overlaps = {(v["subject"], v["target"]) for v in data["violations"] if "must not overlap" in v["message"]}
+    assert code == 1 and ("pkg.one.api", "pkg.one") in overlaps and ("pkg.two.svc", "pkg.two") in overlaps

@@ -156,16 +156,6 @@ def module_name(kind: KindInput, path: tuple, value: Any) -> str | None:
     return module_prefix(kind, path, value)
 
 
-def unmediated_patterns(kind: KindInput, named: list[tuple[tuple, str]], what: str) -> None:
-    """`chains: unmediated` searches one graph per listed module, named when the rule compiles:
-    a pattern (its modules known only on a tree) cannot have one; a located error."""
-    if kind.block.get("chains") == "unmediated" and kind.block.get("transitive"):
-        for path, name in named:
-            if "*" in name:
-                kind.error(path, f"{what} {name!r}: module patterns need `chains: any` "
-                                 "(unmediated chains search one graph per module, known only by name)")
-
-
 def check_disjoint(kind: KindInput, named: list[tuple[tuple, str]]) -> None:
     """Module prefixes of one rule must not overlap: a module in two of them would be compared with itself."""
     named = [(path, name) for path, name in named if "*" not in name]  # patterns: known on a tree only
@@ -320,6 +310,24 @@ class Steps:
             for body in (extra or {}).get(key, []):
                 out.append(clause(head, body))
         return out
+
+    def part_graphs(self, graph: str, part: str, extra: list[list[str]]) -> list[str]:
+        """For `chains: unmediated`: the clauses of graph `graph`, one per part P, the parts
+        known only on the tree judged (`part`: a literal binding P to each): in each, the rule's
+        removals, and the edges of `extra` (bodies reading P: what only that part's graph leaves
+        out). Each part is searched by `reaches_in(graph, P, …)` (step_in)."""
+        head = f"ignore_import_in({q(graph)}, P, S, D)"
+        out = list(self.removals) + list(self.outside) + self.unmatched()
+        if self.removals:
+            out.append(clause(head, [part, f"{self.ignored}(S, D)"]))
+        if self.within:
+            out.append(clause(head, [part, "imports(S, D)", self.within]))
+        return out + [clause(head, [part, *body]) for body in extra]
+
+    @staticmethod
+    def step_in(graph: str, part: str, src: str, dst: str) -> list[str]:
+        """Body literal: `src` reaches `dst` in part `part` (a constant or a variable) of `graph`."""
+        return [f"reaches_in({q(graph)}, {part}, {src}, {dst})"]
 
     def own_graph(self) -> bool:
         return bool(self.removals or self.within)

@@ -1,8 +1,9 @@
 """independent: none of the listed modules may import another of them.
 
 `chains: unmediated` (with `transitive`): a chain through a third listed module does not
-count for that pair (import-linter's semantics); each listed module then searches a graph
-of its own, without the imports made by the other listed modules.
+count for that pair (import-linter's semantics); each listed module (each module a pattern
+matches, on the tree judged) then searches a graph of its own, without the imports made by
+the other listed modules: `reaches_in("<rule>", P, M, D)`, one graph per part P.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from govern.rules.kinds.base import (
     module_name,
     q,
     text,
-    unmediated_patterns,
     unreadable_clause,
 )
 
@@ -39,17 +39,18 @@ def compile(kind: KindInput) -> str:
             else:
                 clauses.append(clause(f"{helper}(M, {q(name)})", [f"under(M, {q(name)})"]))
     check_disjoint(kind, named)
-    unmediated_patterns(kind, named, "module")
+    if any("*" in name for _, name in named):  # overlapping names are refused when the rule compiles; matches, here
+        message = "listed modules must not overlap: this one is inside another (a module would be compared with itself)"
+        clauses.append(clause(f"violation({q(kind.rule_id)}, Q, P, {q(message)})", [f"{helper}(Q, P)", "P != Q", f"{helper}(_, Q)"]))
     clauses.append(unreadable_clause(kind, ["module(M, F)", f"{helper}(M, _)"]))
     steps = Steps(kind)
     if kind.block.get("chains") == "unmediated" and steps.transitive:
-        keys = {name: f"{kind.rule_id}/{name}" for _, name in named}
-        clauses += steps.graphs(list(keys.values()), {
-            key: [[f"{helper}(S, N)", f"N != {q(name)}", "imports(S, D)"]] for name, key in keys.items()
-        })
-        for name, key in keys.items():
-            body = ["module(M, F)", f"{helper}(M, {q(name)})", *steps.step("M", "D", key), f"{helper}(D, B)", f"B != {q(name)}"]
-            clauses.append(clause(kind.violation("F", "B"), body))
+        # One graph per listed module P (a part): without the imports of the other listed modules.
+        part = f"part_{kind.slug}"
+        clauses.append(clause(f"{part}(P)", [f"{helper}(_, P)"]))
+        clauses += steps.part_graphs(kind.rule_id, f"{part}(P)", [[f"{helper}(S, N)", "N != P", "imports(S, D)"]])
+        body = ["module(M, F)", f"{helper}(M, P)", *steps.step_in(kind.rule_id, "P", "M", "D"), f"{helper}(D, B)", "B != P"]
+        clauses.append(clause(kind.violation("F", "B"), body))
         return text(clauses)
     key = kind.rule_id if steps.own_graph() else None
     clauses += steps.graphs([key] if key else [])

@@ -21,7 +21,6 @@ from govern.rules.kinds.base import (
     module_name,
     q,
     text,
-    unmediated_patterns,
     unreadable_clause,
 )
 
@@ -61,7 +60,6 @@ def compile(kind: KindInput) -> str:
         if (container := module_name(kind, path, value)) is not None:
             (wild if "*" in container else containers).append(container)
             kind.must_match(path, container)
-    unmediated_patterns(kind, [(("containers",), c) for c in wild], "container")
     containers = containers or ([] if wild else [""])
     optional = set(kind.values("optional"))
     clauses, named, pairs, independent = [], [], [], []
@@ -91,7 +89,8 @@ def compile(kind: KindInput) -> str:
             kind.error(path, f"optional layer {name!r} is not one of the layers")
     check_disjoint(kind, named)
     clauses.append(unreadable_clause(kind, ["module(M, F)", f"{layer}(M, _, _, _)"]))
-    clauses += _violations(kind, layer, pairs, independent, len(independent) < sum(len(g) > 1 for _, g, _ in _groups(kind)))
+    clauses += _violations(kind, layer, [n for _, n in named], independent,
+                           len(independent) < sum(len(g) > 1 for _, g, _ in _groups(kind)))
     clauses += _missing(kind, layer, pairs, optional, wild, [n for _, n in named])
     clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named], wild)
     return text(clauses)
@@ -103,7 +102,7 @@ def _inside(var: str, prefix: str) -> list[list[str]]:
     return member_bodies(var, (prefix, None)) if "*" in prefix else [[f"under({var}, {q(prefix)})"]]
 
 
-def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int], mixed: bool) -> list[str]:
+def _violations(kind: KindInput, layer: str, names: list[str], independent: list[int], mixed: bool) -> list[str]:
     """Lower imports higher; sibling imports sibling (in an independent group)."""
     steps = Steps(kind)
     indep = f"independent_{kind.slug}"
@@ -123,17 +122,19 @@ def _violations(kind: KindInput, layer: str, pairs: list, independent: list[int]
         if independent:
             out.append(clause(kind.violation("F", other), ["module(M, F)", f"{layer}(M, R, A, C)", *step, f"{layer}(D, R, B, C)", "A != B", *sibling_test]))
         return out
-    # One graph per (container, layer): the imports made by the container's other layers left out.
-    keys = {(c, n): f"{kind.rule_id}/{p}" for c, n, p in pairs}
-    out += steps.graphs(list(keys.values()), {
-        key: [[f"{layer}(S, _, N, {q(c)})", f"N != {q(n)}", "imports(S, D)"]] for (c, n), key in keys.items()
-    })
-    for (c, n), key in keys.items():
-        src = ["module(M, F)", f"{layer}(M, Low, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
-        out.append(clause(kind.violation("F", high), src + [f"{layer}(D, High, {name}, {q(c)})", "Low > High"]))
+    # One graph per layer name and container C (a part, known on the tree when C matches a
+    # pattern): the imports made by the container's other layers left out.
+    part = f"container_{kind.slug}"
+    out.append(clause(f"{part}(P)", [f"{layer}(_, _, _, P)"]))
+    for n in dict.fromkeys(names):
+        graph = f"{kind.rule_id}/{n}"
+        out += steps.part_graphs(graph, f"{part}(P)", [[f"{layer}(S, _, N, P)", f"N != {q(n)}", "imports(S, D)"]])
+        step = steps.step_in(graph, "C", "M", "D")
+        src = ["module(M, F)", f"{layer}(M, Low, {q(n)}, C)", *step]
+        out.append(clause(kind.violation("F", high), src + [f"{layer}(D, High, {name}, C)", "Low > High"]))
         if independent:
-            sib = ["module(M, F)", f"{layer}(M, R, {q(n)}, {q(c)})", *steps.step("M", "D", key)]
-            out.append(clause(kind.violation("F", other), sib + [f"{layer}(D, R, B, {q(c)})", f"B != {q(n)}", *sibling_test]))
+            sib = ["module(M, F)", f"{layer}(M, R, {q(n)}, C)", *step]
+            out.append(clause(kind.violation("F", other), sib + [f"{layer}(D, R, B, C)", f"B != {q(n)}", *sibling_test]))
     return out
 
 
