@@ -103,6 +103,12 @@ def _forbidden(session: Session, options: dict, out: Translation) -> None:
     packages = _flag(options, "as_packages", True, out)
     sources = _take(options, "source_modules")
     forbidden = _take(options, "forbidden_modules")
+    roots = _roots(session)
+    if not session.flag("include_external_packages"):
+        for f in forbidden:
+            if roots and not any(_inside(f, r) for r in roots):
+                out.problems.append(f"forbidden module {f!r} is outside the root packages and include_external_packages "
+                                    "is not True (import-linter rejects the configuration)")
     indirect = _flag(options, "allow_indirect_imports", False, out)
     out.kind = "forbid-import"
     out.block = {"from-modules": _as_packages(sources, packages, out, "source module"),
@@ -118,6 +124,13 @@ def _may_overlap(source: str, forbidden: str) -> bool:
     one inside the other: the names before their first wildcard, one a prefix of the other."""
     fixed = sorted((list(takewhile(lambda part: "*" not in part, e.split("."))) for e in (source, forbidden)), key=len)
     return fixed[1][:len(fixed[0])] == fixed[0]
+
+
+def _inside(pattern: str, root: str) -> bool:
+    """Whether a module expression names modules inside the root package (its first segment is
+    the root's, or a wildcard that could be)."""
+    first = pattern.split(".")[0]
+    return first in ("*", "**") or first == root.split(".")[0]
 
 
 def _protected(session: Session, options: dict, out: Translation) -> None:

@@ -385,3 +385,66 @@ def test_an_ignored_import_that_matches_nothing(make_repo, alerting):
         assert "unmatched-ignores: none" in (repo / "adr/0001-apart.md").read_text()
         assert "pkg.c" not in subprocess.run([sys.executable, "-m", "govern", "check"], cwd=repo,
                                              capture_output=True, text=True, timeout=120).stdout
+
+
+DOTTED = """\
+[importlinter]
+root_packages =
+    pkg
+{session}
+[importlinter:contract:lay]
+name = Lay
+type = layers
+containers =
+    pkg.*
+layers =
+    x.y
+    low
+exhaustive = True
+exhaustive_ignores =
+    x.z
+
+[importlinter:contract:ext]
+name = Ext
+type = forbidden
+source_modules =
+    pkg.a
+forbidden_modules =
+    requests
+"""
+
+
+def test_dotted_layers_in_container_patterns_and_external_modules(make_repo):
+    """Layer names with dots inside a container pattern are judged as lint-imports judges them
+    (one container per matched module, the layer below it); a forbidden external module needs
+    include_external_packages, as lint-imports says, or the contract is reported."""
+    files = {"pkg/__init__.py": "", **{f"pkg/{c}/{p}": "" for c in ("a", "b") for p in (
+        "__init__.py", "x/__init__.py", "x/y/__init__.py", "x/z.py", "low/__init__.py")},
+             "pkg/a/low/m.py": "import requests\nimport pkg.a.x.y\n", "pkg/b/x/z.py": "import pkg.b.low\n",
+             "pkg/b/low/n.py": "import pkg.a.x.y\n"}
+    refused = make_repo({**files, ".importlinter": DOTTED.format(session="")})
+    lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=refused, capture_output=True, text=True, timeout=120)
+    assert "include_external_packages=True" in " ".join(lint.stdout.split())
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=refused,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "forbidden module 'requests' is outside the root packages" in run.stderr
+    repo = make_repo({**files, ".importlinter": DOTTED.format(session="include_external_packages = True\n")})
+    broken = lint_imports_verdicts(repo)
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adrs")
+    check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json", "--verify"], cwd=repo,
+                           capture_output=True, text=True, timeout=120)
+    found = {(v["rule"], v["subject"]) for v in json.loads(check.stdout)["violations"]}
+    # pkg.a.low -> pkg.a.x.y: up a layer; pkg.b.low -> pkg.a.x.y crosses containers (allowed);
+    # pkg.a.x and pkg.b.x are in no layer (lint-imports: "not listed as layers"), x.z is ignored.
+    assert found == {("lay", "pkg/a/low/m.py"), ("ext", "pkg/a/low/m.py"), ("lay", "pkg/a/x/__init__.py"),
+                     ("lay", "pkg/b/x/__init__.py")}
+    assert broken == {"Lay": True, "Ext": True}
+
+
+def lint_imports_verdicts(repo: Path) -> dict[str, bool]:
+    result = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
+    return {n: v == "BROKEN" for n, v in re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", result.stdout, re.M)}

@@ -163,3 +163,58 @@ def test_type_checking_default_must_be_a_boolean(make_repo):
                       "adr/0001-no-db.md": TYPE_ONLY_ADR.format(extra="")})
     run = govern(repo, "check")
     assert run.returncode == 2 and "type-checking-imports must be of type bool" in run.stderr
+
+
+BAD_SHAPES = """\
+[importlinter]
+root_packages = app
+
+[importlinter:contract:lay]
+name = Exhaustive without containers
+type = layers
+layers =
+    app.api
+    app.db
+exhaustive = True
+
+[importlinter:contract:ign]
+name = Bad ignored imports
+type = independence
+modules =
+    app.api
+    app.db
+ignore_imports =
+    app.api => app.db
+    app. -> app.db
+
+[importlinter:contract:ok]
+name = Fine
+type = forbidden
+source_modules = app.api
+forbidden_modules = app.db
+"""
+
+
+def test_a_translation_that_would_not_load_is_reported_never_written(make_repo):
+    """Whatever the translator writes is loaded first: a contract lint-imports rejects (exhaustive
+    without containers) or a malformed ignored import is reported (exit 2; with --partial the
+    others are written), never written as an ADR that `govern check` cannot load."""
+    repo, run = translate(make_repo, BAD_SHAPES)
+    assert run.returncode == 2 and not (repo / "adr").exists()
+    assert run.stderr.splitlines()[:2] == [
+        "not translated: .importlinter: contract lay: its rule does not load: rule lay: exhaustive needs containers",
+        "not translated: .importlinter: contract ign: its rule does not load: rule ign: ignored import "
+        "'app.api => app.db': write 'importer -> imported'",
+    ], run.stderr
+    repo, run = translate(make_repo, BAD_SHAPES, None, "--partial")
+    assert run.returncode == 0 and [p.name for p in sorted((repo / "adr").iterdir())] == ["0001-fine.md"], run.stdout
+    assert govern(repo, "adr", "lint").returncode == 0
+
+
+def test_external_forbidden_modules_need_include_external_packages(make_repo):
+    config = FORBIDDEN.format(session="", options="").replace("forbidden_modules = app.db", "forbidden_modules = requests")
+    repo, run = translate(make_repo, config)
+    assert run.returncode == 2 and "forbidden module 'requests' is outside the root packages and " \
+                                   "include_external_packages is not True" in run.stderr
+    repo, run = translate(make_repo, config.replace("root_packages = app", "root_packages = app\ninclude_external_packages = True"))
+    assert run.returncode == 0, run.stderr

@@ -106,3 +106,53 @@ def test_overlapping_pattern_matches_are_findings(make_repo):
     code, data = check_json(repo)
     overlaps = {(v["subject"], v["target"]) for v in data["violations"] if "must not overlap" in v["message"]}
     assert code == 1 and ("pkg.one.api", "pkg.one") in overlaps and ("pkg.two.svc", "pkg.two") in overlaps
+
+
+def test_reaches_in_proofs_are_checked_step_by_step(make_repo):
+    """A reaches_in proof must hold in its own part's graph: the checker refuses a chain moved
+    to another part, one without the absence of each ignored step, and one through another
+    layer of the container (an edge that part's graph leaves out)."""
+    import copy
+
+    from govern.datalog.check import Checker
+    from govern.datalog.proof import Proof
+    from govern.facts.tree import WorkTree
+    from govern.verdict.judge import JudgeRequest, judge_in_full
+
+    repo = make_repo({**UNMEDIATED, "adr/0001-r.md": adr(WILD_LAYERS)})
+    judgement = judge_in_full(JudgeRequest(str(repo), WorkTree(str(repo)), None))
+    checker = Checker(list(judgement.evaluation.rules), judgement.evaluation.store)
+    [low] = [v for v in judgement.verdict.violations if v.subject == "pkg/one/low.py"]
+    honest = Proof.from_json(low.proof)
+    assert checker.check(honest) == []
+    [chain] = [c for c in low.proof["children"] if c["kind"] == "reaches"]
+    assert chain["conclusion"]["pred"] == "reaches_in" and chain["conclusion"]["args"][:2] == ["r/low", "pkg.one"]
+
+    def tampered(change) -> list[str]:
+        proof = copy.deepcopy(low.proof)
+        change(next(c for c in proof["children"] if c["kind"] == "reaches"))
+        return checker.check(Proof.from_json(proof))
+
+    def other_part(node):
+        node["conclusion"]["args"][1] = "pkg.two"
+
+    def no_absences(node):
+        node["children"] = [c for c in node["children"] if c["kind"] != "absence"]
+
+    assert tampered(other_part) and tampered(no_absences)
+    # db -> svc -> api inside pkg.one passes through svc: in graph r/db of pkg.one, svc's imports are left out.
+    forged = copy.deepcopy(low.proof)
+    node = next(c for c in forged["children"] if c["kind"] == "reaches")
+    steps = [("pkg.one.db", "pkg.one.svc"), ("pkg.one.svc", "pkg.one.api")]
+    template = next(c for c in node["children"] if c["kind"] == "fact")
+    kids = []
+    for a, b in steps:
+        fact = copy.deepcopy(template)
+        fact["conclusion"]["args"] = [a, b]
+        fact["source"] = {**template["source"], "path": a.replace(".", "/") + ".py", "line": 1}
+        absence = {"kind": "absence", "conclusion": {"pred": "ignore_import_in", "args": ["r/db", "pkg.one", a, b]}, "children": []}
+        kids += [fact, absence]
+    node["children"] = kids
+    node["conclusion"]["args"] = ["r/db", "pkg.one", "pkg.one.db", "pkg.one.api"]
+    problems = checker.check(Proof.from_json(node))
+    assert any("ignore_import_in" in p and "absence is false" in p for p in problems), problems

@@ -78,10 +78,10 @@ def compile(kind: KindInput) -> str:
                 if name not in optional:
                     kind.must_match(path, prefix)
             for container in wild:  # the container is the module matching the pattern: Q
-                if "." in name or "*" in name:
-                    kind.error(path, f"layer {name!r}: with a container pattern a layer is one plain name")
+                if "*" in name:
+                    kind.error(path, f"layer {name!r}: with a container pattern a layer is a name (no wildcard)")
                     continue
-                clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, Q)", ["in_child(M, Q, C)", module_is("C", f"{container}.{name}")]))
+                clauses.append(clause(f"{layer}(M, {rank}, {q(name)}, Q)", _in_wild(container, name)))
                 if name not in optional:
                     kind.must_match(path, f"{container}.{name}")
     for path, name in kind.items("optional"):
@@ -94,6 +94,13 @@ def compile(kind: KindInput) -> str:
     clauses += _missing(kind, layer, pairs, optional, wild, [n for _, n in named])
     clauses += _exhaustive(kind, [c for c in containers if c], [n for _, n in named], wild)
     return text(clauses)
+
+
+def _in_wild(container: str, name: str) -> list[str]:
+    """Body: module M is inside `name` (dotted, relative) of container Q, a module matching the
+    pattern `container`: one in_child step per segment down from Q, the last one matched."""
+    steps = ["Q", "C"] + [f"C{i}" for i in range(2, name.count(".") + 2)]
+    return [f"in_child(M, {a}, {b})" for a, b in zip(steps, steps[1:])] + [module_is(steps[-1], f"{container}.{name}")]
 
 
 def _inside(var: str, prefix: str) -> list[list[str]]:
@@ -144,7 +151,7 @@ def _missing(kind: KindInput, layer: str, pairs: list, optional: set[str], wild:
     a typo must not make the rule pass silently."""
     present = f"present_{kind.slug}"
     required = [(c, n, p) for c, n, p in pairs if n not in optional]
-    wanted = [n for n in names if n not in optional and "." not in n and "*" not in n] if wild else []
+    wanted = [n for n in names if n not in optional and "*" not in n] if wild else []
     if not required and not wanted:
         return []
     out = [clause(f"{present}(C, N)", [f"{layer}(_, _, N, C)"])]
@@ -176,11 +183,11 @@ def _exhaustive(kind: KindInput, containers: list[str], names: list[str], wild: 
         head = f"violation({q(kind.rule_id)}, F, M, {q(message)})"
         out.append(clause(head, ["module(M, F)", f"under(M, {q(c)})", f"M != {q(c)}", f"not {declared}(M)"]))
     for path, value in kind.items("exhaustive-ignores") if wild else []:
-        if isinstance(value, str) and "." in value:
-            kind.error(path, f"exhaustive ignore {value!r}: with a container pattern an ignored name is one segment")
+        if isinstance(value, str) and "*" in value:
+            kind.error(path, f"exhaustive ignore {value!r}: with a container pattern an ignored name has no wildcard")
     for c in wild:
         for n in names + ignores:
-            out.append(clause(f"{declared}(M)", ["in_child(M, Q, C)", module_is("C", f"{c}.{n}")]))
+            out.append(clause(f"{declared}(M)", _in_wild(c, n)))
         message = f"a container matching {c} holds a module in no layer (the layers are exhaustive)"
         head = f"violation({q(kind.rule_id)}, F, M, {q(message)})"
         out.append(clause(head, ["module(M, F)", "in_child(M, Q, _)", module_is("Q", c), f"not {declared}(M)"]))
