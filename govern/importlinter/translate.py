@@ -26,6 +26,7 @@ class Translation:
     block: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # options not translated
     notes: list[str] = field(default_factory=list)  # translated, with a difference worth knowing
+    roots: list[str] = field(default_factory=list)  # the session's root packages
 
 
 def rule_id(contract_id: str) -> str:
@@ -35,7 +36,7 @@ def rule_id(contract_id: str) -> str:
 
 def translate(session: Session, contract: Contract, rule_keys: dict | None = None) -> Translation:
     """The rule block of one contract; `rule_keys` are set on it too (see settings.plan)."""
-    out = Translation(contract, rule_id(contract.id))
+    out = Translation(contract, rule_id(contract.id), roots=_roots(session))
     handler = HANDLERS.get(contract.type)
     if handler is None:
         out.problems.append(f"contract type {contract.type!r} has no govern equivalent")
@@ -75,6 +76,11 @@ def _pattern(value: str, out: Translation, what: str) -> str | None:
     return None
 
 
+def _external(name: str, out: Translation) -> bool:
+    """Whether a module expression is outside the root packages (names an external package)."""
+    return bool(out.roots) and not any(name.split(".")[0] == r.split(".")[0] for r in out.roots)
+
+
 def _as_packages(values: list[str], packages: bool, out: Translation, what: str) -> list[str]:
     """Module expressions → govern module patterns (a trailing '.*' in govern is 'inside')."""
     result = []
@@ -82,7 +88,9 @@ def _as_packages(values: list[str], packages: bool, out: Translation, what: str)
         pattern = _pattern(value, out, what)
         if pattern is None:
             continue
-        if not packages:
+        if not packages and "*" not in pattern and _external(pattern, out):
+            result += [pattern, pattern + ".*"]  # grimp's graph: an external package is one module
+        elif not packages:
             result.append("=" + pattern)  # the modules matched, each alone
         elif pattern.endswith(".*") or pattern == "*":
             result.append(pattern if pattern != "*" else "**")
@@ -223,6 +231,12 @@ def _graph_options(session: Session, options: dict, out: Translation) -> None:
     ignored = _take(options, "ignore_imports")
     if ignored:
         out.block["ignore-imports"] = [" -> ".join(p.strip() for p in i.split("->")) for i in ignored]
+    for edge in out.block.get("ignore-imports", []):
+        imported = edge.rpartition("->")[2].strip()
+        if imported.split(".")[0] != "**" and _external(imported, out):
+            out.problems.append(f"ignored import {edge!r}: {imported!r} is outside the root packages, and grimp's graph "
+                                "holds an external package as one module (it stands for every import of anything in "
+                                "it); govern's facts name the module imported: list each import to ignore")
     alerting = options.pop("unmatched_ignore_imports_alerting", "error")
     if alerting not in ALERTING:  # import-linter's EnumField: exact values
         out.problems.append(f"option 'unmatched_ignore_imports_alerting': {alerting!r} is not one of {', '.join(ALERTING)}")

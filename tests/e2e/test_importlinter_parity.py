@@ -448,3 +448,44 @@ def test_dotted_layers_in_container_patterns_and_external_modules(make_repo):
 def lint_imports_verdicts(repo: Path) -> dict[str, bool]:
     result = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
     return {n: v == "BROKEN" for n, v in re.findall(r"^(.+?) (KEPT|BROKEN)(?: \(.*\))?$", result.stdout, re.M)}
+
+
+EXTERNAL = """\
+[importlinter]
+root_packages =
+    pkg
+include_external_packages = True
+
+[importlinter:contract:ext]
+name = Ext
+type = forbidden
+source_modules =
+    pkg.a.m
+forbidden_modules =
+    requests
+    json
+as_packages = False
+{ignored}"""
+
+
+def test_external_packages_are_one_module_as_in_grimps_graph(make_repo):
+    """grimp holds an external package as one module: `import json.decoder` is an import of
+    `json`, even with as_packages = False; an ignored import naming an external package stands
+    for every import inside it, which govern's facts (the module imported) cannot say: reported."""
+    files = {"pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/a/m.py": "import requests.sessions\nimport json.decoder\n"}
+    repo = make_repo({**files, ".importlinter": EXTERNAL.format(ignored="")})
+    lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert "pkg.a.m is not allowed to import json" in lint.stdout and "pkg.a.m is not allowed to import requests" in lint.stdout
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=repo,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adrs")
+    check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=repo,
+                           capture_output=True, text=True, timeout=120)
+    assert {(v["subject"], v["target"]) for v in json.loads(check.stdout)["violations"]} == {
+        ("pkg/a/m.py", "json.decoder"), ("pkg/a/m.py", "requests.sessions")}
+    ignored = make_repo({**files, ".importlinter": EXTERNAL.format(ignored="ignore_imports =\n    pkg.a.m -> json\n")})
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=ignored,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "ignored import 'pkg.a.m -> json': 'json' is outside the root packages" in run.stderr
