@@ -71,12 +71,16 @@ def check_change(repo: str, edits: list | None = None, patch: str | None = None,
 
 def check(repo: str, staged: bool = False, rev: str | None = None, proofs: bool = False) -> dict[str, Any]:
     """The verdict of the working tree, the index (staged) or a commit (rev): every violation, hinted."""
-    from govern.verdict.judge import judge
+    from govern.verdict.judge import judge_in_full
     from govern.verdict.targets import judge_request
+    from govern.verdict.warnings import check_warnings
 
     request = judge_request(repo, rev=rev, staged=staged, new_since=None, engine=None, adr_dir=None)
-    verdict = judge(request)
-    return verdict_result(verdict, request.adr_tree or request.target, list(verdict.violations), proofs)
+    judgement = judge_in_full(request)
+    verdict = judgement.verdict
+    result = verdict_result(verdict, request.adr_tree or request.target, list(verdict.violations), proofs)
+    warnings = check_warnings(verdict, judgement.adrs, judgement.evaluation)  # rules that cannot match, as check says
+    return result | ({"warnings": [w.to_json() for w in warnings]} if warnings else {})
 
 
 def why(repo: str, rev: str) -> dict[str, Any]:

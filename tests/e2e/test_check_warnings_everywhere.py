@@ -130,3 +130,10 @@ def test_notes_do_not_record_warnings(make_repo):
     note = json.loads(git(repo, "notes", "--ref", "govern", "show", "HEAD"))
     assert "warnings" not in note
     assert "warning:" not in govern(repo, "why", "HEAD").stdout
+
+
+def test_the_mcp_check_tool_returns_the_warnings(make_repo):
+    from govern.mcp.tools import check
+
+    result = check(str(warned_repo(make_repo)))
+    assert result["verdict"] == "allow" and [w["message"] for w in result["warnings"]] == WARNINGS
