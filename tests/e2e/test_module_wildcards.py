@@ -75,6 +75,10 @@ def test_container_patterns_with_unmediated_chains_search_a_graph_per_container(
     for engine in ("pydatalog", "clingo"):
         code, data = check_json(repo, "--engine", engine, "--verify")
         assert code == 1 and {(v["subject"], v["target"]) for v in data["violations"]} == want, engine
+    # a verdict note packs the reaches_in proofs, and `why --verify` checks them again
+    assert govern(repo, "record", "HEAD").returncode == 0
+    why = govern(repo, "why", "HEAD", "--verify")
+    assert why.returncode == 0 and "every proof holds" in why.stderr + why.stdout, why.stderr
     compiled = govern(repo, "adr", "compile", "ADR-0001").stdout
     assert 'reaches_in("r/svc", C, M, D)' in compiled and 'ignore_import_in("r/svc", P, S, D)' in compiled
     proofs = govern(repo, "check").stdout
