@@ -100,13 +100,13 @@ def _graphs(rule: Rule, use: Literal, store: FactStore, view, known: set[str], a
 def _part_sources(rule: Rule, use: Literal, store: FactStore, view, known: set[str], allowed) -> dict[Value, set[Value] | None]:
     """{part: the sources the rule pairs with it (None: any)} for `reaches_in(G, Part, Src, _)`
     with Part a variable: the solutions of the rule's positive literals over known relations
-    that bind Part (govern.rules.checks requires one), projected on Part and, when they bind
-    it too, Src. Without such a literal here (it reads a relation computed after the search):
+    that bind Part but not Dst (govern.rules.checks requires one binding Part), projected on
+    Part and, when they bind it too, Src. Without such a literal here (it reads a relation computed after the search):
     every part whose graph leaves something out, from any source."""
-    part, src = use.atom.args[1], use.atom.args[2]
+    part, src, dst = use.atom.args[1:]
     wanted = _side(src, allowed)
     side = [b for b in rule.body if isinstance(b, Literal) and not b.negated and b.atom.pred in known
-            and b.atom.pred not in NATIVE and part.name in b.atom.variables()]
+            and b.atom.pred not in NATIVE and part.name in b.atom.variables() and dst not in b.atom.args]
     if not side:
         graph = use.atom.args[0].value
         return {k[1]: wanted for k in store.ignored_keys() if isinstance(k, tuple) and k[0] == graph}
