@@ -160,3 +160,18 @@ def test_reaches_in_proofs_are_checked_step_by_step(make_repo):
     node["conclusion"]["args"] = ["r/db", "pkg.one", "pkg.one.db", "pkg.one.api"]
     problems = checker.check(Proof.from_json(node))
     assert any("ignore_import_in" in p and "absence is false" in p for p in problems), problems
+
+
+def test_a_hand_written_rule_searches_a_graph_per_part(make_repo):
+    """reaches_in in a ```datalog block: each module's graph leaves out the imports of the
+    others, so only a direct import of c is a chain; the parts are the modules of the tree."""
+    block = ('---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    datalog: true\n---\n```datalog\n'
+             'violation("r", F, D, "reaches c alone") :- module(M, F), mine(M, P), reaches_in("r", P, M, D), D = "c".\n'
+             'mine(M, M) :- module(M, _), M != "c".\n'
+             'ignore_import_in("r", P, S, D) :- mine(P, P), mine(S, _), S != P, imports(S, D).\n```\n')
+    repo = make_repo({"a.py": "import b\n", "b.py": "import c\n", "c.py": "", "adr/0001-r.md": block})
+    code, data = check_json(repo, "--verify")
+    assert code == 1 and {(v["subject"], v["target"]) for v in data["violations"]} == {("b.py", "c")}
+    write(repo, {"d.py": "import c\n"})  # a module added later is a part of its own
+    _, data = check_json(repo)
+    assert {(v["subject"], v["target"]) for v in data["violations"]} == {("b.py", "c"), ("d.py", "c")}

@@ -61,6 +61,12 @@ def test_change_scope_from_a_helper():
         ('violation(R, F, "m") :- file(F), file(R).', "9:1: the first argument of violation must be a constant"),
         ('violation("r", F, "m") :- file(F).\nexempt("ghost", "a", "b").', "10:1: exempt names unknown rule 'ghost'"),
         ('violation("r", F, "m") :- my__p(F).\nmy__p(F) :- file(F).', "9:27: predicate name 'my__p' must not contain '__'"),
+        ('violation("r", F, "m") :- module(M, F), reaches_in("r", P, M, "x").',
+         "9:41: the part P of reaches_in must be a constant or occur in a positive literal of another relation"),
+        ('violation("r", F, "m") :- module(M, F), reaches_in(G, "p", M, "x"), file(G).',
+         "9:41: the graph of reaches_in must be a constant string"),
+        ('violation("r", F, "m") :- module(M, F), reaches_in("r", "p", M, "x").\nignore_import_in("other", "p", S, D) :- imports(S, D).',
+         "10:1: ignore_import_in names the graph 'other': it must be a rule id of this ADR"),
     ],
 )
 def test_each_check_reports_file_line_col(block, expected):
@@ -124,3 +130,4 @@ def test_exemptions_are_grouped_per_rule_and_follow_its_scope():
     adrs = load('violation("r", F, "m") :- file(F).\nexempt("o", "x", "ok") :- file("x").\nexempt("t", "x", "ok") :- file("x").', other)
     assert [(s.id, s.kind, s.scope) for s in adrs.get("ADR-0007").rules] == [
         ("r", "datalog", "tree"), ("ADR-0007:exempt:o", "exempt", "change"), ("ADR-0007:exempt:t", "exempt", "tree")]
+
