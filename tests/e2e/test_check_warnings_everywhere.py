@@ -137,3 +137,24 @@ def test_the_mcp_check_tool_returns_the_warnings(make_repo):
 
     result = check(str(warned_repo(make_repo)))
     assert result["verdict"] == "allow" and [w["message"] for w in result["warnings"]] == WARNINGS
+
+
+def test_hostile_adr_names_stay_inside_their_warning(make_repo):
+    """An ADR file name that tries to end a workflow command or an XML attribute is escaped in
+    every format: one annotation per warning, its file property the name byte for byte."""
+    name = "adr/0002-x%0A,line=1::error file=a::forged\n::warning::y.md"
+    stale = "---\ntitle: Old\nstatus: proposed\nrules:\n  - id: gone\n    forbid-import:\n      from: ['app/**']\n" \
+            "      to: [os]\n---\n"
+    repo = make_repo({"app/__init__.py": "", name: stale})
+    run = govern(repo, "check", "--format", "github")
+    assert run.returncode == 0, run.stderr
+    commands = [c for c in map(parse_workflow_command, runner_lines(run.stdout)) if c]
+    assert [(n, p["file"], p["title"]) for n, p, _ in commands] == [("warning", name, "govern: not-enforced")]
+    junit = govern(repo, "check", "--format", "junit").stdout
+    JUNIT_XSD.validate(junit)
+    [case] = [c for s in ET.fromstring(junit) if s.get("name") == "govern warnings" for c in s]
+    assert case.get("name") == name
+    log = json.loads(govern(repo, "check", "--format", "sarif").stdout)
+    jsonschema.validate(log, json.loads(SCHEMA.read_text()))
+    gitlab = json.loads(govern(repo, "check", "--format", "gitlab").stdout)
+    assert [i["location"]["path"] for i in gitlab] == [name]
