@@ -24,7 +24,7 @@ def check(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
     engine: Optional[str] = ENGINE_OPTION,
     verify: bool = typer.Option(False, "--verify", help="Re-check every proof against the facts, without the engine."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: only the blocking findings, without proofs; nothing when allowed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text: only the blocking findings, without proofs, and the warnings; only the warnings when allowed."),
     no_proof: bool = typer.Option(False, "--no-proof", help="Text and JUnit: leave out the proof trees."),
     only_new: bool = typer.Option(False, "--only-new", help="Report only new violations (no legacy ones, no exemptions)."),
     max_findings: Optional[int] = typer.Option(None, "--max-findings", metavar="N", help="Text: show at most N findings (the summary counts all)."),
