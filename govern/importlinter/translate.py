@@ -89,7 +89,7 @@ def _as_packages(values: list[str], packages: bool, out: Translation, what: str)
         if pattern is None:
             continue
         if not packages and "*" not in pattern and _external(pattern, out):
-            result += [pattern, pattern + ".*"]  # grimp's graph: an external package is one module
+            result += ["=" + pattern, "=" + pattern + ".**"]  # grimp's graph: an external package is one module
         elif not packages:
             result.append("=" + pattern)  # the modules matched, each alone
         elif pattern.endswith(".*") or pattern == "*":
