@@ -36,6 +36,7 @@ from govern.datalog import naive
 from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan
 from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
+from govern.errors import UsageError
 
 REACHES, IMPORTS = "reaches", "imports"
 REACHES_EXCEPT, IGNORED = "reaches_except", "ignore_import"
@@ -101,15 +102,16 @@ def _part_sources(rule: Rule, use: Literal, store: FactStore, view, known: set[s
     """{part: the sources the rule pairs with it (None: any)} for `reaches_in(G, Part, Src, _)`
     with Part a variable: the solutions of the rule's positive literals over known relations
     that bind Part but not Dst (govern.rules.checks requires one binding Part), projected on
-    Part and, when they bind it too, Src. Without such a literal here (it reads a relation computed after the search):
-    every part whose graph leaves something out, from any source."""
+    Part and, when they bind it too, Src. A rule whose only such literal reads a relation
+    computed from a native search cannot name its parts before the search: an error, never a
+    part silently left out."""
     part, src, dst = use.atom.args[1:]
     wanted = _side(src, allowed)
     side = [b for b in rule.body if isinstance(b, Literal) and not b.negated and b.atom.pred in known
             and b.atom.pred not in NATIVE and part.name in b.atom.variables() and dst not in b.atom.args]
     if not side:
-        graph = use.atom.args[0].value
-        return {k[1]: wanted for k in store.ignored_keys() if isinstance(k, tuple) and k[0] == graph}
+        raise UsageError(f"{rule.origin.path}:{rule.origin.line}: the parts of {use.atom} are bound only by relations "
+                         "computed from a graph search; bind them with facts or helpers that are not")
     bound = set().union(*(b.atom.variables() for b in side))
     if not (isinstance(src, Var) and src.name in bound):
         return {env[part.name]: wanted for env in solutions([b.atom for b in plan(side)], view, {})}

@@ -165,10 +165,6 @@ class FactStore:
         self._ignored[key] = (frozenset(edges), frozenset(modules))
         self._graphs.pop(_except_key(key), None)
 
-    def ignored_keys(self) -> list:
-        """The names of the graphs ignore_edges was told about."""
-        return list(self._ignored)
-
     def graph_except(self, key: Value) -> Graph:
         """The `imports` graph minus the edges ignored for `key`, built on first use."""
         graph = self._graphs.get(_except_key(key))

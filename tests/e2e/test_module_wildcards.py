@@ -175,3 +175,13 @@ def test_a_hand_written_rule_searches_a_graph_per_part(make_repo):
     write(repo, {"d.py": "import c\n"})  # a module added later is a part of its own
     _, data = check_json(repo)
     assert {(v["subject"], v["target"]) for v in data["violations"]} == {("b.py", "c"), ("d.py", "c")}
+
+
+def test_parts_bound_only_after_a_search_are_an_error_not_a_silent_gap(make_repo):
+    block = ('---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    datalog: true\n---\n```datalog\n'
+             'violation("r", F, D, "m") :- module(M, F), via(P), reaches_in("r", P, M, D), D = "c".\n'
+             'via(P) :- reaches("a", P).\n```\n')
+    repo = make_repo({"a.py": "import b\n", "b.py": "import c\n", "c.py": "", "adr/0001-r.md": block})
+    run = govern(repo, "check")
+    assert run.returncode == 2 and "are bound only by relations computed from a graph search" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
