@@ -235,3 +235,24 @@ def test_every_plain_shape_answers_as_the_full_check(tmp_path, capsys, monkeypat
         fields = check_fields(args)
         expected += answers[0][0] in (0, 1) and not any(fields.get(k) for k in check_stored._HANDLED_ELSEWHERE)
     assert warm == expected > 0  # repeated, each shape the warm path handles was printed by it
+
+
+def test_the_next_day_is_judged_afresh(tmp_path, capsys, monkeypatch, aged, judged):
+    """A rule that expires today stops applying tomorrow: a state remembered today must not
+    answer tomorrow (the judging day is part of the key, in the warm path and the full check)."""
+    from datetime import date, timedelta
+
+    from govern.verdict import request
+
+    repo = shop(tmp_path)
+    adr = repo / "adr" / "0002-only-billing-talks-to-stripe.md"
+    today = date.fromisoformat(time.strftime("%Y-%m-%d", time.gmtime()))
+    adr.write_text(adr.read_text().replace("    message: Only", f"    expires: {today.isoformat()}\n    message: Only", 1))
+    first = check(capsys, repo, "--format", "json")
+    assert check(capsys, repo, "--format", "json") == first and len(judged) == 1
+    real_gmtime = time.gmtime
+    monkeypatch.setattr(time, "gmtime", lambda secs=None: real_gmtime(time.time() + 86400 if secs is None else secs))
+    monkeypatch.setattr(request, "today", lambda: today + timedelta(days=1))
+    tomorrow = check(capsys, repo, "--format", "json")
+    assert tomorrow == fresh(capsys, repo, "--format", "json")
+    assert tomorrow != first and b"expired" in tomorrow[1]
