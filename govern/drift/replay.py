@@ -66,7 +66,7 @@ from govern.vocabulary import BASE_PREFIX, BASE_TREE
 
 Key = tuple[str, tuple]  # (relation, args)
 Answers = dict[str, list[tuple]]  # goal -> rows
-BY_NAME = {"under": "prefixes", "module_match": "modules", "in_child": None}
+BY_NAME = frozenset({"under", "module_match", "in_child"})  # helper facts derived from module names
 NO_SOURCE = Source("drift", "", 0, "")  # answers only: no proof reads a source
 
 

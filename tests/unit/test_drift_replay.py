@@ -214,3 +214,62 @@ def test_notes_on_some_commits_leave_the_walk_exact(tmp_path):
     assert walked == alone
     sources = [c["source"] for c in json.loads(walked[0])["commits"]]
     assert "note" in sources and "computed" in sources
+
+
+MANIFEST_ADR = """---
+title: Dependencies and owners
+status: accepted
+rules:
+  - id: no-django
+    forbid-dependency:
+      packages: [Django, "django-*"]
+      in: ["**/pyproject.toml"]
+  - id: deps-growth
+    no-growth:
+      metric: dependencies
+      in: ["pyproject.toml"]
+      may-grow-by: 0
+  - id: owned
+    require-owner:
+      paths: ["app/**"]
+    severity: warn
+---
+"""
+
+
+def test_manifests_and_codeowners_give_the_same_as_alone(tmp_path):
+    """Rules reading declared dependencies (their extractor follows `-r` includes: not local,
+    so a commit changing pyproject.toml is extracted whole) and CODEOWNERS (local: its owner
+    facts follow the file's edits in place)."""
+    repo = tmp_path / "manifests"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    rng = random.Random(3)
+    files = {f"{p}/__init__.py": "" for p in ["app", *PACKAGES]} | dict(ADRS) | {"adr/0004-deps.md": MANIFEST_ADR}
+    files |= {"app/db/models.py": "X = 1\n", "app/api/a0.py": "import app.db.models\n",
+              ".github/CODEOWNERS": "/app/api/ @api\n"}
+    deps, stream = ["requests"], []
+    for i in range(40):
+        op = rng.choice(["dep+", "dep-", "owner", "import", "new", "comment"])
+        modules = sorted(p for p in files if p.startswith("app/") and p.endswith(".py"))
+        if i == 0:
+            pass
+        elif op == "dep+":
+            deps.append(rng.choice(["Django", "django-rest", "attrs", "pydantic"]))
+        elif op == "dep-" and deps:
+            deps.pop(rng.randrange(len(deps)))
+        elif op == "owner":
+            files[".github/CODEOWNERS"] += rng.choice(["/app/db/ @db\n", "/app/shop/ @shop\n", "* @all\n"])
+        elif op == "import":
+            files[rng.choice(modules)] += f"import {rng.choice(TARGETS)}\n"
+        elif op == "new":
+            files[f"{rng.choice(PACKAGES)}/n{i}.py"] = "import app.db.models\n"
+        else:
+            files[rng.choice(modules)] += "# c\n"
+        files["pyproject.toml"] = '[project]\nname = "x"\ndependencies = [' + ", ".join(f'"{d}"' for d in deps) + "]\n"
+        stream.append(_commit(i, files, {}))
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input="".join(stream).encode(), check=True)
+    git(repo, "reset", "-q", "--hard", "main")
+    walked, alone = _reports(repo, None)
+    assert walked == alone
+    assert '"deps-growth": 1' in walked[0] and '"no-django": 1' in walked[0]
