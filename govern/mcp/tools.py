@@ -73,6 +73,7 @@ def check(repo: str, staged: bool = False, rev: str | None = None, proofs: bool 
     """The verdict of the working tree, the index (staged) or a commit (rev): every violation, hinted."""
     from govern.verdict.judge import judge_in_full
     from govern.verdict.targets import judge_request
+    from govern.verdict.model import warnings_json
     from govern.verdict.warnings import check_warnings
 
     request = judge_request(repo, rev=rev, staged=staged, new_since=None, engine=None, adr_dir=None)
@@ -80,7 +81,7 @@ def check(repo: str, staged: bool = False, rev: str | None = None, proofs: bool 
     verdict = judgement.verdict
     result = verdict_result(verdict, request.adr_tree or request.target, list(verdict.violations), proofs)
     warnings = check_warnings(verdict, judgement.adrs, judgement.evaluation)  # rules that cannot match, as check says
-    return result | ({"warnings": [w.to_json() for w in warnings]} if warnings else {})
+    return result | warnings_json(warnings)
 
 
 def why(repo: str, rev: str) -> dict[str, Any]:

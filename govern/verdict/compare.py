@@ -12,7 +12,7 @@ from typing import Any
 
 # Keys compared as plain values (`govern` and `engine` may differ: the verdict never depends on them).
 HEADER = ("format", "target", "commit", "tree", "base", "rules_from", "date", "pusher", "compared_with", "metrics", "drift",
-          "warnings")
+          "warnings", "warning_details")
 HANDLED = frozenset({*HEADER, "govern", "engine", "verdict", "adrs", "rules", "violations", "exemptions", "proofs",
                      "summary", "change"})
 LISTS = {"violations": "violation", "exemptions": "exemption"}

@@ -7,7 +7,7 @@ is documented key by key in docs/json-format.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from govern.verdict import proof_table
 
@@ -69,6 +69,15 @@ class CheckWarning:
         if not isinstance(data, Mapping):  # a tampered note: shown as it is, never raised on
             return CheckWarning(str(data), "warning", "")
         return CheckWarning(str(data.get("message", "")), str(data.get("kind", "warning")), str(data.get("location", "")))
+
+
+def warnings_json(warnings: Sequence[CheckWarning]) -> dict[str, list]:
+    """The JSON keys of check warnings (none when there is none): `warnings`, one line of text
+    each (as text output prints them after `warning: `, the shape JSON readers had first), and
+    `warning_details`, the same warnings as objects (kind, location, message)."""
+    if not warnings:
+        return {}
+    return {"warnings": [w.message for w in warnings], "warning_details": [w.to_json() for w in warnings]}
 
 
 # not-enforced: an ADR holding rules is proposed/deprecated/rejected/superseded; expired: a rule
@@ -240,7 +249,7 @@ class Verdict:
             {"change": change} if change else {}) | (
             {"metrics": {k: dict(v) for k, v in self.metrics.items()}, "drift": self.drift} if self.metrics else
             {"drift": self.drift} if self.drift else {}) | (
-            {"warnings": [w.to_json() for w in self.warnings]} if self.warnings else {})
+            warnings_json(self.warnings))
 
     @staticmethod
     def from_json(data: Mapping[str, Any]) -> Verdict:
@@ -257,7 +266,7 @@ class Verdict:
             violations=tuple(Finding.from_json(v, table, built) for v in data["violations"]),
             exemptions=tuple(Finding.from_json(e, table, built) for e in data["exemptions"]),
             pusher=data.get("pusher"), compared_with=data.get("compared_with"), metrics=data.get("metrics"), rules_from=data.get("rules_from"),
-            warnings=tuple(CheckWarning.from_json(w) for w in data.get("warnings", ())),
+            warnings=tuple(CheckWarning.from_json(w) for w in data.get("warning_details", data.get("warnings", ()))),
             change=_change_from(data.get("change"), table, built),
         )
 
