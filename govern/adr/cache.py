@@ -1,6 +1,6 @@
 """Compiled ADR sets on disk, so that a warm `govern check` never imports the ADR parsers.
 
-Loading ADRs needs YAML, JSON Schema, markdown-it and the lark rule parser: ~150 ms of
+Loading ADRs needs YAML, JSON Schema, markdown-it and the rule parser: ~150 ms of
 imports before the first ADR is read. The result of `load_adrs` depends only on the ADR
 files' paths and contents (blob ids) and on the code that parses them, so it is stored
 under `<git common dir>/govern/adrs/v2/<key>.json`, the key hashing the (path, blob id)
@@ -36,7 +36,7 @@ KEEP = 32  # ADR sets kept per repository (a server judges a few rule trees at m
 _GOVERN = Path(govern.__file__).parent
 # The code a compiled ADR set depends on, besides the ADR files themselves.
 _CODE = ("adr", "rules", "rules/kinds", "datalog/model.py", "vocabulary.py")
-_PARSERS = ("frontmatter", "jsonschema", "lark", "markdown_it", "yaml")  # found, never imported, for the key
+_PARSERS = ("frontmatter", "jsonschema", "markdown_it", "yaml")  # found, never imported, for the key
 
 Files = list[tuple[str, str]]  # (path, blob id) of the ADR files
 

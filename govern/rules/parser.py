@@ -3,60 +3,33 @@
 The text of an ADR is hostile. It is only ever tokenised and parsed here (LALR:
 linear time, no backtracking, no recursion on input depth) and turned into
 frozen dataclasses; it never reaches exec/eval/compile or an engine's string API.
+
+The parser is lark's stand-alone LALR parser of govern.rules.grammar, generated into
+govern/rules/lalr.py (tests/unit/test_rules_lalr.py keeps it the grammar's and
+regenerates it): building it from the grammar and importing lark cost ~45 ms of every
+cold `govern check`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lark import Lark, Transformer
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from govern.datalog.model import Aggregate, Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
+from govern.rules.lalr import (Lark, LarkError, Lark_StandAlone, Transformer, UnexpectedCharacters, UnexpectedEOF,
+                               UnexpectedInput, UnexpectedToken)
 from govern.vocabulary import SHORT_OUTPUTS
 
 MAX_TEXT = 100_000  # characters of rule text per block (parsing is linear: ~1 s at the limit)
 MAX_INT = 2**31 - 1  # clingo integers are 32-bit
 
-GRAMMAR = r"""
-program: clause*
-query: body DOT?
-clause: atom DOT -> fact
-      | atom ":-" body DOT -> rule
-body: item ("," item)*
-?item: simple
-     | term CMP AGG "{" term ("," term)* ":" inner "}" -> aggregate
-inner: simple ("," simple)*
-?simple: atom -> positive
-       | NOT atom -> negative
-       | term CMP term -> comparison
-atom: PRED "(" [term ("," term)*] ")"
-    | PRED
-?term: VAR -> var
-     | ANON -> anon
-     | STRING -> string
-     | INT -> integer
-NOT.2: "not"
-AGG.2: "count" | "sum" | "min" | "max"
-DOT: "."
-PRED: /[a-z][A-Za-z0-9_]*/
-VAR: /_[A-Za-z0-9_]+|[A-Z][A-Za-z0-9_]*/
-ANON: "_"
-STRING: /"([^"\\\n]|\\["\\n])*"/
-INT: /-?[0-9]+/
-CMP: "!=" | "<=" | ">=" | "=" | "<" | ">"
-COMMENT: /%[^\n]*/
-%ignore COMMENT
-%ignore /[ \t\r\n]+/
-"""
-
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    # Positions come from the tokens (head predicate, final '.'), not propagate_positions,
-    # which would double the parse time.
-    return Lark(GRAMMAR, parser="lalr", start=["program", "query"], maybe_placeholders=False)
+    # Generated with parser="lalr", start=grammar.START, maybe_placeholders=False. Positions come from
+    # the tokens (head predicate, final '.'), not propagate_positions, which would double the
+    # parse time.
+    return Lark_StandAlone()
 
 
 @dataclass(frozen=True)
