@@ -41,6 +41,11 @@ class Wanted:
     dists: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     modules: frozenset[str] = frozenset()
+    # The files to parse (an optimisation, govern.datalog.parse_scope): None, every one; else
+    # (module prefixes, module patterns, required prefixes, required patterns): when a module
+    # satisfies each required one, a file whose module is under none of the prefixes and
+    # matches none of the patterns gets its `module` fact only, no parse.
+    parse: tuple[frozenset[str], ...] | None = None
 
 
 def extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | None = None, workers: int | None = None,
@@ -63,7 +68,7 @@ def _extract(tree: Tree, config: FactsConfig, wanted: Wanted, cache: Cache | Non
     needed = set(wanted.relations)
     for relation in wanted.relations:
         needed |= IMPLIED.get(relation, frozenset())
-    runner = _Runner(tree, config, cache, workers)
+    runner = _Runner(tree, config, cache, workers, wanted.parse)
     keep = wanted.relations | DIAGNOSTICS
     found: list[Fact] = []
     kept: list[Fact] = []
@@ -118,8 +123,9 @@ def _derived(entries: list[Entry], found: list[Fact], wanted: Wanted) -> list[Fa
 class _Runner:
     """Runs extractors over one tree: size limit, cache, batched reads, parallel scans."""
 
-    def __init__(self, tree: Tree, config: FactsConfig, cache: Cache | None, workers: int | None) -> None:
-        self.tree, self.config, self.cache, self.workers = tree, config, cache, workers
+    def __init__(self, tree: Tree, config: FactsConfig, cache: Cache | None, workers: int | None,
+                 parse: tuple[frozenset[str], ...] | None = None) -> None:
+        self.tree, self.config, self.cache, self.workers, self.parse = tree, config, cache, workers, parse
         self.entries = tree.entries()
         self.links = tree.links()
         self.by_path = {e.path: e for e in self.entries}
@@ -130,7 +136,10 @@ class _Runner:
 
     def run(self, extractor: Extractor, with_data: bool) -> list[Fact]:
         selected = [e for e in self.entries if extractor.wants(e.path)]
-        raws = self._scan_entries(extractor, selected) if with_data else {}
+        scanned = selected
+        if with_data and self.parse is not None and extractor.narrow is not None:
+            scanned = extractor.narrow(selected, self.context, self.parse)
+        raws = self._scan_entries(extractor, scanned) if with_data else {}
         facts, context, out = extractor.facts, self.context, []
         for e in selected:  # list += list: each file's facts copied in C, not one by one
             out += facts(e.path, raws.get(e.path), e.blob, context)

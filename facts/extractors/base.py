@@ -31,6 +31,8 @@ class Extractor:
     variant: Callable[[str], str]
     scan: Callable[[str, bytes], Raw]
     facts: Callable[[str, Raw, str, "Context"], list[Fact]]
+    # The entries worth scanning for a facts.api.Wanted.parse scope (None: every entry).
+    narrow: Callable[[list[Entry], "Context", tuple[frozenset[str], ...]], list[Entry]] | None = None
 
     @property
     def key(self) -> str:

@@ -10,11 +10,13 @@ module set of the whole tree.
 """
 from __future__ import annotations
 
+from ..derived import segments_match
 from ..extractors.base import Context, Extractor
 from ..extractors.pymodules import PATH_MODULE, module_map, module_set
 from ..extractors.pyparse import ParseError, parse_imports
 from ..extractors.pysource import SourceError, decode_source
 from ..model import Fact, Source, new_fact, new_source
+from ..tree import Entry
 
 NAME = "python"
 
@@ -77,6 +79,33 @@ def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact
     return out
 
 
+def narrow(entries: list[Entry], context: Context, scope: tuple[frozenset[str], ...]) -> list[Entry]:
+    """The files to parse for a facts.api.Wanted.parse scope (prefixes, patterns, required
+    prefixes, required patterns): those whose module is under one of the prefixes or matches
+    one of the patterns, when some module of the tree satisfies each required prefix and
+    pattern; else every file."""
+    modules, _ = context.memo("python.modules", lambda: _modules(context))
+    prefixes, patterns, need_prefixes, need_patterns = scope
+    names = set(modules.values())
+    if not all(any(_inside(n, frozenset({p}), []) for n in names) for p in sorted(need_prefixes)) or \
+            not all(any(_inside(n, frozenset(), [p.split(".")]) for n in names) for p in sorted(need_patterns)):
+        return entries
+    compiled = [p.split(".") for p in sorted(patterns)]
+    return [e for e in entries if _inside(modules[e.path], prefixes, compiled)]
+
+
+def _inside(name: str, prefixes: frozenset[str], patterns: list[list[str]]) -> bool:
+    """Whether `name` is one of the prefixes or inside one, or matches one of the patterns."""
+    if name in prefixes:
+        return True
+    dot = name.find(".")
+    while dot != -1:
+        if name[:dot] in prefixes:
+            return True
+        dot = name.find(".", dot + 1)
+    return any(segments_match(parts, name.split(".")) for parts in patterns)
+
+
 def _modules(context: Context) -> tuple[dict[str, str], frozenset[str]]:
     """{path: module atom} of the whole tree, and every dotted module name with its prefixes."""
     modules = module_map(context.paths, context.config.roots, context.config.namespace_packages)
@@ -108,4 +137,5 @@ EXTRACTOR = Extractor(
     variant=lambda path: "py",
     scan=scan,
     facts=facts,
+    narrow=narrow,
 )

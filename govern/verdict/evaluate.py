@@ -16,6 +16,7 @@ from govern.datalog import reaches
 from govern.datalog.engine import choose_engine, get_engine
 from govern.datalog.evaluate import evaluate_with_proofs
 from govern.datalog.model import Rule
+from govern.datalog.parse_scope import parse_scope
 from govern.datalog.program import needed_rules
 from govern.datalog.relevance import relevant
 from govern.facts.memory import without_gc
@@ -47,8 +48,7 @@ def extract_facts(repo: str | os.PathLike, tree: Tree, rules: Sequence[Rule], co
     started = time.perf_counter()
     need = relevant(rules)
     wanted = Wanted(frozenset(need.relations), frozenset(need.globs), frozenset(need.prefixes), frozenset(need.dists),
-                    frozenset(need.groups),
-                    frozenset(need.modules))
+                    frozenset(need.groups), frozenset(need.modules), parse_scope(rules))
     cache = Cache.for_repo(repo) if use_cache else None
     facts = extract(tree, facts_config(config), wanted, cache, ordered=False)  # the store orders them
     store = FactStore([*facts, *(f for f in extra if f.relation in need.relations)])

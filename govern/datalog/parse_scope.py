@@ -1,0 +1,268 @@
+"""Which Python files' import statements the rules can use: the others need not be parsed.
+
+An optimisation (issue 11: parsing is most of a cold `govern check`). A file's parse gives
+its `imports`, `type_only_import` and `unreadable` facts (SCANNED); its `module` fact needs
+no parse. `parse_scope(rules)` returns module prefixes and module patterns such that a
+file whose module is under none of the prefixes and matches none of the patterns has no
+parsed fact any rule can use, or None when it cannot show that (every file is parsed).
+It is shown clause by clause, never by guessing at intent:
+
+* every literal over a SCANNED relation (negated too) is restricted in its own clause:
+  `imports(S, D)` / `type_only_import(S, D)` by a positive `under(S, "p")`,
+  `module_match(S, "pat")`, a derived literal whose column holds only such modules, or a
+  constant S; `unreadable(F, R)` by a positive `module(M, F)` with M so restricted. Only
+  facts of such sources can match the literal, and they are all extracted.
+* `reaches_except(G, ...)`: the graph G must ignore every import of a source outside some
+  prefix p (`ignore_import(G, S, D) :- imports(S, D), not under(S, "p")`, what `within:`
+  compiles to): its edges are then those of sources under p, with or without the others'
+  facts, and the imports literal of each `ignore_import(G, S, D)` clause that names the
+  edge itself needs no other scope. `reaches` (every import counts) parses everything.
+* the names the rules see change too: `under`, `module_match` and `in_child` hold for every
+  module name seen in `module` or `imports` facts, so a name only an unparsed file imports
+  loses them. Each such name column must be *anchored* in its clause: bound by a positive
+  literal that only yields names present either way (a `module` name, an import source, an
+  endpoint of a restricted import or of `reaches_except`); a variable that is not anchored
+  taints the head column it flows to (a derived predicate such as a layer's membership
+  `layer(M, ...) :- under(M, "a")`), whose uses must anchor it in turn. `ignore_import`
+  may stay tainted: a name only unparsed files import is the target of no parsed edge, so
+  ignoring its edges changes no graph. A constant in a name column, a tainted column of an
+  aggregate's elements or of a predicate no rule reads (an answer) parses everything.
+* a name nothing anchors that reaches no head is a test that some name exists
+  (`present(N) :- layer(_, _, N)`: "this layer matches some module"). It is kept only in
+  the plain form `under(V, "p")` / `module_match(V, "pat")`, directly or through a
+  predicate each of whose clauses is just that literal, V occurring nowhere else; the
+  prefixes and patterns it tests are *required*: when a module (always known, no parse
+  needed) satisfies each, the test holds with or without the unparsed files' names; when
+  one does not, every file is parsed (facts.extractors.python.narrow).
+
+Then every derivation of the full facts uses only facts present in the narrowed ones and
+the reverse, so answers, `reaches_except` rows and proofs are the same; tests compare whole
+verdicts judged both ways (tests/e2e/test_parse_scope.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from govern.datalog.model import Aggregate, Const, Literal, Rule, Var
+
+SCANNED = frozenset({"imports", "type_only_import", "unreadable"})
+NAMED = {"under": 0, "module_match": 0, "in_child": 0}  # relation -> its column of module names
+IGNORED, EXCEPT, REACHES = "ignore_import", "reaches_except", "reaches"
+
+# (module prefixes, module patterns) to parse, (prefixes, patterns) some module must satisfy
+Scope = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+
+
+class _All(Exception):
+    """Every file must be parsed."""
+
+
+def parse_scope(rules: Sequence[Rule]) -> Scope | None:
+    """(prefixes, patterns) outside which no file's parse matters, and the prefixes and patterns
+    a module must satisfy for that to hold, or None (see the module docstring)."""
+    rules = list(rules)
+    try:
+        return _Analysis(rules).scope()
+    except _All:
+        return None
+
+
+class _Analysis:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.by_head: dict[str, list[Rule]] = {}
+        for rule in rules:
+            self.by_head.setdefault(rule.head.pred, []).append(rule)
+        self.within = self._within()
+        self.restricted: dict[tuple[str, int], frozenset | None] = {}
+        self.tainted: dict[str, set[int]] = {}
+        self.required: set[tuple[str, str]] = set()
+
+    def scope(self) -> Scope:
+        prefixes: set[str] = set()
+        patterns: set[str] = set()
+        for rule in self.rules:
+            for item in rule.body:
+                if not isinstance(item, Literal):
+                    continue
+                pred = item.atom.pred
+                if pred == REACHES:
+                    raise _All
+                if pred == EXCEPT:
+                    graph = item.atom.args[0]
+                    if not isinstance(graph, Const) or graph.value not in self.within:
+                        raise _All
+                    prefixes |= self.within[graph.value]
+                elif pred in SCANNED and not self._edge(rule, item):
+                    for kind, value in self._scope_of(rule, item):
+                        (prefixes if kind == "prefix" else patterns).add(value)
+        self._taint()
+        read = {b.pred if isinstance(b, Aggregate) else b.atom.pred for r in self.rules for b in r.body
+                if isinstance(b, (Literal, Aggregate))}
+        if any(cols for pred, cols in self.tainted.items() if pred not in read and pred != IGNORED):
+            raise _All  # an answer could hold a name only an unparsed file imports
+        required = {kind: frozenset(v for k, v in self.required if k == kind) for kind in ("prefix", "pattern")}
+        return frozenset(prefixes), frozenset(patterns), required["prefix"], required["pattern"]
+
+    def _within(self) -> dict[object, frozenset[str]]:
+        """{graph: prefixes} for the graphs that ignore every import of a source outside a prefix."""
+        out: dict[object, set[str]] = {}
+        for rule in self.by_head.get(IGNORED, []):
+            graph, src, dst = (rule.head.args + (None, None, None))[:3]
+            if not (isinstance(graph, Const) and isinstance(src, Var) and isinstance(dst, Var)) or len(rule.body) != 2:
+                continue
+            lits = [b for b in rule.body if isinstance(b, Literal)]
+            edge = [b for b in lits if not b.negated and b.atom.pred == "imports" and b.atom.args == (src, dst)]
+            outside = [b for b in lits if b.negated and b.atom.pred == "under" and b.atom.args[0] == src
+                       and isinstance(b.atom.args[1], Const) and isinstance(b.atom.args[1].value, str)]
+            if edge and outside:
+                out.setdefault(graph.value, set()).add(outside[0].atom.args[1].value)
+        return {g: frozenset(p) for g, p in out.items()}
+
+    @staticmethod
+    def _edge(rule: Rule, item: Literal) -> bool:
+        """The `imports(S, D)` literal of an `ignore_import(G, S, D)` clause: the edge it ignores."""
+        return (rule.head.pred == IGNORED and item.atom.pred == "imports" and not item.negated
+                and item.atom.args == rule.head.args[1:3])
+
+    def _scope_of(self, rule: Rule, item: Literal) -> frozenset[tuple[str, str]]:
+        """The modules whose facts can match a SCANNED literal of the clause."""
+        subject = item.atom.args[0] if item.atom.args else None
+        if item.atom.pred == "unreadable":
+            for other in rule.body:
+                if (isinstance(other, Literal) and not other.negated and other.atom.pred == "module"
+                        and len(other.atom.args) == 2 and other.atom.args[1] == subject):
+                    found = self._restriction(rule, other.atom.args[0])
+                    if found is not None:
+                        return found
+            raise _All
+        found = self._restriction(rule, subject)
+        if found is None:
+            raise _All
+        return found
+
+    def _restriction(self, rule: Rule, term) -> frozenset[tuple[str, str]] | None:
+        """The prefixes/patterns every value of `term` in the clause lies in, or None."""
+        if isinstance(term, Const):
+            return frozenset({("prefix", term.value)}) if isinstance(term.value, str) else None
+        if not isinstance(term, Var):
+            return None
+        for other in rule.body:
+            if not isinstance(other, Literal) or other.negated:
+                continue
+            args = other.atom.args
+            if other.atom.pred in ("under", "module_match") and len(args) == 2 and args[0] == term \
+                    and isinstance(args[1], Const) and isinstance(args[1].value, str):
+                return frozenset({("prefix" if other.atom.pred == "under" else "pattern", args[1].value)})
+            if other.atom.pred in self.by_head:
+                for col, arg in enumerate(args):
+                    if arg == term:
+                        found = self._column(other.atom.pred, col)
+                        if found is not None:
+                            return found
+        return None
+
+    def _column(self, pred: str, col: int) -> frozenset[tuple[str, str]] | None:
+        """What restricts column `col` of a derived predicate in every clause defining it (None: nothing)."""
+        key = (pred, col)
+        if key in self.restricted:
+            return self.restricted[key]
+        self.restricted[key] = None  # a cycle restricts nothing
+        out: set[tuple[str, str]] = set()
+        for rule in self.by_head[pred]:
+            if col >= len(rule.head.args):
+                return None
+            found = self._restriction(rule, rule.head.args[col])
+            if found is None:
+                return None
+            out |= found
+        self.restricted[key] = frozenset(out)
+        return self.restricted[key]
+
+    def _anchored(self, rule: Rule) -> set[str]:
+        """Variables of the clause bound by a literal yielding only names present either way."""
+        out: set[str] = set()
+        for item in rule.body:
+            if not isinstance(item, Literal) or item.negated:
+                continue
+            args, pred = item.atom.args, item.atom.pred
+            cols: list[int] = []
+            if pred == "module" and args:
+                cols = [0]
+            elif pred in ("imports", "type_only_import") and len(args) == 2:
+                # the source is a module either way; the target is, when only parsed sources match
+                cols = [0] if self._edge(rule, item) or self._restriction(rule, args[0]) is None else [0, 1]
+            elif pred == EXCEPT and len(args) == 3:
+                cols = [1, 2]
+            out |= {args[c].name for c in cols if isinstance(args[c], Var)}
+        return out
+
+    def _name_columns(self, item) -> tuple[str, list[int]]:
+        if isinstance(item, Aggregate):
+            return item.pred, sorted(self.tainted.get(item.pred, ()))
+        pred = item.atom.pred
+        if pred in NAMED:
+            return pred, [NAMED[pred]]
+        return pred, sorted(self.tainted.get(pred, ()))
+
+    def _taint(self) -> None:
+        """Head columns that may hold a name only an unparsed file imports (a fixpoint)."""
+        grew = True
+        while grew:
+            grew = False
+            for rule in self.rules:
+                anchored = self._anchored(rule)
+                for item in rule.body:
+                    if not isinstance(item, (Literal, Aggregate)):
+                        continue
+                    pred, cols = self._name_columns(item)
+                    for col in cols:
+                        if isinstance(item, Aggregate):
+                            if col >= len(item.group):
+                                raise _All  # counted, summed or picked over such names
+                            term = item.group[col]
+                        else:
+                            term = item.atom.args[col] if col < len(item.atom.args) else None
+                        if isinstance(term, Const):
+                            raise _All  # a ground test of a name: true or not depending on who imports it
+                        if not isinstance(term, Var) or term.name in anchored:
+                            continue
+                        heads = [i for i, a in enumerate(rule.head.args) if a == term]
+                        if not heads:
+                            self._existential(rule, item, col, term)
+                            continue
+                        mine = self.tainted.setdefault(rule.head.pred, set())
+                        if not set(heads) <= mine:
+                            mine |= set(heads)
+                            grew = True
+
+    def _existential(self, rule: Rule, item, col: int, term: Var) -> None:
+        """Record what a test that some name exists needs (module docstring), or raise _All."""
+        uses = [b for b in rule.body if term.name in _vars(b)]
+        if uses != [item] or not isinstance(item, Literal) or item.negated:
+            raise _All
+        if item.atom.pred in ("under", "module_match"):
+            self.required.add(_plain(item.atom))
+            return
+        for clause in self.by_head.get(item.atom.pred, []):
+            head = clause.head.args[col] if col < len(clause.head.args) else None
+            [only] = clause.body if len(clause.body) == 1 else [None]
+            if not (isinstance(head, Var) and isinstance(only, Literal) and not only.negated
+                    and only.atom.pred in ("under", "module_match") and only.atom.args[0] == head):
+                raise _All
+            self.required.add(_plain(only.atom))
+
+
+def _plain(atom) -> tuple[str, str]:
+    """("prefix", p) for under(V, "p"), ("pattern", pat) for module_match(V, "pat"); else _All."""
+    if len(atom.args) != 2 or not isinstance(atom.args[1], Const) or not isinstance(atom.args[1].value, str):
+        raise _All
+    return ("prefix" if atom.pred == "under" else "pattern", atom.args[1].value)
+
+
+def _vars(item) -> set[str]:
+    if isinstance(item, Literal):
+        return item.atom.variables()
+    if isinstance(item, Aggregate):
+        return {v.name for v in item.group} | ({item.result.name} if isinstance(item.result, Var) else set())
+    return {t.name for t in (item.left, item.right) if isinstance(t, Var)}
