@@ -27,6 +27,7 @@ def test_auto_picks_by_threshold():
     rules = program(RULES)
     assert evaluate_with_proofs(rules, store_of(FACTS), "auto", threshold=1000).engine == "pydatalog"
     assert evaluate_with_proofs(rules, store_of(FACTS), "auto", threshold=1).engine == "clingo"
+    assert evaluate_with_proofs(rules, store_of(FACTS), "auto", threshold=0).engine == "naive"  # the default
 
 
 def test_exemptions_are_proven_too():

@@ -100,5 +100,7 @@ def test_selection():
     assert choose_engine("auto", 10, 2000) == "pydatalog"
     assert choose_engine("auto", 2001, 2000) == "clingo"
     assert choose_engine("clingo", 1, 2000) == "clingo"
+    # The default threshold 0: the naive evaluator for small programs (no import), clingo above.
+    assert [choose_engine("auto", n, 0) for n in (0, 1_999, 2_000)] == ["naive", "naive", "clingo"]
     with pytest.raises(UsageError):
         get_engine("prolog")
