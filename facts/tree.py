@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .gitio import CatFile, repo_layout, resolve, run_git
-from .indexstat import listing
+from .indexstat import eol_listing
 from .statcache import FORMAT as STAT_CACHE, StatCache, StatPass, stat_pass
 
 REGULAR = ("100644", "100755")
@@ -224,9 +224,9 @@ class WorkTree(_Snapshot):
                 continue
             paths[blob] = full
             result.append(Entry(decode_path(raw), blob, "100755" if mode & stat.S_IXUSR else "100644", key[3]))
-        vouched = listing(self.repo) if len(missed) > self.HASH_DIRECTLY else {}
+        vouched, eol = eol_listing(self.repo) if len(missed) > self.HASH_DIRECTLY else ({}, {})
         for raw, full, key in missed:
-            blob = vouched.get(raw) or _hash_file(full, key[3], algo)  # git does not vouch: hash the bytes
+            blob = vouched.get(raw) or _eol_blob(full, key[3], eol.get(raw)) or _hash_file(full, key[3], algo)
             known.put(raw, key, blob, since)
             paths[blob] = full
             result.append(Entry(decode_path(raw), blob, "100755" if key[2] & stat.S_IXUSR else "100644", key[3]))
@@ -236,6 +236,19 @@ class WorkTree(_Snapshot):
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
         return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}
+
+
+def _eol_blob(full: bytes, size: int, staged: str | None) -> str | None:
+    """The staged blob of a file git reports unchanged whose only conversions are line
+    endings, when its bytes hold no CR (facts.indexstat.eol_listing); else None (hash it)."""
+    if staged is None or size > _EOL_READ:
+        return None
+    with open(full, "rb") as handle:
+        data = handle.read(size + 1)
+    return staged if len(data) == size and b"\r" not in data else None
+
+
+_EOL_READ = 1 << 24  # larger files are hashed in chunks instead of read whole
 
 
 def _hash_file(full: bytes, size: int, algo: str) -> str:

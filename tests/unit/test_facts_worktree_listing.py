@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govern.facts.indexstat import listing
+from govern.facts.indexstat import eol_listing, listing
 from govern.facts.tree import REGULAR, Entry, WorkTree, decode_path
 from tests.conftest import git, write
 
@@ -169,6 +169,32 @@ def test_converted_files_are_hashed_as_they_are_on_disk(make_repo, attributes, c
     assert entries["doc.txt"].size == len((repo / "doc.txt").read_bytes())
     vouched = {decode_path(raw) for raw, blob in listing(str(repo)).items() if blob}
     assert "doc.txt" not in vouched
+
+
+@pytest.mark.parametrize("attributes, config", [("* text=auto eol=lf\n", {}), ("", {"core.autocrlf": "input"})])
+def test_line_ending_conversions_trust_the_index_only_for_files_without_cr(make_repo, monkeypatch, attributes, config):
+    """Under `text=auto eol=lf` (or autocrlf) every file is in doubt; one git reports unchanged
+    whose bytes hold no CR is its staged blob (no hashing), one with a CR on disk is hashed."""
+    monkeypatch.setattr(WorkTree, "HASH_DIRECTLY", 0)  # git's index is asked even for a few files
+    import govern.facts.tree as tree
+
+    hashed = []
+    real_hash = tree._hash_file
+    monkeypatch.setattr(tree, "_hash_file", lambda full, size, algo: hashed.append(full) or real_hash(full, size, algo))
+    repo = make_repo({".gitattributes": attributes, "lf.py": "import os\n", "data.bin": b"\x00\x01\r\n",
+                      "crlf.svg": "<svg>\n</svg>\n", "plain.txt": "no newline at all"})
+    for key, value in config.items():
+        git(repo, "config", key, value)
+    write(repo, {"crlf.svg": b"<svg>\r\n</svg>\r\n"})  # CRLF on disk, LF staged: git reports it unchanged
+    git(repo, "add", "crlf.svg")
+    os.utime(repo / ".git" / "index", (1_700_000_000, 1_700_000_000))  # every entry racy: git compares contents
+    git(repo, "update-index", "--refresh")
+    entries = {e.path: e for e in check(repo)}  # equal to hashing every file on disk
+    vouched, eol = eol_listing(str(repo))
+    assert {b"lf.py", b"plain.txt"} <= set(eol) and all(vouched[p] is None for p in eol)
+    assert entries["lf.py"].blob == eol[b"lf.py"] == git(repo, "rev-parse", ":lf.py").strip()
+    assert entries["crlf.svg"].blob != git(repo, "rev-parse", ":crlf.svg").strip()  # hashed as it is on disk
+    assert sorted(os.path.basename(p) for p in hashed) == [b"crlf.svg", b"data.bin"]
 
 
 def test_unmerged_paths_and_submodules(make_repo, tmp_path):
