@@ -51,6 +51,7 @@ IGNORED, EXCEPT, REACHES = "ignore_import", "reaches_except", "reaches"
 
 # (module prefixes, module patterns) to parse, (prefixes, patterns) some module must satisfy
 Scope = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+MAX_DEPTH = 32  # helper predicates followed to restrict a column (recursion stays bounded)
 
 
 class _All(Exception):
@@ -141,8 +142,9 @@ class _Analysis:
             raise _All
         return found
 
-    def _restriction(self, rule: Rule, term) -> frozenset[tuple[str, str]] | None:
-        """The prefixes/patterns every value of `term` in the clause lies in, or None."""
+    def _restriction(self, rule: Rule, term, depth: int = 0) -> frozenset[tuple[str, str]] | None:
+        """The prefixes/patterns every value of `term` in the clause lies in, or None (also
+        beyond MAX_DEPTH helper predicates deep: an ADR's chain of helpers is hostile input)."""
         if isinstance(term, Const):
             return frozenset({("prefix", term.value)}) if isinstance(term.value, str) else None
         if not isinstance(term, Var):
@@ -154,15 +156,15 @@ class _Analysis:
             if other.atom.pred in ("under", "module_match") and len(args) == 2 and args[0] == term \
                     and isinstance(args[1], Const) and isinstance(args[1].value, str):
                 return frozenset({("prefix" if other.atom.pred == "under" else "pattern", args[1].value)})
-            if other.atom.pred in self.by_head:
+            if other.atom.pred in self.by_head and depth < MAX_DEPTH:
                 for col, arg in enumerate(args):
                     if arg == term:
-                        found = self._column(other.atom.pred, col)
+                        found = self._column(other.atom.pred, col, depth + 1)
                         if found is not None:
                             return found
         return None
 
-    def _column(self, pred: str, col: int) -> frozenset[tuple[str, str]] | None:
+    def _column(self, pred: str, col: int, depth: int) -> frozenset[tuple[str, str]] | None:
         """What restricts column `col` of a derived predicate in every clause defining it (None: nothing)."""
         key = (pred, col)
         if key in self.restricted:
@@ -172,7 +174,7 @@ class _Analysis:
         for rule in self.by_head[pred]:
             if col >= len(rule.head.args):
                 return None
-            found = self._restriction(rule, rule.head.args[col])
+            found = self._restriction(rule, rule.head.args[col], depth)
             if found is None:
                 return None
             out |= found

@@ -167,3 +167,14 @@ def test_restricted_custom_rules_keep_a_scope():
                            'not under(D, "app").\n'
                            'violation("r", F, "", R) :- module(M, F), module_match(M, "app.*.views"), unreadable(F, R).')
     assert scope == (frozenset({"app.api"}), frozenset({"app.*.views"}), frozenset(), frozenset())
+
+
+def test_a_deep_chain_of_helpers_is_analysed_without_recursing_into_it():
+    """An ADR's helpers are hostile input: 3,000 of them chained stay within bounds (a chain
+    deeper than parse_scope.MAX_DEPTH restricts nothing: every file is parsed)."""
+    chain = "".join(f"h{i}(M) :- h{i + 1}(M).\n" for i in range(3000))
+    datalog = (chain + 'h3000(M) :- under(M, "app").\n'
+               'violation("r", F, D, "m") :- module(M, F), h0(M), imports(M, D).')
+    assert _scope(datalog=datalog) is None
+    short = "".join(f"h{i}(M) :- h{i + 1}(M).\n" for i in range(5)) + 'h5(M) :- under(M, "app").\n'
+    assert _scope(datalog=short + 'violation("r", F, D, "m") :- module(M, F), h0(M), imports(M, D).')[0] == {"app"}
