@@ -199,44 +199,47 @@ class _Analysis:
             out |= {args[c].name for c in cols if isinstance(args[c], Var)}
         return out
 
-    def _name_columns(self, item) -> tuple[str, list[int]]:
-        if isinstance(item, Aggregate):
-            return item.pred, sorted(self.tainted.get(item.pred, ()))
-        pred = item.atom.pred
-        if pred in NAMED:
-            return pred, [NAMED[pred]]
-        return pred, sorted(self.tainted.get(pred, ()))
-
     def _taint(self) -> None:
-        """Head columns that may hold a name only an unparsed file imports (a fixpoint)."""
-        grew = True
-        while grew:
-            grew = False
-            for rule in self.rules:
-                anchored = self._anchored(rule)
-                for item in rule.body:
-                    if not isinstance(item, (Literal, Aggregate)):
-                        continue
-                    pred, cols = self._name_columns(item)
-                    for col in cols:
-                        if isinstance(item, Aggregate):
-                            if col >= len(item.group):
-                                raise _All  # counted, summed or picked over such names
-                            term = item.group[col]
-                        else:
-                            term = item.atom.args[col] if col < len(item.atom.args) else None
-                        if isinstance(term, Const):
-                            raise _All  # a ground test of a name: true or not depending on who imports it
-                        if not isinstance(term, Var) or term.name in anchored:
-                            continue
-                        heads = [i for i, a in enumerate(rule.head.args) if a == term]
-                        if not heads:
-                            self._existential(rule, item, col, term)
-                            continue
-                        mine = self.tainted.setdefault(rule.head.pred, set())
-                        if not set(heads) <= mine:
-                            mine |= set(heads)
-                            grew = True
+        """Head columns that may hold a name only an unparsed file imports: from the name
+        columns of under/module_match/in_child, along the columns they flow to (a worklist:
+        each predicate column is followed once, so a hostile chain of helpers stays linear)."""
+        anchored = {id(rule): self._anchored(rule) for rule in self.rules}
+        uses: dict[str, list[tuple[Rule, object]]] = {}
+        work: list[tuple[str, int]] = []
+        for rule in self.rules:
+            for item in rule.body:
+                if isinstance(item, Aggregate):
+                    uses.setdefault(item.pred, []).append((rule, item))
+                elif isinstance(item, Literal):
+                    uses.setdefault(item.atom.pred, []).append((rule, item))
+                    if item.atom.pred in NAMED:
+                        self._flow(rule, item, NAMED[item.atom.pred], anchored[id(rule)], work)
+        while work:
+            pred, col = work.pop()
+            for rule, item in uses.get(pred, []):
+                self._flow(rule, item, col, anchored[id(rule)], work)
+
+    def _flow(self, rule: Rule, item, col: int, anchored: set[str], work: list[tuple[str, int]]) -> None:
+        """Column `col` of `item` may hold such a name: anchored in the clause, or tainting its head."""
+        if isinstance(item, Aggregate):
+            if col >= len(item.group):
+                raise _All  # counted, summed or picked over such names
+            term = item.group[col]
+        else:
+            term = item.atom.args[col] if col < len(item.atom.args) else None
+        if isinstance(term, Const):
+            raise _All  # a ground test of a name: true or not depending on who imports it
+        if not isinstance(term, Var) or term.name in anchored:
+            return
+        heads = [i for i, a in enumerate(rule.head.args) if a == term]
+        if not heads:
+            self._existential(rule, item, col, term)
+            return
+        mine = self.tainted.setdefault(rule.head.pred, set())
+        for i in heads:
+            if i not in mine:
+                mine.add(i)
+                work.append((rule.head.pred, i))
 
     def _existential(self, rule: Rule, item, col: int, term: Var) -> None:
         """Record what a test that some name exists needs (module docstring), or raise _All."""

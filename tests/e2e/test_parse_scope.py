@@ -14,6 +14,7 @@ import pytest
 import govern.verdict.evaluate as evaluate
 from govern.adr import load_adrs
 from govern.datalog.parse_scope import parse_scope
+from govern.rules.parser import parse_program
 from govern.facts import api
 from govern.facts.tree import CommitTree
 from govern.verdict.judge import JudgeRequest, judge, judge_in_full
@@ -178,3 +179,7 @@ def test_a_deep_chain_of_helpers_is_analysed_without_recursing_into_it():
     assert _scope(datalog=datalog) is None
     short = "".join(f"h{i}(M) :- h{i + 1}(M).\n" for i in range(5)) + 'h5(M) :- under(M, "app").\n'
     assert _scope(datalog=short + 'violation("r", F, D, "m") :- module(M, F), h0(M), imports(M, D).')[0] == {"app"}
+    # A name flowing up the whole chain: each helper's column is followed once (linear).
+    rules = parse_program(chain + 'h3000(M) :- under(M, "app").\nviolation("r", F, "", "m") :- module(M, F), h0(M).',
+                          "adr/0001-t.md")
+    assert parse_scope(rules) == (frozenset(), frozenset(), frozenset(), frozenset())
