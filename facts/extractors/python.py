@@ -87,7 +87,8 @@ def narrow(entries: list[Entry], context: Context, scope: tuple[frozenset[str], 
     modules, _ = context.memo("python.modules", lambda: _modules(context))
     prefixes, patterns, need_prefixes, need_patterns = scope
     names = set(modules.values())
-    if not all(any(_inside(n, frozenset({p}), []) for n in names) for p in sorted(need_prefixes)) or \
+    inside = {n[:i] for n in names for i, c in enumerate(n) if c == "."} | names  # every module and package above one
+    if not need_prefixes <= inside or \
             not all(any(_inside(n, frozenset(), [p.split(".")]) for n in names) for p in sorted(need_patterns)):
         return entries
     compiled = [p.split(".") for p in sorted(patterns)]
