@@ -30,7 +30,8 @@ It is shown clause by clause, never by guessing at intent:
 * a name nothing anchors that reaches no head is a test that some name exists
   (`present(N) :- layer(_, _, N)`: "this layer matches some module"). It is kept only in
   the plain form `under(V, "p")` / `module_match(V, "pat")`, directly or through a
-  predicate each of whose clauses is just that literal, V occurring nowhere else; the
+  predicate each of whose clauses is just that literal, V occurring nowhere else, and only
+  when what it derives is read under `not` alone (no proof ever shows its witness); the
   prefixes and patterns it tests are *required*: when a module (always known, no parse
   needed) satisfies each, the test holds with or without the unparsed files' names; when
   one does not, every file is parsed (facts.extractors.python.narrow).
@@ -246,6 +247,10 @@ class _Analysis:
         uses = [b for b in rule.body if term.name in _vars(b)]
         if uses != [item] or not isinstance(item, Literal) or item.negated:
             raise _All
+        reads = [b for r in self.rules for b in r.body if isinstance(b, (Literal, Aggregate))
+                 and (b.pred if isinstance(b, Aggregate) else b.atom.pred) == rule.head.pred]
+        if not reads or not all(isinstance(b, Literal) and b.negated for b in reads):
+            raise _All  # read positively, a proof would show the witness, which may differ
         if item.atom.pred in ("under", "module_match"):
             self.required.add(_plain(item.atom))
             return
