@@ -44,11 +44,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govern.datalog.model import Aggregate, Const, Literal, Rule, Var
+from govern.datalog.model import Aggregate, Atom, Const, Literal, Rule, Var
 
 SCANNED = frozenset({"imports", "type_only_import", "unreadable"})
 NAMED = {"under": 0, "module_match": 0, "in_child": 0}  # relation -> its column of module names
 IGNORED, EXCEPT, REACHES = "ignore_import", "reaches_except", "reaches"
+IGNORED_IN, REACHES_IN = "ignore_import_in", "reaches_in"  # one graph per part: reaches_in(G, Part, S, D)
 
 # (module prefixes, module patterns) to parse, (prefixes, patterns) some module must satisfy
 Scope = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
@@ -95,13 +96,15 @@ class _Analysis:
                     if not isinstance(graph, Const) or graph.value not in self.within:
                         raise _All
                     prefixes |= self.within[graph.value]
+                if pred == REACHES_IN:
+                    prefixes |= self._within_part(rule, item)
                 elif pred in SCANNED and not self._edge(rule, item):
                     for kind, value in self._scope_of(rule, item):
                         (prefixes if kind == "prefix" else patterns).add(value)
         self._taint()
         read = {b.pred if isinstance(b, Aggregate) else b.atom.pred for r in self.rules for b in r.body
                 if isinstance(b, (Literal, Aggregate))}
-        if any(cols for pred, cols in self.tainted.items() if pred not in read and pred != IGNORED):
+        if any(cols for pred, cols in self.tainted.items() if pred not in read and pred not in (IGNORED, IGNORED_IN)):
             raise _All  # an answer could hold a name only an unparsed file imports
         required = {kind: frozenset(v for k, v in self.required if k == kind) for kind in ("prefix", "pattern")}
         return frozenset(prefixes), frozenset(patterns), required["prefix"], required["pattern"]
@@ -121,11 +124,66 @@ class _Analysis:
                 out.setdefault(graph.value, set()).add(outside[0].atom.args[1].value)
         return {g: frozenset(p) for g, p in out.items()}
 
+    def _within_part(self, rule: Rule, use: Literal) -> frozenset[str]:
+        """The prefixes a `reaches_in(G, Part, S, D)` literal's graphs keep the sources of: a
+        clause `ignore_import_in(G, P, S, D) :- Q(P), imports(S, D), not under(S, "p")` whose
+        part condition Q (literals over P and constants only) holds wherever the literal does:
+        each literal of Q is in the clause with P as the part, or unfolds, through a clause of
+        its predicate whose body is one positive literal, to a literal that is
+        (`container(P) :- layer(_, _, _, P)` against the clause's `layer(M, Low, "x", C)`). Else _All."""
+        graph, part = use.atom.args[0], use.atom.args[1]
+        if not isinstance(graph, Const):
+            raise _All
+        for clause in self.by_head.get(IGNORED_IN, []):
+            head = clause.head.args
+            if len(head) != 4 or head[0] != graph or not all(isinstance(a, Var) for a in head[1:]):
+                continue
+            pv, src, dst = head[1:]
+            lits = [b for b in clause.body if isinstance(b, Literal)]
+            if len(lits) != len(clause.body):
+                continue
+            edge = [b for b in lits if not b.negated and b.atom.pred == "imports" and b.atom.args == (src, dst)]
+            outside = [b for b in lits if b.negated and b.atom.pred == "under" and b.atom.args[0] == src
+                       and isinstance(b.atom.args[1], Const) and isinstance(b.atom.args[1].value, str)]
+            if len(edge) != 1 or len(outside) != 1:
+                continue
+            condition = [b for b in lits if b is not edge[0] and b is not outside[0]]
+            if all(not b.negated and b.atom.variables() <= {pv.name} and self._implied(b, pv, part, rule)
+                   for b in condition):
+                return frozenset({outside[0].atom.args[1].value})
+        raise _All
+
+    def _implied(self, lit: Literal, pv: Var, part, rule: Rule) -> bool:
+        """Whether `lit` (over the part variable `pv`) holds with `part` for it wherever the body of `rule` does."""
+        atom = Atom(lit.atom.pred, tuple(part if a == pv else a for a in lit.atom.args))
+        present = [b.atom for b in rule.body if isinstance(b, Literal) and not b.negated]
+        if atom in present:
+            return True
+        for clause in self.by_head.get(atom.pred, []):
+            binding = {}
+            for formal, actual in zip(clause.head.args, atom.args):
+                if isinstance(formal, Var) and binding.get(formal.name, actual) == actual:
+                    binding[formal.name] = actual
+                elif formal != actual:
+                    break
+            else:
+                only = clause.body[0] if len(clause.body) == 1 else None  # one literal: its free variables stay apart
+                if len(clause.head.args) == len(atom.args) and isinstance(only, Literal) and not only.negated \
+                        and _matches(only.atom, binding, present):
+                    return True
+        return False
+
     @staticmethod
     def _edge(rule: Rule, item: Literal) -> bool:
-        """The `imports(S, D)` literal of an `ignore_import(G, S, D)` clause: the edge it ignores."""
-        return (rule.head.pred == IGNORED and item.atom.pred == "imports" and not item.negated
-                and item.atom.args == rule.head.args[1:3])
+        """The `imports(S, D)` literal of an `ignore_import(G, S, D)` / `ignore_import_in(G, P, S, D)`
+        clause: the edge it ignores."""
+        if rule.head.pred == IGNORED:
+            ignored = rule.head.args[1:3]
+        elif rule.head.pred == IGNORED_IN:
+            ignored = rule.head.args[2:4]
+        else:
+            return False
+        return item.atom.pred == "imports" and not item.negated and item.atom.args == ignored
 
     def _scope_of(self, rule: Rule, item: Literal) -> frozenset[tuple[str, str]]:
         """The modules whose facts can match a SCANNED literal of the clause."""
@@ -197,6 +255,8 @@ class _Analysis:
                 cols = [0] if self._edge(rule, item) or self._restriction(rule, args[0]) is None else [0, 1]
             elif pred == EXCEPT and len(args) == 3:
                 cols = [1, 2]
+            elif pred == REACHES_IN and len(args) == 4:
+                cols = [2, 3]
             out |= {args[c].name for c in cols if isinstance(args[c], Var)}
         return out
 
@@ -247,10 +307,13 @@ class _Analysis:
         uses = [b for b in rule.body if term.name in _vars(b)]
         if uses != [item] or not isinstance(item, Literal) or item.negated:
             raise _All
-        reads = [b for r in self.rules for b in r.body if isinstance(b, (Literal, Aggregate))
+        reads = [(r, b) for r in self.rules for b in r.body if isinstance(b, (Literal, Aggregate))
                  and (b.pred if isinstance(b, Aggregate) else b.atom.pred) == rule.head.pred]
-        if not reads or not all(isinstance(b, Literal) and b.negated for b in reads):
-            raise _All  # read positively, a proof would show the witness, which may differ
+        if not reads or not all(isinstance(b, Literal) and (b.negated or r.head.pred in (IGNORED, IGNORED_IN))
+                                for r, b in reads):
+            # read positively, a proof would show the witness, which may differ; the graphs'
+            # ignored edges are proven absent, never shown
+            raise _All
         if item.atom.pred in ("under", "module_match"):
             self.required.add(_plain(item.atom))
             return
@@ -276,3 +339,24 @@ def _vars(item) -> set[str]:
     if isinstance(item, Aggregate):
         return {v.name for v in item.group} | ({item.result.name} if isinstance(item.result, Var) else set())
     return {t.name for t in (item.left, item.right) if isinstance(t, Var)}
+
+
+def _matches(pattern: Atom, binding: dict, present: list[Atom]) -> bool:
+    """Whether some atom of `present` is `pattern` under `binding`, its other variables free
+    (each consistently)."""
+    for atom in present:
+        if atom.pred != pattern.pred or len(atom.args) != len(pattern.args):
+            continue
+        free: dict[str, object] = {}
+        for formal, actual in zip(pattern.args, atom.args):
+            if isinstance(formal, Var) and formal.name in binding:
+                if binding[formal.name] != actual:
+                    break
+            elif isinstance(formal, Var):
+                if free.setdefault(formal.name, actual) != actual:
+                    break
+            elif formal != actual:
+                break
+        else:
+            return True
+    return False

@@ -158,6 +158,10 @@ def test_the_scope_of_the_built_in_kinds_within_a_package():
     'seen(D) :- under(D, "app").\nviolation("r", D, "", "m") :- seen(D).',
     'violation("r", F, "", "m") :- module(M, F), under(M, "app"), not imports(M, "x").\n'
     'violation("r", F, "", "m") :- module(M, F), type_only_import(M, "y").',
+    # a graph per part whose edges nothing restricts to a package
+    'violation("r", F, "", "m") :- module(M, F), under(M, "app"), reaches_in("r", "app", M, "x").',
+    'ignore_import_in("r", P, S, D) :- part(P), imports(S, D), not under(S, "app").\npart("app").\n'
+    'violation("r", F, "", "m") :- module(M, F), under(M, "app"), reaches_in("r", "other", M, "x").',
     # "some name under x exists" read positively: its proof would name a witness, which may differ
     'lay(M, "x") :- under(M, "x").\nok(N) :- lay(_1, N).\n'
     'violation("r", F, "", "m") :- module(M, F), under(M, "app"), ok("x").',
