@@ -31,7 +31,7 @@ from govern.datalog.model import Aggregate, Atom, Comparison, Const, Literal, Or
 from govern.errors import AdrError, Diagnostic
 from govern.rules.spec import RuleSpec
 
-FORMAT = "v3"
+FORMAT = "v4"
 KEEP = 32  # ADR sets kept per repository (a server judges a few rule trees at most)
 _GOVERN = Path(govern.__file__).parent
 # The code a compiled ADR set depends on, besides the ADR files themselves.
@@ -122,7 +122,7 @@ def _encode(adrs: AdrSet) -> dict:
     encoded = [[a.id, a.title, a.status, a.superseded_by, list(a.supersedes), a.path, a.blob, _day(a.date),
                 list(a.deciders), a.enforcement,
                 [[s.id, s.kind, s.adr, s.severity, s.message, _day(s.expires), s.path, s.line, s.text,
-                  [rule_ref(r) for r in s.rules], s.scope, [list(m) for m in s.modules], [list(i) for i in s.ignores]]
+                  [rule_ref(r) for r in s.rules], s.scope, [list(m) for m in s.modules], [[[list(e) for e in group], line] for group, line in s.ignores]]
                  for s in a.rules]]
                for a in adrs]
     return {"adrs": encoded, "rules": rules}
@@ -162,7 +162,7 @@ def _decode(entry: dict, key: str) -> AdrSet | AdrError | None:
         decoded = tuple(RuleSpec(_str(sid), _str(kind), _str(adr), _str(sev), _str(msg), _date(expires), _str(spath),
                                  _int(line), _str(text), tuple(rules[_int(i)] for i in refs), _str(scope),
                                  tuple((_str(m), _int(ml), _int(mc)) for m, ml, mc in modules),
-                                 tuple((_str(a), _str(b), _int(il)) for a, b, il in ignores))
+                                 tuple((tuple((_str(a), _str(b)) for a, b in group), _int(il)) for group, il in ignores))
                         for sid, kind, adr, sev, msg, expires, spath, line, text, refs, scope, modules, ignores in specs)
         adrs.append(Adr(_str(aid), _str(title), _str(status), _opt_str(by), tuple(map(_str, supersedes)), _str(path),
                         _str(blob), _date(day), tuple(map(_str, deciders)), _str(enforcement), decoded))

@@ -224,19 +224,29 @@ def _roots(session: Session) -> list[str]:
     return session.values("root_packages") or session.values("root_package")
 
 
+def _ignored(edge: str, out: Translation) -> str | list[str]:
+    """An ignored import. grimp's graph holds an external package as one module (`import
+    json.decoder` is an edge to `json`), govern's facts name the module imported: an edge to an
+    external package X is the alternatives X and X.** (one ignored import, matched when either
+    is); a name inside an external package, or a leading '*' (which matches external packages
+    too), has no such counterpart and is reported."""
+    importer, _, imported = (p.strip() for p in edge.rpartition("->"))
+    first = imported.split(".")[0]
+    if first == "*" or (first != "**" and _external(imported, out) and imported != first):
+        out.problems.append(f"ignored import {edge!r}: grimp's graph holds an external package as one module, "
+                            f"which {imported!r} does not name exactly; list the imports to ignore")
+    elif first != "**" and _external(imported, out):
+        return [edge, f"{importer} -> {imported}.**"]
+    return edge
+
+
 def _graph_options(session: Session, options: dict, out: Translation) -> None:
     """The options every contract shares, and the session's graph options."""
     if out.kind is None:
         return
     ignored = _take(options, "ignore_imports")
     if ignored:
-        out.block["ignore-imports"] = [" -> ".join(p.strip() for p in i.split("->")) for i in ignored]
-    for edge in out.block.get("ignore-imports", []):
-        imported = edge.rpartition("->")[2].strip()
-        if imported.split(".")[0] != "**" and _external(imported, out):
-            out.problems.append(f"ignored import {edge!r}: {imported!r} is outside the root packages, and grimp's graph "
-                                "holds an external package as one module (it stands for every import of anything in "
-                                "it); govern's facts name the module imported: list each import to ignore")
+        out.block["ignore-imports"] = [_ignored(" -> ".join(p.strip() for p in i.split("->")), out) for i in ignored]
     alerting = options.pop("unmatched_ignore_imports_alerting", "error")
     if alerting not in ALERTING:  # import-linter's EnumField: exact values
         out.problems.append(f"option 'unmatched_ignore_imports_alerting': {alerting!r} is not one of {', '.join(ALERTING)}")

@@ -183,7 +183,7 @@ def _compile_kind(source: AdrSource, entry: RuleEntry, defaults: Mapping[str, An
     rules = namespace(rules, source.id, private, tag=entry.id)
     scope = "change" if entry.kind in CHANGE_KINDS or reads_change(rules) else "tree"
     modules = tuple(dict.fromkeys((name, *entry.locate((entry.kind, *path))) for path, name in kind.modules))
-    ignores = tuple(dict.fromkeys((src, dst, entry.locate((entry.kind, *path))[0]) for path, src, dst in kind.ignores))
+    ignores = tuple(dict.fromkeys((group, entry.locate((entry.kind, *path))[0]) for path, group in kind.ignores))
     spec = RuleSpec(entry.id, entry.kind, source.id, _severity(entry, source), message, entry.expires,
                     source.path, entry.line, text, tuple(rules), scope, modules, ignores)
     return spec, private, []

@@ -35,9 +35,9 @@ class RuleSpec:
     rules: tuple[Rule, ...]
     scope: str = "tree"
     modules: tuple[tuple[str, int, int], ...] = ()
-    # (importer pattern, imported pattern, line) of each `ignore-imports` edge `govern check`
-    # warns about when no import matches it (`unmatched-ignores: warn`, the default).
-    ignores: tuple[tuple[str, str, int], ...] = ()
+    # (its (importer pattern, imported pattern) alternatives, line) of each `ignore-imports` entry
+    # `govern check` warns about when no import matches it (`unmatched-ignores: warn`, the default).
+    ignores: tuple[tuple[tuple[tuple[str, str], ...], int], ...] = ()
 
     @property
     def reads_judged(self) -> bool:

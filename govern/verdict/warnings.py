@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from govern.adr import AdrSet, RuleSpec
 from govern.datalog.model import Const, Literal
+from govern.rules.kinds.base import edge_text
 from govern.verdict.evaluate import Evaluation
 from govern.verdict.model import EXEMPT, CheckWarning, Verdict
 from govern.vocabulary import ANY_TARGET
@@ -115,11 +116,10 @@ def _unmatched_ignores(evaluation: Evaluation, specs: list[RuleSpec]) -> list[Ch
         imported.setdefault(src, set()).add(dst)
     out = []
     for spec in specs:
-        for src, dst, line in spec.ignores:
-            targets = matching.get(dst, set())
-            if not any(imported.get(s, set()) & targets for s in sorted(matching.get(src, ()))):
+        for group, line in spec.ignores:
+            if not any(imported.get(s, set()) & matching.get(dst, set()) for src, dst in group for s in matching.get(src, ())):
                 where = f"{spec.path}:{line}"
-                out.append(CheckWarning(f"rule {spec.id} ({where}): ignored import '{src} -> {dst}' matches no import",
+                out.append(CheckWarning(f"rule {spec.id} ({where}): ignored import '{edge_text(group)}' matches no import",
                                         "unmatched-ignore", where))
     return out
 

@@ -470,8 +470,9 @@ as_packages = False
 
 def test_external_packages_are_one_module_as_in_grimps_graph(make_repo):
     """grimp holds an external package as one module: `import json.decoder` is an import of
-    `json`, even with as_packages = False; an ignored import naming an external package stands
-    for every import inside it, which govern's facts (the module imported) cannot say: reported."""
+    `json`, even with as_packages = False, and an ignored import naming an external package
+    stands for every import inside it (govern: the alternatives json and json.**, one ignored
+    import); a name inside an external package matches nothing in grimp's graph: reported."""
     files = {"pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/a/m.py": "import requests.sessions\nimport json.decoder\n"}
     repo = make_repo({**files, ".importlinter": EXTERNAL.format(ignored="")})
     lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=repo, capture_output=True, text=True, timeout=120)
@@ -485,7 +486,29 @@ def test_external_packages_are_one_module_as_in_grimps_graph(make_repo):
                            capture_output=True, text=True, timeout=120)
     assert {(v["subject"], v["target"]) for v in json.loads(check.stdout)["violations"]} == {
         ("pkg/a/m.py", "json.decoder"), ("pkg/a/m.py", "requests.sessions")}
-    ignored = make_repo({**files, ".importlinter": EXTERNAL.format(ignored="ignore_imports =\n    pkg.a.m -> json\n")})
-    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=ignored,
+    for alerting, unmatched in (("error", True), ("error", False), ("warn", True), ("none", True)):
+        edges = "    pkg.a.m -> json\n" + ("    pkg.a.m -> yaml\n" if unmatched else "")
+        config = EXTERNAL.format(ignored=f"ignore_imports =\n{edges}unmatched_ignore_imports_alerting = {alerting}\n")
+        ignored = make_repo({**files, ".importlinter": config})
+        lint = subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=ignored, capture_output=True, text=True, timeout=120)
+        assert ("No matches for ignored import pkg.a.m -> yaml" in lint.stdout) == (unmatched and alerting != "none")
+        if not (unmatched and alerting == "error"):  # that error stops lint-imports before the contracts
+            assert "not allowed to import json" not in lint.stdout and "not allowed to import requests" in lint.stdout
+        assert lint.returncode == 1
+        run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=ignored,
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stderr
+        git(ignored, "add", "-A")
+        git(ignored, "commit", "-q", "-m", "adrs")
+        check = subprocess.run([sys.executable, "-m", "govern", "check", "--format", "json"], cwd=ignored,
+                               capture_output=True, text=True, timeout=120)
+        data = json.loads(check.stdout)
+        found = {(v["subject"], v["target"]) for v in data["violations"]}
+        yaml_finding = ("pkg.a.m -> yaml | pkg.a.m -> yaml.**", "")
+        assert found == {("pkg/a/m.py", "requests.sessions")} | ({yaml_finding} if unmatched and alerting == "error" else set())
+        warned = data.get("warnings", [])
+        assert bool(warned) == (unmatched and alerting == "warn"), warned
+    inside = make_repo({**files, ".importlinter": EXTERNAL.format(ignored="ignore_imports =\n    pkg.a.m -> json.decoder\n")})
+    run = subprocess.run([sys.executable, "-m", "govern", "init", "--from-importlinter"], cwd=inside,
                          capture_output=True, text=True, timeout=60)
-    assert run.returncode == 2 and "ignored import 'pkg.a.m -> json': 'json' is outside the root packages" in run.stderr
+    assert run.returncode == 2 and "ignored import 'pkg.a.m -> json.decoder': grimp's graph holds an external package" in run.stderr

@@ -28,7 +28,7 @@ class KindInput:
     message: str
     errors: list[tuple[tuple, str]] = field(default_factory=list)  # (path inside the block, message)
     modules: list[tuple[tuple, str]] = field(default_factory=list)  # (path, name that must match a module)
-    ignores: list[tuple[tuple, str, str]] = field(default_factory=list)  # (path, importer, imported) to warn about
+    ignores: list[tuple[tuple, tuple]] = field(default_factory=list)  # (path, its (importer, imported) edges) to warn about
     rule_ids: frozenset[str] = frozenset()  # every rule id of the ADR set (for kinds naming a rule)
     adr_ids: frozenset[str] = frozenset()  # every ADR id of the set (for kinds naming an ADR)
 
@@ -245,7 +245,7 @@ class Steps:
         self.kind = kind
         self.transitive = bool(kind.block.get("transitive"))
         self.ignored = f"ignored_{kind.slug}"
-        self.edges: list[tuple[str, str]] = []  # the ignore-imports patterns (importer, imported)
+        self.edges: list[tuple[tuple[str, str], ...]] = []  # per ignored import, its (importer, imported) patterns
         self.removals = self._removals()
         self.outside, self.within = self._within()
 
@@ -254,16 +254,21 @@ class Steps:
         `type-checking` defaults to [tool.govern] type-checking-imports, applied at compile)."""
         kind, head, out = self.kind, f"{self.ignored}(S, D)", []
         for path, value in kind.items("ignore-imports"):
-            edge = value.split("->") if isinstance(value, str) else []
-            if len(edge) != 2:
-                kind.error(path, f"ignored import {value!r}: write 'importer -> imported'")
-                continue
-            src, dst = (module_pattern(kind, path, e.strip()) for e in edge)
-            if src and dst:
-                self.edges.append((src, dst))
+            # A list is one ignored import with alternative edges (it matches when any does).
+            group = []
+            for where, text in ([(path + (j,), t) for j, t in enumerate(value)] if isinstance(value, list) else [(path, value)]):
+                edge = text.split("->") if isinstance(text, str) else []
+                if len(edge) != 2:
+                    kind.error(where, f"ignored import {text!r}: write 'importer -> imported'")
+                    continue
+                src, dst = (module_pattern(kind, where, e.strip()) for e in edge)
+                if src and dst:
+                    group.append((src, dst))
+                    out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
+            if group:
+                self.edges.append(tuple(group))
                 if kind.block.get("unmatched-ignores", "warn") == "warn":  # `govern check` warns when it matches nothing
-                    kind.ignores.append((path, src, dst))
-                out.append(clause(head, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
+                    kind.ignores.append((path, tuple(group)))
         if not kind.block.get("type-checking", True):
             out.append(clause(head, ["type_only_import(S, D)"]))
         return out
@@ -289,11 +294,12 @@ class Steps:
         if kind.block.get("unmatched-ignores", "warn") != "error":
             return []
         out = []
-        for i, (src, dst) in enumerate(self.edges):
+        for i, group in enumerate(self.edges):
             hit = f"matched_{kind.slug}({i})"
-            out.append(clause(hit, ["imports(S, D)", module_is("S", src), module_is("D", dst)]))
-            message = f"ignored import {src} -> {dst} matches no import (unmatched-ignores: error)"
-            head = f"violation({q(kind.rule_id)}, {q(f'{src} -> {dst}')}, \"\", {q(message)})"
+            out += [clause(hit, ["imports(S, D)", module_is("S", src), module_is("D", dst)]) for src, dst in group]
+            name = edge_text(group)
+            message = f"ignored import {name} matches no import (unmatched-ignores: error)"
+            head = f"violation({q(kind.rule_id)}, {q(name)}, \"\", {q(message)})"
             out.append(clause(head, [f"rule({q(kind.rule_id)}, _, _)", f"not {hit}"]))
         return out
 
@@ -338,6 +344,11 @@ class Steps:
         if self.transitive:
             return [f"reaches_except({q(key)}, {src}, {dst})"] if key else [f"reaches({src}, {dst})"]
         return [f"imports({src}, {dst})"] + ([f"not ignore_import({q(key)}, {src}, {dst})"] if key else [])
+
+
+def edge_text(group) -> str:
+    """An ignored import as written: 'a -> b', alternatives joined by ' | '."""
+    return " | ".join(f"{src} -> {dst}" for src, dst in group)
 
 
 def text(clauses: list[str]) -> str:
