@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from govern.datalog.model import Aggregate, Atom, Const, Literal, Rule, Var
+from govern.datalog.program import NATIVE_INPUTS
 
 SCANNED = frozenset({"imports", "type_only_import", "unreadable"})
 NAMED = {"under": 0, "module_match": 0, "in_child": 0}  # relation -> its column of module names
@@ -89,8 +90,8 @@ class _Analysis:
                 if not isinstance(item, Literal):
                     continue
                 pred = item.atom.pred
-                if pred == REACHES:
-                    raise _All
+                if pred == REACHES or (pred in NATIVE_INPUTS and pred not in (EXCEPT, REACHES_IN)):
+                    raise _All  # every import counts (a graph search this analysis does not know)
                 if pred == EXCEPT:
                     graph = item.atom.args[0]
                     if not isinstance(graph, Const) or graph.value not in self.within:

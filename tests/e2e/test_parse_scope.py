@@ -190,3 +190,13 @@ def test_a_deep_chain_of_helpers_is_analysed_without_recursing_into_it():
     rules = parse_program(chain + 'h3000(M) :- under(M, "app").\nviolation("r", F, "", "m") :- module(M, F), h0(M).',
                           "adr/0001-t.md")
     assert parse_scope(rules) == (frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def test_a_graph_search_it_does_not_know_parses_everything(monkeypatch):
+    """A native relation added later (searched over the imports) is never guessed at."""
+    import govern.datalog.parse_scope as scope
+
+    monkeypatch.setitem(scope.NATIVE_INPUTS, "reaches_new", "ignore_import_new")
+    rules = parse_program('violation("r", F, "", "m") :- module(M, F), under(M, "app"), reaches_new("r", M, "x").',
+                          "adr/0001-t.md")
+    assert parse_scope(rules) is None
