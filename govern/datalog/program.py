@@ -75,15 +75,6 @@ def _needs(item: BodyItem) -> set[str]:
     return {v.name for v in item.group} if isinstance(item, Aggregate) else item_vars(item)
 
 
-def _lowers(item: BodyItem) -> str | None:
-    """The predicate an item needs complete before it is read (`not p`, an aggregate's helper)."""
-    if isinstance(item, Aggregate):
-        return item.pred
-    if isinstance(item, Literal) and item.negated:
-        return item.atom.pred
-    return None
-
-
 def strata(rules: Sequence[Rule]) -> list[list[Rule]]:
     """Rules grouped by stratum, dependencies first (rule order kept inside a stratum).
 

@@ -213,11 +213,6 @@ def declaration(kind: KindInput, manifest: str, dist: str) -> tuple[list[str], l
     return helpers, [f"declares_group({manifest}, {dist}, G)", literal]
 
 
-def transitive_relation(kind: KindInput) -> str:
-    """`transitive: true` reads reaches/2 (native graph search) instead of imports/2."""
-    return "reaches" if kind.block.get("transitive") else "imports"
-
-
 _SEGMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\*\*?")
 
 
