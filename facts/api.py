@@ -42,9 +42,10 @@ class Wanted:
     groups: frozenset[str] = frozenset()
     modules: frozenset[str] = frozenset()
     # The files to parse (an optimisation, govern.datalog.parse_scope): None, every one; else
-    # (module prefixes, module patterns, required prefixes, required patterns): when a module
-    # satisfies each required one, a file whose module is under none of the prefixes and
-    # matches none of the patterns gets its `module` fact only, no parse.
+    # (module prefixes, module patterns, required prefixes, required patterns, closures): when
+    # a module satisfies each required one, a file whose module is under none of the prefixes,
+    # matches none of the patterns and is in no closure (the modules some sources reach:
+    # facts.extractors.python.narrow) gets its `module` fact only, no parse.
     parse: tuple[frozenset[str], ...] | None = None
 
 
@@ -138,7 +139,8 @@ class _Runner:
         selected = [e for e in self.entries if extractor.wants(e.path)]
         scanned = selected
         if with_data and self.parse is not None and extractor.narrow is not None:
-            scanned = extractor.narrow(selected, self.context, self.parse)
+            scanned = extractor.narrow(selected, self.context, self.parse,
+                                       lambda entries: self._scan_entries(extractor, entries))
         raws = self._scan_entries(extractor, scanned) if with_data else {}
         facts, context, out = extractor.facts, self.context, []
         for e in selected:  # list += list: each file's facts copied in C, not one by one

@@ -87,6 +87,19 @@ def segments_match(parts: list[str], names: list[str]) -> bool:
     return len(names) in reach
 
 
+def inside(name: str, prefixes: frozenset[str], patterns: list[list[str]]) -> bool:
+    """Whether module `name` is one of the prefixes or inside one (`under`), or matches one of
+    the patterns, each split at its dots (`module_match`)."""
+    if name in prefixes:
+        return True
+    dot = name.find(".")
+    while dot != -1:
+        if name[:dot] in prefixes:
+            return True
+        dot = name.find(".", dot + 1)
+    return any(segments_match(parts, name.split(".")) for parts in patterns)
+
+
 def module_match_facts(modules: set[str], patterns: frozenset[str]) -> list[Fact]:
     """module_match facts for every module name matching each pattern."""
     source = Source("module_match", "", 0, "")

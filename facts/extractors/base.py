@@ -31,8 +31,9 @@ class Extractor:
     variant: Callable[[str], str]
     scan: Callable[[str, bytes], Raw]
     facts: Callable[[str, Raw, str, "Context"], list[Fact]]
-    # The entries worth scanning for a facts.api.Wanted.parse scope (None: every entry).
-    narrow: Callable[[list[Entry], "Context", tuple[frozenset[str], ...]], list[Entry]] | None = None
+    # The entries worth scanning for a facts.api.Wanted.parse scope (None: every entry); its
+    # last argument scans entries ({path: raw}, through the cache) for a scope read in waves.
+    narrow: Callable[[list[Entry], "Context", tuple, Callable[[list[Entry]], dict]], list[Entry]] | None = None
 
     @property
     def key(self) -> str:

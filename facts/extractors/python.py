@@ -10,7 +10,9 @@ module set of the whole tree.
 """
 from __future__ import annotations
 
-from ..derived import segments_match
+from collections.abc import Callable
+
+from ..derived import inside
 from ..extractors.base import Context, Extractor
 from ..extractors.pymodules import PATH_MODULE, module_map, module_set
 from ..extractors.pyparse import ParseError, parse_imports
@@ -47,10 +49,7 @@ def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact
         return out
     if "error" in raw:
         return out + [Fact("unreadable", (path, raw["error"]), Source(NAME, path, 0, blob))]
-    if name.startswith(PATH_MODULE):
-        package = None  # no package: a relative import cannot be resolved
-    else:
-        package = name if path.endswith("/__init__.py") or path == "__init__.py" else name.rpartition(".")[0]
+    package = _package(name, path)  # None: a relative import cannot be resolved
     # The hot loop of a warm extraction (155k imports at 10,000 modules): locals only, and
     # facts built from tuples (new_fact/new_source), not through the checked constructors.
     append = out.append
@@ -79,32 +78,85 @@ def facts(path: str, raw: dict | None, blob: str, context: Context) -> list[Fact
     return out
 
 
-def narrow(entries: list[Entry], context: Context, scope: tuple[frozenset[str], ...]) -> list[Entry]:
+def narrow(entries: list[Entry], context: Context, scope: tuple, scan: Callable[[list[Entry]], dict]) -> list[Entry]:
     """The files to parse for a facts.api.Wanted.parse scope (prefixes, patterns, required
-    prefixes, required patterns): those whose module is under one of the prefixes or matches
-    one of the patterns, when some module of the tree satisfies each required prefix and
-    pattern; else every file."""
-    modules, _ = context.memo("python.modules", lambda: _modules(context))
-    prefixes, patterns, need_prefixes, need_patterns = scope
+    prefixes, required patterns, closures): when some module of the tree satisfies each
+    required prefix and pattern, those whose module is under one of the prefixes or matches
+    one of the patterns, and each closure's files (_closure); else every file. `scan` scans
+    entries (through the blob cache) and gives {path: raw}."""
+    modules, known = context.memo("python.modules", lambda: _modules(context))
+    prefixes, patterns, need_prefixes, need_patterns = scope[:4]
     names = set(modules.values())
-    inside = {n[:i] for n in names for i, c in enumerate(n) if c == "."} | names  # every module and package above one
-    if not need_prefixes <= inside or \
-            not all(any(_inside(n, frozenset(), [p.split(".")]) for n in names) for p in sorted(need_patterns)):
+    inside_names = {n[:i] for n in names for i, c in enumerate(n) if c == "."} | names  # every module and package above one
+    if not need_prefixes <= inside_names or \
+            not all(any(inside(n, frozenset(), [p.split(".")]) for n in names) for p in sorted(need_patterns)):
         return entries
     compiled = [p.split(".") for p in sorted(patterns)]
-    return [e for e in entries if _inside(modules[e.path], prefixes, compiled)]
+    chosen = {e.path for e in entries if inside(modules[e.path], prefixes, compiled)}
+    closures = scope[4] if len(scope) > 4 else ()
+    if closures:
+        chosen |= _closure(entries, modules, known, closures, scan)
+    return [e for e in entries if e.path in chosen]
 
 
-def _inside(name: str, prefixes: frozenset[str], patterns: list[list[str]]) -> bool:
-    """Whether `name` is one of the prefixes or inside one, or matches one of the patterns."""
-    if name in prefixes:
-        return True
-    dot = name.find(".")
-    while dot != -1:
-        if name[:dot] in prefixes:
-            return True
-        dot = name.find(".", dot + 1)
-    return any(segments_match(parts, name.split(".")) for parts in patterns)
+def _closure(entries: list[Entry], modules: dict[str, str], known: frozenset[str], closures, scan) -> set[str]:
+    """The files of every module reachable from each closure's sources (govern.datalog.
+    parse_scope.Closure: (graph, follow, prefixes, patterns)): an optimisation, exact because
+    the native search keeps only those modules' edges (govern.datalog.reaches.prepare).
+
+    In waves: the sources' files are scanned, their imports resolved as facts() resolves
+    them (every import, type-only too), the files of each destination inside the closure's
+    `follow` prefixes (every one when None) are scanned next, until no new file comes. A
+    name can be the module of several files (`a/b.py` and `a/b/__init__.py`); a name that is
+    no module (`import a.b.c` of an attribute) has none."""
+    by_name: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_name.setdefault(modules[e.path], []).append(e)
+    specs = []  # (follow prefixes or None, files reached)
+    frontier: dict[str, Entry] = {}
+    for follow, prefixes, patterns in sorted({c[1:] for c in closures}, key=repr):  # graphs alike: one walk
+        compiled = [p.split(".") for p in sorted(patterns)]
+        starts = {e.path: e for e in entries if inside(modules[e.path], prefixes, compiled)
+                  and (follow is None or inside(modules[e.path], follow, []))}
+        specs.append((follow, set(starts)))
+        frontier.update(starts)
+    while frontier:
+        raws = scan(sorted(frontier.values(), key=lambda e: e.path))
+        reached: dict[str, set[str]] = {}  # path -> destinations its imports name
+        for path in frontier:
+            raw = raws.get(path)
+            if raw is not None and "imports" in raw:
+                reached[path] = destinations(modules[path], path, raw["imports"], known)
+        frontier = {}
+        for follow, seen in specs:
+            for path in sorted(seen & reached.keys()):
+                for name in reached[path]:
+                    if follow is not None and not inside(name, follow, []):
+                        continue
+                    for e in by_name.get(name, ()):
+                        if e.path not in seen:
+                            seen.add(e.path)
+                            frontier[e.path] = e
+    return set().union(*(seen for _, seen in specs)) if specs else set()
+
+
+def destinations(name: str, path: str, found: list, known: frozenset[str]) -> set[str]:
+    """The modules the import statements `found` of file `path` (module `name`) name, as
+    facts() resolves them (type-only ones too; unresolvable relative imports left out)."""
+    package = _package(name, path)
+    out = set()
+    for kind, _, level, module, alias, _ in found:
+        dst = module if kind == "import" else _resolve(level, module, alias, package, known)
+        if dst is not None and dst != name:
+            out.add(dst)
+    return out
+
+
+def _package(name: str, path: str) -> str | None:
+    """The package a file's relative imports start from (None: it is in no package)."""
+    if name.startswith(PATH_MODULE):
+        return None
+    return name if path.endswith("/__init__.py") or path == "__init__.py" else name.rpartition(".")[0]
 
 
 def _modules(context: Context) -> tuple[dict[str, str], frozenset[str]]:

@@ -125,6 +125,7 @@ class Checker:
         if pred in self.derived:
             present = row in self._derived_model(pred).rows(pred)
         elif pred == reaches.REACHES:
+            self._ignored()
             present = bool(reaches.chain(self.store, *row))
         elif pred in reaches.IGNORED_BY:
             self._ignored()
@@ -191,10 +192,9 @@ class Checker:
         return [] if at == dst else [f"chain ends at {at}, not {dst}"]
 
     def _ignored(self) -> None:
-        """The ignored edges of every reaches_except graph, from the rules (once)."""
+        """The graphs the native searches walk, from the rules (once): govern.datalog.reaches.prepare."""
         if not self._edges_known:
-            for key, (edges, modules) in reaches.ignored_edges(self.rules, self.store).items():
-                self.store.ignore_edges(key, edges, modules)
+            reaches.prepare(self.rules, self.store)
             self._edges_known = True
 
     def _derived_model(self, pred: str) -> Model:

@@ -18,6 +18,7 @@ class Graph:
         # Edges in value order make every adjacency list come out sorted as it is filled:
         # a node's successors ascend for a fixed source, its predecessors ascend with the source.
         edges = sort_rows(edges)
+        self.kept_only = False  # only the edges some sources reach (FactStore.keep_reachable)
         sources, targets = [a for a, _ in edges], [b for _, b in edges]
         self.nodes: list[Value] = sort_values(set(sources) | set(targets))
         self.index = index = {n: i for i, n in enumerate(self.nodes)}

@@ -16,12 +16,22 @@ It is shown clause by clause, never by guessing at intent:
   prefix p (`ignore_import(G, S, D) :- imports(S, D), not under(S, "p")`, what `within:`
   compiles to): its edges are then those of sources under p, with or without the others'
   facts, and the imports literal of each `ignore_import(G, S, D)` clause that names the
-  edge itself needs no other scope. `reaches` (every import counts) parses everything.
+  edge itself (or the `type_only_import(S, D)` of a helper read only that way, what
+  `type-checking: false` compiles to) needs no other scope. `ignore_import` read as a
+  relation (`not ignore_import(G, M, D)`) needs M restricted, as an imports literal does.
+* the closure (an optimisation within the optimisation): when every use of a graph
+  (`reaches`, `reaches_except` G, `reaches_in` G) restricts its source column as above,
+  only the modules those sources reach matter, not the whole prefix (`Closure`): the
+  native search keeps only their edges whatever was parsed (govern.datalog.reaches.prepare),
+  so its rows, witnesses and chains are the same with every file parsed, and the files to
+  parse are found in waves (facts.extractors.python.narrow). Else the whole prefix p is
+  parsed, and `reaches` parses everything.
 * the names the rules see change too: `under`, `module_match` and `in_child` hold for every
   module name seen in `module` or `imports` facts, so a name only an unparsed file imports
   loses them. Each such name column must be *anchored* in its clause: bound by a positive
   literal that only yields names present either way (a `module` name, an import source, an
-  endpoint of a restricted import or of `reaches_except`); a variable that is not anchored
+  endpoint of a restricted import or of a native search: its sources are parsed, and all
+  they reach); a variable that is not anchored
   taints the head column it flows to (a derived predicate such as a layer's membership
   `layer(M, ...) :- under(M, "a")`), whose uses must anchor it in turn. `ignore_import`
   may stay tainted: a name only unparsed files import is the target of no parsed edge, so
@@ -43,6 +53,7 @@ verdicts judged both ways (tests/e2e/test_parse_scope.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from govern.datalog.model import Aggregate, Atom, Const, Literal, Rule, Var
 from govern.datalog.program import NATIVE_INPUTS
@@ -52,9 +63,31 @@ NAMED = {"under": 0, "module_match": 0, "in_child": 0}  # relation -> its column
 IGNORED, EXCEPT, REACHES = "ignore_import", "reaches_except", "reaches"
 IGNORED_IN, REACHES_IN = "ignore_import_in", "reaches_in"  # one graph per part: reaches_in(G, Part, S, D)
 
-# (module prefixes, module patterns) to parse, (prefixes, patterns) some module must satisfy
-Scope = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 MAX_DEPTH = 32  # helper predicates followed to restrict a column (recursion stays bounded)
+
+
+class Closure(NamedTuple):
+    """One graph whose every search starts from restricted sources: its edges that matter are
+    those of the modules reachable from `prefixes`/`patterns` (the sources), following only
+    destinations under `follow` (its `within:` prefixes: other modules' edges are ignored in
+    it), or every destination when `follow` is None (`reaches`: every import counts)."""
+
+    graph: object  # (relation, G): ("reaches", None), ("reaches_except", G), ("reaches_in", G)
+    follow: frozenset[str] | None
+    prefixes: frozenset[str]
+    patterns: frozenset[str]
+
+
+class Scope(NamedTuple):
+    """The files to parse: those whose module is under `prefixes` or matches `patterns`, and
+    the forward closure of each of `closures` (facts.extractors.python.narrow), when some
+    module satisfies each of `need_prefixes` and `need_patterns` (else every file)."""
+
+    prefixes: frozenset[str]
+    patterns: frozenset[str]
+    need_prefixes: frozenset[str]
+    need_patterns: frozenset[str]
+    closures: tuple[Closure, ...] = ()
 
 
 class _All(Exception):
@@ -62,13 +95,25 @@ class _All(Exception):
 
 
 def parse_scope(rules: Sequence[Rule]) -> Scope | None:
-    """(prefixes, patterns) outside which no file's parse matters, and the prefixes and patterns
-    a module must satisfy for that to hold, or None (see the module docstring)."""
+    """The files whose parse the rules can use, or None: every file (see the module docstring)."""
     rules = list(rules)
     try:
         return _Analysis(rules).scope()
     except _All:
         return None
+
+
+def closures(rules: Sequence[Rule]) -> dict[tuple, Closure]:
+    """{(relation, G): its Closure} for the graphs of `reaches` (("reaches", None)),
+    `reaches_except` (G) and `reaches_in` (G, every part) every use of which restricts its
+    sources. The native search keeps only the edges of the modules those sources reach
+    (govern.datalog.reaches.prepare), whatever was parsed: the graph searched is then the
+    same whether every file was parsed or only the closure."""
+    analysis = _Analysis(list(rules))
+    try:
+        return {found.graph: found for found in analysis.closures(analysis.graph_uses())}
+    except _All:
+        return {}  # every file is parsed: nothing to keep apart
 
 
 class _Analysis:
@@ -78,6 +123,7 @@ class _Analysis:
         for rule in rules:
             self.by_head.setdefault(rule.head.pred, []).append(rule)
         self.within = self._within()
+        self.edge_helpers = self._edge_helpers()
         self.restricted: dict[tuple[str, int], frozenset | None] = {}
         self.tainted: dict[str, set[int]] = {}
         self.required: set[tuple[str, str]] = set()
@@ -90,25 +136,88 @@ class _Analysis:
                 if not isinstance(item, Literal):
                     continue
                 pred = item.atom.pred
-                if pred == REACHES or (pred in NATIVE_INPUTS and pred not in (EXCEPT, REACHES_IN)):
-                    raise _All  # every import counts (a graph search this analysis does not know)
-                if pred == EXCEPT:
-                    graph = item.atom.args[0]
-                    if not isinstance(graph, Const) or graph.value not in self.within:
-                        raise _All
-                    prefixes |= self.within[graph.value]
-                if pred == REACHES_IN:
-                    prefixes |= self._within_part(rule, item)
-                elif pred in SCANNED and not self._edge(rule, item):
+                if pred in NATIVE_INPUTS and pred not in (EXCEPT, REACHES_IN):
+                    raise _All  # a graph search this analysis does not know
+                if pred in SCANNED and not self._edge(rule, item):
                     for kind, value in self._scope_of(rule, item):
                         (prefixes if kind == "prefix" else patterns).add(value)
+                elif pred in (IGNORED, IGNORED_IN) and not self._ignores(rule, item):
+                    # Read as a relation (`not ignore_import(G, M, D)` of a direct rule): its
+                    # rows for M come from M's imports, which must be parsed.
+                    column = 1 if pred == IGNORED else 2
+                    found = self._restriction(rule, item.atom.args[column]) if len(item.atom.args) > column else None
+                    if found is None:
+                        raise _All
+                    for kind, value in found:
+                        (prefixes if kind == "prefix" else patterns).add(value)
+        uses = self.graph_uses()
+        found = self.closures(uses)
+        closed = {c.graph for c in found}
+        for graph, listed in sorted(uses.items(), key=lambda kv: repr(kv[0])):
+            if graph in closed:
+                continue
+            if graph[0] == REACHES:
+                raise _All  # every import counts, from any module
+            for _, _, within in listed:
+                prefixes |= within  # every source of the graph: the whole package is parsed
         self._taint()
         read = {b.pred if isinstance(b, Aggregate) else b.atom.pred for r in self.rules for b in r.body
                 if isinstance(b, (Literal, Aggregate))}
         if any(cols for pred, cols in self.tainted.items() if pred not in read and pred not in (IGNORED, IGNORED_IN)):
             raise _All  # an answer could hold a name only an unparsed file imports
         required = {kind: frozenset(v for k, v in self.required if k == kind) for kind in ("prefix", "pattern")}
-        return frozenset(prefixes), frozenset(patterns), required["prefix"], required["pattern"]
+        return Scope(frozenset(prefixes), frozenset(patterns), required["prefix"], required["pattern"], tuple(found))
+
+    def graph_uses(self) -> dict[tuple, list[tuple[Rule, Literal, frozenset[str]]]]:
+        """{(relation, G): [(clause, literal, the prefixes outside which its graph ignores every
+        source's imports)]} for every literal of a native search; _All for a graph whose
+        ignored edges do not keep it within a package (reaches_except, reaches_in)."""
+        uses: dict[tuple, list[tuple[Rule, Literal, frozenset[str]]]] = {}
+        for rule in self.rules:
+            for item in rule.body:
+                if not isinstance(item, Literal):
+                    continue
+                pred, args = item.atom.pred, item.atom.args
+                if pred == REACHES and len(args) == 2:
+                    uses.setdefault((REACHES, None), []).append((rule, item, frozenset()))
+                elif pred == EXCEPT and len(args) == 3:
+                    graph = args[0]
+                    if not isinstance(graph, Const) or graph.value not in self.within:
+                        raise _All
+                    uses.setdefault((EXCEPT, graph.value), []).append((rule, item, self.within[graph.value]))
+                elif pred == REACHES_IN and len(args) == 4:
+                    within = self._within_part(rule, item)
+                    uses.setdefault((REACHES_IN, args[0].value), []).append((rule, item, within))
+                elif pred in (REACHES, EXCEPT, REACHES_IN):
+                    raise _All
+        return uses
+
+    def closures(self, uses: dict[tuple, list[tuple[Rule, Literal, frozenset[str]]]]) -> list[Closure]:
+        """A Closure for each graph every use of which restricts its source column (as a
+        SCANNED literal's subject is restricted, `_restriction`), in graph order.
+
+        An optimisation, exact: the rows such a graph's searches give, and the chains proving
+        them, are those of a source so restricted; every edge they follow is an edge of a
+        module reachable from the sources, and the native search keeps exactly those
+        edges (govern.datalog.reaches.prepare), with every file parsed or not. So only the
+        files of those modules need parsing: the sources' files, then the files of every
+        module their imports name, in waves (facts.extractors.python.narrow). Each wave
+        follows every import, type-only and ignored ones too (a superset of every part's
+        graph), but only into the graph's `within` prefixes: a module outside them has all
+        its imports ignored in the graph."""
+        out = []
+        for graph, listed in sorted(uses.items(), key=lambda kv: repr(kv[0])):
+            found: set[tuple[str, str]] = set()
+            for rule, item, _ in listed:
+                restricted = self._restriction(rule, item.atom.args[-2])
+                if restricted is None:
+                    break
+                found |= restricted
+            else:
+                follow = None if graph[0] == REACHES else frozenset().union(*(w for _, _, w in listed))
+                out.append(Closure(graph, follow, frozenset(v for k, v in found if k == "prefix"),
+                                   frozenset(v for k, v in found if k == "pattern")))
+        return out
 
     def _within(self) -> dict[object, frozenset[str]]:
         """{graph: prefixes} for the graphs that ignore every import of a source outside a prefix."""
@@ -174,17 +283,53 @@ class _Analysis:
                     return True
         return False
 
-    @staticmethod
-    def _edge(rule: Rule, item: Literal) -> bool:
+    def _edge(self, rule: Rule, item: Literal) -> bool:
         """The `imports(S, D)` literal of an `ignore_import(G, S, D)` / `ignore_import_in(G, P, S, D)`
-        clause: the edge it ignores."""
-        if rule.head.pred == IGNORED:
-            ignored = rule.head.args[1:3]
-        elif rule.head.pred == IGNORED_IN:
-            ignored = rule.head.args[2:4]
-        else:
+        clause: the edge it ignores; or a `type_only_import(S, D)` literal of a clause `h(S, D)`
+        of a helper read only that way (what `type-checking: false` compiles to). Only the
+        facts of a graph's own edges can then matter, and a graph's edges are those of parsed
+        modules. (The imports of an `ignore-imports` helper keep their scope: check warns
+        about an ignored import that matches no import, from the facts.)"""
+        if item.negated or item.atom.pred not in ("imports", "type_only_import"):
             return False
-        return item.atom.pred == "imports" and not item.negated and item.atom.args == ignored
+        if rule.head.pred == IGNORED:
+            return item.atom.pred == "imports" and item.atom.args == rule.head.args[1:3]
+        if rule.head.pred == IGNORED_IN:
+            return item.atom.pred == "imports" and item.atom.args == rule.head.args[2:4]
+        return item.atom.pred == "type_only_import" and rule.head.pred in self.edge_helpers \
+            and item.atom.args == rule.head.args
+
+    @staticmethod
+    def _ignores(rule: Rule, item: Literal) -> bool:
+        """An ignore_import / ignore_import_in literal of a clause of either that names the
+        clause's own edge (read only to derive the edges a graph leaves out)."""
+        edge = {IGNORED: slice(1, 3), IGNORED_IN: slice(2, 4)}
+        if item.negated or rule.head.pred not in edge:
+            return False
+        mine, theirs = rule.head.args[edge[rule.head.pred]], item.atom.args[edge[item.atom.pred]]
+        return len(mine) == 2 and mine == theirs
+
+    def _edge_helpers(self) -> frozenset[str]:
+        """Helpers `h(S, D)` (two distinct variables in each clause's head) read only positively,
+        as `h(S, D)` with (S, D) the edge an ignore_import / ignore_import_in clause names."""
+        reads: dict[str, list[bool]] = {}
+        for rule in self.rules:
+            edge = rule.head.args[1:3] if rule.head.pred == IGNORED else \
+                rule.head.args[2:4] if rule.head.pred == IGNORED_IN else None
+            for item in rule.body:
+                if isinstance(item, Aggregate):
+                    reads.setdefault(item.pred, []).append(False)
+                elif isinstance(item, Literal):
+                    ok = edge is not None and len(edge) == 2 and not item.negated and item.atom.args == edge
+                    reads.setdefault(item.atom.pred, []).append(ok)
+        out = set()
+        for pred, clauses in self.by_head.items():
+            if pred in (IGNORED, IGNORED_IN) or pred in NAMED or not reads.get(pred) or not all(reads[pred]):
+                continue
+            if all(len(c.head.args) == 2 and all(isinstance(a, Var) for a in c.head.args)
+                   and c.head.args[0] != c.head.args[1] for c in clauses):
+                out.add(pred)
+        return frozenset(out)
 
     def _scope_of(self, rule: Rule, item: Literal) -> frozenset[tuple[str, str]]:
         """The modules whose facts can match a SCANNED literal of the clause."""
@@ -256,6 +401,8 @@ class _Analysis:
                 cols = [0] if self._edge(rule, item) or self._restriction(rule, args[0]) is None else [0, 1]
             elif pred == EXCEPT and len(args) == 3:
                 cols = [1, 2]
+            elif pred == REACHES and len(args) == 2:
+                cols = [0, 1]  # only searched from restricted sources (else every file is parsed)
             elif pred == REACHES_IN and len(args) == 4:
                 cols = [2, 3]
             out |= {args[c].name for c in cols if isinstance(args[c], Var)}

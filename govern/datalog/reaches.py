@@ -33,6 +33,7 @@ from collections.abc import Sequence
 from govern.facts.model import Fact
 from govern.datalog.model import Atom, Comparison, Const, Literal, Rule, Value, Var, tuple_key, value_key
 from govern.datalog import naive
+from govern.datalog.parse_scope import closures
 from govern.datalog.program import base_preds, body_preds, comparison_holds, derived, item_vars, needed_rules, plan
 from govern.datalog.restrict import Layered, allowed_values, solutions
 from govern.datalog.store import FactStore
@@ -53,9 +54,7 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
     users = [rule for rule in rules if _uses(rule)]
     if derived(rules) & set(NATIVE) or not users:
         return 0
-    if any(b.atom.pred in IGNORED_BY for r in users for b in _uses(r)):
-        for key, (edges, modules) in ignored_edges(rules, store).items():
-            store.ignore_edges(key, edges, modules)
+    prepare(rules, store)
     view = Layered(_helpers(rules, store), store)
     known = base_preds(rules) | set(view.first.relations())
     rows: dict[str, set[tuple]] = {pred: set() for pred in NATIVE}
@@ -69,6 +68,24 @@ def materialize(rules: Sequence[Rule], store: FactStore) -> int:
     for relation, found in rows.items():
         store.add_rows(relation, found)
     return len(store) - before
+
+
+def prepare(rules: Sequence[Rule], store: FactStore) -> None:
+    """Set up the graphs the rules' native searches walk in `store`: each graph's ignored
+    edges, and, for a graph every search of which starts from restricted sources
+    (govern.datalog.parse_scope.closures), only the edges of the modules those sources reach.
+
+    The second is what makes parsing only that closure exact (an optimisation): the rows
+    for those sources are the same either way, and the graph itself - hence each search's
+    witnesses and each proof's chain, whatever its tie-breaks - is the same whether every
+    file was parsed or only the closure's."""
+    uses = [b for r in rules for b in _uses(r)]
+    if any(b.atom.pred in IGNORED_BY for b in uses):
+        for key, (edges, modules) in ignored_edges(rules, store).items():
+            store.ignore_edges(key, edges, modules)
+    if uses:
+        for graph, found in closures(rules).items():
+            store.keep_reachable(graph, found.prefixes, found.patterns)
 
 
 def graph_key(pred: str, row: tuple):
@@ -85,7 +102,7 @@ def _graphs(rule: Rule, use: Literal, store: FactStore, view, known: set[str], a
     """(graph, leading columns of its rows, the sources to search from or None for the rule's
     own) for each graph a literal searches: one, or for reaches_in one per part."""
     if use.atom.pred == REACHES:
-        return [(store.graph(IMPORTS), (), None)]
+        return [(store.graph_except(None), (), None)]
     head = tuple(a.value for a in use.atom.args[:1])  # a constant: govern.rules.checks refuses anything else
     if use.atom.pred == REACHES_EXCEPT:
         return [(store.graph_except(head[0]), head, None)]
@@ -129,6 +146,11 @@ def _search(rule: Rule, use: Literal, graph, view, known: set[str], allowed,
     sources = _side(src, allowed) if sources is None else sources
     targets = _side(dst, allowed)
     found = _classes(rule, use, view, known, targets)
+    if found is not None and graph.kept_only:
+        # Only reachable edges kept: count (and search) the classes with a member in the
+        # graph, the same whether every file was parsed or only the closure (prepare).
+        index = graph.index
+        found = found[0], {k: m for k, m in found[1].items() if any(t in index for t in m)}
     if found is None or len(found[1]) > MAX_CLASSES:
         return graph.pairs(sources, targets)
     names, classes = found
@@ -294,7 +316,7 @@ def chain(store: FactStore, src: Value, dst: Value, graph: Value | None = None) 
     `graph`: the name of a `reaches_except` graph, or (G, P) of a `reaches_in` one (its
     ignored edges left out; see graph_key).
     """
-    graph = store.graph(IMPORTS) if graph is None else store.graph_except(graph)
+    graph = store.graph_except(graph)
     if src not in graph.index or dst not in graph.index:
         return []
     path = graph.shortest_path(graph.index[src], graph.index[dst])
@@ -326,8 +348,8 @@ def added_rows(rules: Sequence[Rule], store: FactStore, edges: set[tuple[Value, 
     users = [rule for rule in rules if _uses(rule)]
     if not users or not edges:
         return set()
-    if any(use.atom.pred != REACHES for rule in users for use in _uses(rule)):
-        return None
+    if any(use.atom.pred != REACHES for rule in users for use in _uses(rule)) or store.kept_reachable(None):
+        return None  # (kept_reachable: the modules an added edge reaches may not all be parsed)
     if "view" not in memo:
         view = Layered(_helpers(rules, store), store)
         memo["view"], memo["known"] = view, base_preds(rules) | set(view.first.relations())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Sequence
 
+from govern.facts.derived import inside
 from govern.facts.memory import without_gc
 from govern.facts.model import Fact, Source
 from govern.datalog.graph import Graph
@@ -32,6 +33,8 @@ class FactStore:
         self._indexes: dict[tuple[str, tuple[int, ...]], dict[Row, list[Row]]] = {}
         self._graphs: dict[str, Graph] = {}  # relation -> its pairs as a graph (reaches, chains)
         self._ignored: dict[Value, tuple[frozenset, frozenset]] = {}  # graph name -> (left-out imports, modules)
+        # (relation, G) -> (prefixes, patterns) of the sources whose reachable edges alone are kept
+        self._closures: dict[tuple, tuple[frozenset[str], list[list[str]]]] = {}
         # Inlined add(): building the store is on every run's path (226k facts at 10,000 modules).
         sources, rows, arrival = self._sources, self._rows, self._arrival
         with without_gc():
@@ -165,15 +168,32 @@ class FactStore:
         self._ignored[key] = (frozenset(edges), frozenset(modules))
         self._graphs.pop(_except_key(key), None)
 
-    def graph_except(self, key: Value) -> Graph:
-        """The `imports` graph minus the edges ignored for `key`, built on first use."""
+    def keep_reachable(self, graph: tuple, prefixes: frozenset[str], patterns: frozenset[str]) -> None:
+        """Keep in the graphs of `graph` ((relation, G) of a native search, as
+        govern.datalog.parse_scope.closures names them) only the edges of modules reachable
+        from a module under `prefixes` or matching `patterns`."""
+        self._closures[graph] = (prefixes, [p.split(".") for p in sorted(patterns)])
+        for key in [k for k in self._graphs if k.startswith(_EXCEPT)]:
+            del self._graphs[key]
+
+    def kept_reachable(self, key: Value | None) -> bool:
+        """Whether graph_except(key) keeps only what some sources reach (keep_reachable)."""
+        return _closure_key(key) in self._closures
+
+    def graph_except(self, key: Value | None) -> Graph:
+        """The `imports` graph minus the edges ignored for `key` (None: every import), and
+        only what its sources reach (keep_reachable); built on first use."""
+        closure = self._closures.get(_closure_key(key))
+        if key is None and closure is None:
+            return self.graph("imports")
         graph = self._graphs.get(_except_key(key))
         if graph is None:
-            edges, modules = self._ignored.get(key, (frozenset(), frozenset()))
+            edges, modules = self._ignored.get(key, (frozenset(), frozenset())) if key is not None else ((), ())
             rows = self.sorted_rows("imports")
             with without_gc():
                 kept = [r for r in rows if r[0] not in modules and r not in edges] if edges or modules else rows
-                graph = self._graphs[_except_key(key)] = Graph(kept)
+                graph = self._graphs[_except_key(key)] = Graph(kept if closure is None else _reachable(kept, *closure))
+                graph.kept_only = closure is not None
         return graph
 
     def _drop_indexes(self, relation: str) -> None:
@@ -193,3 +213,27 @@ _EXCEPT = "imports\x00except\x00"
 
 def _except_key(key: Value) -> str:
     return _EXCEPT + repr(key)
+
+
+def _closure_key(key: Value | None) -> tuple:
+    """The (relation, G) naming the graph `key` of graph_except: None every import (reaches),
+    (G, Part) a part of a reaches_in graph, else a reaches_except graph."""
+    if key is None:
+        return ("reaches", None)
+    return ("reaches_in", key[0]) if isinstance(key, tuple) else ("reaches_except", key)
+
+
+def _reachable(rows: list[Row], prefixes: frozenset[str], patterns: list[list[str]]) -> list[Row]:
+    """The rows (edges, in order) whose source is reachable from a source under `prefixes`
+    or matching `patterns` (in zero or more steps)."""
+    succ: dict[Value, list[Value]] = {}
+    for a, b in rows:
+        succ.setdefault(a, []).append(b)
+    todo = [a for a in succ if isinstance(a, str) and inside(a, prefixes, patterns)]
+    seen = set(todo)
+    while todo:
+        for b in succ.get(todo.pop(), ()):
+            if b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return [r for r in rows if r[0] in seen]

@@ -89,7 +89,7 @@ def _judged(repo, tip: str, monkeypatch, scoped: bool) -> str:
             m.setattr(evaluate, "parse_scope", lambda rules: None)
         judgement = judge_in_full(JudgeRequest(repo=repo, target=CommitTree(repo, tip), commit=tip))
     verdict = judgement.verdict.to_json()
-    verdict["warnings"] = list(check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation))
+    verdict["warnings"] = [repr(w) for w in check_warnings(judgement.verdict, judgement.adrs, judgement.evaluation)]
     return json.dumps(verdict, sort_keys=True)
 
 
@@ -143,9 +143,15 @@ def _scope(rules_yaml: str = "", datalog: str = ""):
 
 
 def test_the_scope_of_the_built_in_kinds_within_a_package():
-    prefixes, patterns, need_prefixes, _ = _scope(LAYERS)
-    assert "app" in prefixes and {"app.api", "app.core", "app.db"} <= need_prefixes
-    assert _scope(FORBID)[1] == frozenset({"app.helpers.text"})  # the ignored import's importer
+    """Their sources are parsed, and what those reach inside the package (the closures), not
+    the whole package."""
+    prefixes, patterns, need_prefixes, _, closures = _scope(LAYERS)
+    assert prefixes == {"app.api", "app.core", "app.db"} == need_prefixes
+    assert {(c.follow, c.prefixes) for c in closures} == {(frozenset({"app"}), frozenset({"app.api", "app.core", "app.db"}))}
+    forbid = _scope(FORBID)
+    assert forbid.patterns == frozenset({"app.helpers.text"})  # the ignored import's importer
+    assert [(c.graph, c.follow, c.prefixes) for c in forbid.closures] == [
+        (("reaches_except", "no-api-from-db"), frozenset({"app"}), frozenset({"app.db"}))]
 
 
 @pytest.mark.parametrize("datalog", [
@@ -174,7 +180,7 @@ def test_restricted_custom_rules_keep_a_scope():
     scope = _scope(datalog='violation("r", F, D, "m") :- module(M, F), under(M, "app.api"), imports(M, D), '
                            'not under(D, "app").\n'
                            'violation("r", F, "", R) :- module(M, F), module_match(M, "app.*.views"), unreadable(F, R).')
-    assert scope == (frozenset({"app.api"}), frozenset({"app.*.views"}), frozenset(), frozenset())
+    assert scope == (frozenset({"app.api"}), frozenset({"app.*.views"}), frozenset(), frozenset(), ())
 
 
 def test_a_deep_chain_of_helpers_is_analysed_without_recursing_into_it():
@@ -189,7 +195,7 @@ def test_a_deep_chain_of_helpers_is_analysed_without_recursing_into_it():
     # A name flowing up the whole chain: each helper's column is followed once (linear).
     rules = parse_program(chain + 'h3000(M) :- under(M, "app").\nviolation("r", F, "", "m") :- module(M, F), h0(M).',
                           "adr/0001-t.md")
-    assert parse_scope(rules) == (frozenset(), frozenset(), frozenset(), frozenset())
+    assert parse_scope(rules) == (frozenset(), frozenset(), frozenset(), frozenset(), ())
 
 
 def test_a_graph_search_it_does_not_know_parses_everything(monkeypatch):
@@ -200,3 +206,194 @@ def test_a_graph_search_it_does_not_know_parses_everything(monkeypatch):
     rules = parse_program('violation("r", F, "", "m") :- module(M, F), under(M, "app"), reaches_new("r", M, "x").',
                           "adr/0001-t.md")
     assert parse_scope(rules) is None
+
+
+# Parsing only what the graph searches reach from their sources (parse_scope.Closure).
+CHAINS = {
+    "pkg/__init__.py": "",
+    "pkg/core/__init__.py": "",
+    "pkg/core/start.py": "from ..mid import hop\nfrom . import sibling\n",  # relative imports
+    "pkg/core/sibling.py": "import pkg.far.deep.attr\n",  # `import a.b.c` of a non-module: the edge is a.b.c
+    "pkg/mid/__init__.py": "",
+    "pkg/mid/hop.py": ("from typing import TYPE_CHECKING\nimport pkg.far.deep\nif TYPE_CHECKING:\n"
+                       "    import pkg.ui.typed\n"),
+    "pkg/far/__init__.py": "",
+    "pkg/far/deep.py": "from pkg import twice\nfrom pkg.far import broken\n",
+    "pkg/far/broken.py": "import pkg.ui.hidden\ndef (:\n",  # unparseable, inside the closure
+    "pkg/twice.py": "import pkg.ui.panel\n",  # one module name, two files
+    "pkg/twice/__init__.py": "import pkg.ui.other\nimport pkg.ext.via\n",
+    "pkg/ui/__init__.py": "",
+    "pkg/ui/typed.py": "",
+    "pkg/ui/panel.py": "",
+    "pkg/ui/hidden.py": "",
+    "pkg/ui/other.py": "import pkg.core.start\n",
+    "pkg/ext/__init__.py": "",
+    "pkg/ext/via.py": "import pkg.ui.panel\nimport requests\n",
+    "pkg/plug/__init__.py": "",
+    "pkg/plug/one.py": "from pkg.plug import two\n",
+    "pkg/plug/two.py": "import pkg.plug.one\nimport pkg.lonely.x\n",
+    # Reached by nothing the rules search from: not parsed when the rules allow it.
+    "pkg/lonely/__init__.py": "",
+    "pkg/lonely/x.py": "import pkg.ui.panel\nimport pkg.core.start\n",
+    "pkg/lonely/bad.py": "import pkg.ui\ndef (:\n",  # unparseable, outside the closure
+    "pkg/lonely/ghost.py": "import pkg.ui.ghostly\n",  # a name only an unparsed file imports
+    "tests/test_pkg.py": "import pkg.ui.panel\nimport pkg.core.start\n",
+}
+CLOSED = {
+    "forbid": """- id: core-not-ui
+  forbid-import:
+    from-modules: [pkg.core]
+    to: [pkg.ui]
+    transitive: true
+    within: [pkg]
+""",
+    "forbid-typed-ignored": """- id: core-not-ui
+  forbid-import:
+    from-modules: [pkg.core]
+    to: [pkg.ui, requests]
+    transitive: true
+    within: [pkg]
+    type-checking: false
+    ignore-imports: ["pkg.twice -> pkg.ui.other", "pkg.far.* -> pkg.far.broken"]
+""",
+    "stars": """- id: plug-not-lonely
+  forbid-import:
+    from-modules: [pkg.plug.*]
+    to: [pkg.lonely]
+    transitive: true
+    within: [pkg]
+""",
+    "layers": """- id: layered
+  layers:
+    layers: [pkg.ui, pkg.ext, pkg.far, pkg.mid, pkg.core]
+    transitive: true
+    within: [pkg]
+""",
+    "layers-unmediated": """- id: layered
+  layers:
+    layers: [pkg.ui, [pkg.ext, pkg.twice], pkg.far, pkg.mid, pkg.core]
+    transitive: true
+    chains: unmediated
+    within: [pkg]
+""",
+    "independent": """- id: apart
+  independent:
+    modules: [pkg.core, pkg.ext, pkg.plug]
+    transitive: true
+    within: [pkg]
+""",
+    "no-within": """- id: everywhere
+  forbid-import:
+    from-modules: [pkg.core]
+    to: [pkg.ui, requests]
+    transitive: true
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLOSED))
+def test_searches_parse_what_their_sources_reach_and_judge_the_same(make_repo, monkeypatch, name):
+    """Chains through several packages, relative imports, `import a.b.c` of an attribute, a
+    module with two files, type-only and ignored imports, sources matched by `pkg.*`, an
+    unparseable file inside the closure (found) and outside it (never read)."""
+    repo, tip = _repo_of(make_repo, CHAINS, CLOSED[name])
+    scoped = _judged(repo, tip, monkeypatch, scoped=True)
+    assert scoped == _judged(repo, tip, monkeypatch, scoped=False)
+    assert json.loads(scoped)["violations"], "the scenario must find something"
+    parsed = _parsed(repo, tip, monkeypatch)
+    assert "pkg/lonely/bad.py" not in parsed and "tests/test_pkg.py" not in parsed
+    assert ("pkg/lonely/x.py" in parsed) == (name in ("stars", "independent"))  # pkg.plug.two imports it
+    if name != "stars":
+        assert {"pkg/far/broken.py", "pkg/twice.py", "pkg/twice/__init__.py"} <= parsed
+
+
+def test_the_closure_follows_every_import_in_its_package(make_repo, monkeypatch):
+    repo, tip = _repo_of(make_repo, CHAINS, CLOSED["forbid-typed-ignored"])
+    parsed = _parsed(repo, tip, monkeypatch)
+    # type-only and ignored imports are followed (a superset of every part's graph)
+    assert {"pkg/ui/typed.py", "pkg/ui/other.py", "pkg/ext/via.py", "pkg/twice.py"} <= parsed
+    assert not any(p.startswith("pkg/plug/") or p.startswith("pkg/lonely/") for p in parsed)
+
+
+def test_a_graph_searched_once_from_anywhere_parses_its_whole_package(make_repo, monkeypatch):
+    """The same graph read by a clause with restricted sources and one without: the closure
+    cannot hold, every file of the package is parsed."""
+    rules = "- id: g\n  datalog: true\n"
+    datalog = ('ignore_import("g", S, D) :- imports(S, D), not under(S, "pkg").\n'
+               'violation("g", F, D, "m") :- module(M, F), under(M, "pkg.core"), reaches_except("g", M, D), '
+               'under(D, "pkg.ui").\n'
+               'violation("g", F, D, "n") :- module(M, F), reaches_except("g", M, D), under(D, "pkg.lonely").\n')
+    repo, tip = _repo_of(make_repo, CHAINS, rules, datalog)
+    scoped = _judged(repo, tip, monkeypatch, scoped=True)
+    assert scoped == _judged(repo, tip, monkeypatch, scoped=False)
+    assert {"pkg/lonely/x.py", "pkg/plug/two.py"} <= _parsed(repo, tip, monkeypatch)
+    assert "tests/test_pkg.py" not in _parsed(repo, tip, monkeypatch)
+
+
+def test_plain_reaches_from_restricted_sources_follows_every_import(make_repo, monkeypatch):
+    rules = "- id: g\n  datalog: true\n"
+    datalog = ('violation("g", F, D, "m") :- module(M, F), under(M, "pkg.plug"), reaches(M, D), '
+               'under(D, "pkg.ui").\n'
+               'violation("g", F, "", "n") :- module(M, F), under(M, "pkg.core"), not reaches(M, "pkg.ui.ghostly").\n')
+    repo, tip = _repo_of(make_repo, CHAINS, rules, datalog)
+    scoped = _judged(repo, tip, monkeypatch, scoped=True)
+    assert scoped == _judged(repo, tip, monkeypatch, scoped=False)
+    assert json.loads(scoped)["violations"]
+    parsed = _parsed(repo, tip, monkeypatch)
+    assert "pkg/lonely/x.py" in parsed and "tests/test_pkg.py" not in parsed and "pkg/lonely/ghost.py" not in parsed
+
+
+IMPORTLINTER = """[importlinter]
+root_package = pkg
+exclude_type_checking_imports = True
+
+[importlinter:contract:layers]
+name = Layers
+type = layers
+layers =
+    pkg.ui
+    pkg.ext | pkg.twice
+    pkg.far
+    pkg.mid
+    pkg.core
+ignore_imports =
+    pkg.ext.via -> pkg.ui.panel
+
+[importlinter:contract:apart]
+name = Apart
+type = independence
+modules =
+    pkg.core
+    pkg.plug
+
+[importlinter:contract:forbidden]
+name = Forbidden
+type = forbidden
+source_modules =
+    pkg.mid
+forbidden_modules =
+    pkg.ui
+    pkg.ext
+"""
+
+
+def test_importlinter_contracts_translated_parse_their_closure_and_judge_the_same(make_repo, monkeypatch):
+    from tests.e2e.hooks_support import govern
+
+    repo = make_repo({**CHAINS, ".importlinter": IMPORTLINTER})
+    done = govern("init", "--from-importlinter", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "translated")
+    tip = git(repo, "rev-parse", "HEAD").strip()
+    scoped = _judged(repo, tip, monkeypatch, scoped=True)
+    assert scoped == _judged(repo, tip, monkeypatch, scoped=False)
+    assert {v["rule"] for v in json.loads(scoped)["violations"]} >= {"layers", "forbidden"}
+    parsed = _parsed(repo, tip, monkeypatch)
+    assert "tests/test_pkg.py" not in parsed and "pkg/lonely/bad.py" not in parsed
+
+
+def _repo_of(make_repo, files: dict, rules: str, datalog: str = ""):
+    text = ADR.format(title="Rules", rules=rules) + (f"\n```datalog\n{datalog}```\n" if datalog else "")
+    repo = make_repo({**files, "adr/0001-rules.md": text})
+    return repo, git(repo, "rev-parse", "HEAD").strip()
