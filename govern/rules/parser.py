@@ -7,18 +7,22 @@ frozen dataclasses; it never reaches exec/eval/compile or an engine's string API
 The parser is lark's stand-alone LALR parser of govern.rules.grammar, generated into
 govern/rules/lalr.py (tests/unit/test_rules_lalr.py keeps it the grammar's and
 regenerates it): building it from the grammar and importing lark cost ~45 ms of every
-cold `govern check`.
+cold `govern check`. It is imported on first use: the text the built-in rule kinds generate
+is read by govern.rules.generated (an optimisation), so a check whose ADRs hold no ```datalog
+block never imports it (~4 ms).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from govern.datalog.model import Aggregate, Atom, BodyItem, Comparison, Const, Literal, Origin, Rule, Var
 from govern.errors import AdrError, Diagnostic
-from govern.rules.lalr import (Lark, LarkError, Lark_StandAlone, Transformer, UnexpectedCharacters, UnexpectedEOF,
-                               UnexpectedInput, UnexpectedToken)
 from govern.vocabulary import SHORT_OUTPUTS
+
+if TYPE_CHECKING:
+    from govern.rules.lalr import Lark, UnexpectedInput
 
 MAX_TEXT = 100_000  # characters of rule text per block (parsing is linear: ~1 s at the limit)
 MAX_INT = 2**31 - 1  # clingo integers are 32-bit
@@ -26,6 +30,8 @@ MAX_INT = 2**31 - 1  # clingo integers are 32-bit
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
+    from govern.rules.lalr import Lark_StandAlone
+
     # Generated with parser="lalr", start=grammar.START, maybe_placeholders=False. Positions come from
     # the tokens (head predicate, final '.'), not propagate_positions, which would double the
     # parse time.
@@ -49,12 +55,16 @@ class Clause:
     body_pos: tuple[Position, ...]
 
 
-class _Build(Transformer):
+class _Build:
     """Tree → model objects; atoms and items carry their position alongside."""
 
     def __init__(self, errors: list[tuple[int, int, str]]):
-        super().__init__()
         self.errors = errors
+
+    def transform(self, tree):
+        """What lark's Transformer does with these callbacks (every node under an atom or a body
+        has one; tokens, `str`s, are passed as they are), without importing lark's runtime."""
+        return getattr(self, tree.data)([c if isinstance(c, str) else self.transform(c) for c in tree.children])
 
     def var(self, items):
         return (Var(str(items[0])), items[0])
@@ -167,6 +177,8 @@ def parse_query(text: str) -> tuple[BodyItem, ...]:
 
 
 def _parse(text: str, start: str, path: str, shift: int):
+    from govern.rules.lalr import LarkError, UnexpectedInput
+
     try:
         return _lark().parse(text, start=start)
     except UnexpectedInput as err:
@@ -177,6 +189,8 @@ def _parse(text: str, start: str, path: str, shift: int):
 
 
 def _at_end(err: UnexpectedInput) -> bool:
+    from govern.rules.lalr import UnexpectedEOF, UnexpectedToken
+
     return isinstance(err, UnexpectedEOF) or (isinstance(err, UnexpectedToken) and err.token.type == "$END")
 
 
@@ -187,6 +201,8 @@ def _end(text: str) -> tuple[int, int]:
 
 
 def _describe(err: UnexpectedInput, text: str) -> str:
+    from govern.rules.lalr import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(err, UnexpectedCharacters):
         char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
         return f"syntax error: unexpected character {char!r}"

@@ -30,11 +30,28 @@ def test_registering_the_commands_imports_nothing_heavy():
 
 def test_the_adr_and_rules_packages_import_their_parsers_on_first_use():
     assert heavy(modules_after("import govern.adr, govern.rules")) == []
-    loaded = modules_after("from govern.adr import load_adrs\nfrom govern.rules import parse_query")
+    loaded = modules_after("from govern.adr import load_adrs\nfrom govern.rules import parse_query\nparse_query('a(X)')")
     assert {"govern.adr.loader", "govern.rules.parser", "govern.rules.lalr"} <= loaded
     # The rule parser is generated (govern/rules/lalr.py): lark itself is never imported, and
     # jsonschema only to word the errors of an invalid front matter (govern.adr.schema).
     assert not {"lark", "jsonschema"} & loaded
+
+
+KIND_ADR = "---\ntitle: T\nstatus: accepted\nrules:\n  - id: r\n    forbid-import:\n      from: [app/**]\n      to: [stripe]\n---\n"
+BLOCK_ADR = KIND_ADR.replace("rules:\n", "rules:\n  - id: s\n    datalog: true\n") + \
+    '```datalog\nviolation("s", F, "m") :- module(_, F).\n```\n'
+
+
+def _loading(text: str) -> str:
+    return f"from govern.adr import load_adrs\n[adr] = load_adrs([('adr/0001-t.md', {text!r}.encode(), 'b')])\nassert adr.rules"
+
+
+def test_built_in_kinds_compile_without_the_lalr_parser():
+    """The kinds' text is read by govern.rules.generated (an optimisation): the generated LALR
+    parser is imported only for a ```datalog block (or text that reader declines)."""
+    loaded = modules_after(_loading(KIND_ADR))
+    assert "govern.rules.parser" in loaded and "govern.rules.lalr" not in loaded
+    assert "govern.rules.lalr" in modules_after(_loading(BLOCK_ADR))
 
 
 def test_the_lazy_names_are_the_real_ones():
