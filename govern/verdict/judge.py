@@ -19,7 +19,6 @@ from govern import __version__
 from govern.adr import AdrSet, RuleSpec
 from govern.errors import UsageError
 from govern.rules import active
-from govern.verdict.allowances import allowances, change_record
 from govern.verdict.base_facts import base_facts, base_reads
 from govern.verdict.evaluate import GOALS, Evaluation, answers_only, evaluate, extract_facts
 from govern.verdict.findings import exempted, findings, unexempted
@@ -103,7 +102,7 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         run = second_round(request.repo, request.target, run, first, second, config, extra, engine, request.cache,
                            earlier, skip, metric_goals(second))
     violations, exemptions = findings(run.violations, run.exemptions, specs, adrs, legacy, base_exempted)
-    record = change_record(change, allowances(specs, run.store), verified_at) if change else None
+    record = _change_record(change, specs, run.store, verified_at) if change else None
     verdict = Verdict(
         version=__version__, engine=run.engine, target=TARGETS.get(type(request.target), "tree"),
         commit=request.commit, tree=getattr(request.target, "tree", None), base=_base_id(request.base),
@@ -114,6 +113,14 @@ def judge_in_full(request: JudgeRequest) -> Judgement:
         metrics=metric_values(specs, run.store, engine, config.engine_threshold, run.values) or None, change=record,
     )
     return Judgement(verdict, run, adrs)
+
+
+def _change_record(change: list, specs: Mapping[str, RuleSpec], store, verified_at: str):
+    """The verdict's record of the change judged (govern.verdict.allowances: imported for a
+    change only, ~1 ms of a tree check's start-up)."""
+    from govern.verdict.allowances import allowances, change_record
+
+    return change_record(change, allowances(specs, store), verified_at)
 
 
 def _legacy(request: JudgeRequest, specs: Mapping[str, RuleSpec], config, extra: list, engine: str) -> tuple[set, set]:

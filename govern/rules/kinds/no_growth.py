@@ -25,7 +25,6 @@ is a finding when the count exceeds it (the ratchet then blocks only the added o
 from __future__ import annotations
 
 from collections.abc import Callable
-from difflib import get_close_matches
 
 from govern.rules.kinds.base import KindInput, clause, dependency_groups, merge_targets, module_target, q, text
 from govern.vocabulary import BASE_PREFIX
@@ -126,6 +125,8 @@ def _named(kind: KindInput, key: str, known: frozenset[str], what: str) -> str |
     closest known ids)."""
     value = kind.block.get(key)
     if not isinstance(value, str) or value not in known:
+        from difflib import get_close_matches  # only for this error (~1 ms to import)
+
         close = get_close_matches(value, sorted(known), n=3) if isinstance(value, str) else []
         hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
         kind.error((key,), f"unknown {what} {value!r}{hint}")
