@@ -14,6 +14,11 @@ import os
 # (2026-11-25 16:50, benchmarks/check_vs_lint_imports.py repositories): 4.9 MB of sources
 # 0.68 s in process, 0.70-0.83 s with a pool of 2; 25 MB 2.67 s in process, 2.13-2.25 s
 # with the pool. (On the same box shared with other jobs a pool showed no gain.)
+# The closure's waves (facts.extractors.python.narrow) are scanned one call each, so each wave
+# decides alone: sqlfluff's rules need 0.97 MB (88 files, nearly all in its first wave) and a
+# pool of 2 forked workers scanned it in 0.074-0.104 s against 0.064-0.082 s in process
+# (2026-12-03 22:14, box shared with another helper: load 1.8), so a pool kept across waves
+# would not pay either.
 PARALLEL_MIN_BYTES = 2_000_000
 
 

@@ -114,7 +114,7 @@ def _closure(entries: list[Entry], modules: dict[str, str], known: frozenset[str
         by_name.setdefault(modules[e.path], []).append(e)
     specs = []  # (follow prefixes or None, files reached)
     frontier: dict[str, Entry] = {}
-    for follow, prefixes, patterns in sorted({c[1:] for c in closures}, key=repr):  # graphs alike: one walk
+    for follow, (prefixes, patterns) in sorted(_walks(closures).items(), key=repr):
         compiled = [p.split(".") for p in sorted(patterns)]
         starts = {e.path: e for e in entries if inside(modules[e.path], prefixes, compiled)
                   and (follow is None or inside(modules[e.path], follow, []))}
@@ -138,6 +138,24 @@ def _closure(entries: list[Entry], modules: dict[str, str], known: frozenset[str
                             seen.add(e.path)
                             frontier[e.path] = e
     return set().union(*(seen for _, seen in specs)) if specs else set()
+
+
+MAX_WALKS = 8  # distinct `follow` prefix sets walked apart; more (a hostile ADR's) are walked as one
+
+
+def _walks(closures) -> dict[frozenset[str] | None, tuple[frozenset[str], frozenset[str]]]:
+    """{follow: (source prefixes, source patterns)}: closures that follow the same prefixes are
+    walked together (the closure of a union of sources is the union of their closures);
+    beyond MAX_WALKS sets of prefixes, all are walked as one following their union (a
+    superset: more files parsed, never fewer)."""
+    out: dict = {}
+    for _, follow, prefixes, patterns in closures:
+        known = out.get(follow, (frozenset(), frozenset()))
+        out[follow] = (known[0] | prefixes, known[1] | patterns)
+    if len(out) > MAX_WALKS:
+        union = None if None in out else frozenset().union(*out)
+        out = {union: (frozenset().union(*(p for p, _ in out.values())), frozenset().union(*(q for _, q in out.values())))}
+    return out
 
 
 def destinations(name: str, path: str, found: list, known: frozenset[str]) -> set[str]:

@@ -348,8 +348,10 @@ def added_rows(rules: Sequence[Rule], store: FactStore, edges: set[tuple[Value, 
     users = [rule for rule in rules if _uses(rule)]
     if not users or not edges:
         return set()
-    if any(use.atom.pred != REACHES for rule in users for use in _uses(rule)) or store.kept_reachable(None):
-        return None  # (kept_reachable: the modules an added edge reaches may not all be parsed)
+    if any(use.atom.pred != REACHES for rule in users for use in _uses(rule)):
+        return None
+    if store.kept_reachable(None) and not _known_beyond(store, edges, memo):
+        return None
     if "view" not in memo:
         view = Layered(_helpers(rules, store), store)
         memo["view"], memo["known"] = view, base_preds(rules) | set(view.first.relations())
@@ -395,6 +397,17 @@ def added_rows(rules: Sequence[Rule], store: FactStore, edges: set[tuple[Value, 
                 if len(rows) > MAX_ADDED:
                     return None
     return rows - store.rows(REACHES)
+
+
+def _known_beyond(store: FactStore, edges: set[tuple[Value, Value]], memo: dict) -> bool:
+    """Whether every imports edge of each added edge's target is in the store, when only the
+    modules the searches' sources reach were parsed (prepare; an optimisation): a target that
+    is no module imports nothing, one in the searched graph was reached (its file parsed),
+    another module's imports may be missing."""
+    if "modules" not in memo:
+        memo["modules"] = {row[0] for row in store.rows("module")} if "module" in store.relations() else None
+    modules, reached = memo["modules"], store.graph_except(None).index
+    return modules is not None and all(v in reached or v not in modules for _, v in edges)
 
 
 def _walk(graph, adjacency: list[list[int]], extra: dict[Value, set[Value]], start: Value) -> set[Value]:

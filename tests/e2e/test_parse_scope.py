@@ -397,3 +397,17 @@ def _repo_of(make_repo, files: dict, rules: str, datalog: str = ""):
     text = ADR.format(title="Rules", rules=rules) + (f"\n```datalog\n{datalog}```\n" if datalog else "")
     repo = make_repo({**files, "adr/0001-rules.md": text})
     return repo, git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_many_graphs_with_packages_of_their_own_are_walked_as_one(make_repo, monkeypatch):
+    """A hostile ADR's many `within` packages: beyond python.MAX_WALKS the closures are walked
+    as one following their union (more files parsed, never fewer), and judge the same."""
+    packages = ["pkg", "pkg.core", "pkg.mid", "pkg.far", "pkg.ui", "pkg.ext", "pkg.plug", "pkg.lonely", "pkg.twice"]
+    rules = "".join(f"- id: r{i}\n  forbid-import:\n    from-modules: [pkg.core, pkg.plug]\n    to: [pkg.ui]\n"
+                    f"    transitive: true\n    within: [{p}]\n" for i, p in enumerate(packages))
+    repo, tip = _repo_of(make_repo, CHAINS, rules)
+    scoped = _judged(repo, tip, monkeypatch, scoped=True)
+    assert scoped == _judged(repo, tip, monkeypatch, scoped=False)
+    assert json.loads(scoped)["violations"]
+    parsed = _parsed(repo, tip, monkeypatch)
+    assert "pkg/ui/other.py" in parsed and "tests/test_pkg.py" not in parsed and "pkg/lonely/bad.py" not in parsed
