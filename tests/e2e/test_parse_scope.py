@@ -411,3 +411,23 @@ def test_many_graphs_with_packages_of_their_own_are_walked_as_one(make_repo, mon
     assert json.loads(scoped)["violations"]
     parsed = _parsed(repo, tip, monkeypatch)
     assert "pkg/ui/other.py" in parsed and "tests/test_pkg.py" not in parsed and "pkg/lonely/bad.py" not in parsed
+
+
+def test_the_server_hook_computes_the_closure_on_the_pushed_tree(tmp_path):
+    """A push that makes a file the sources did not reach part of a chain: the pre-receive
+    hook judges the pushed tree, whose closure holds that file (blocked, with the chain); a
+    push that only edits a file no source reaches is allowed."""
+    from tests.e2e.hooks_support import commit, push, server, verdict_note
+
+    files = {**CHAINS, "adr/0001-rules.md": ADR.format(title="Rules", rules=CLOSED["stars"])}
+    files["pkg/plug/two.py"] = "import pkg.plug.one\n"  # the sources reach nothing outside pkg.plug
+    bare, work = server(tmp_path, files)
+    quiet = commit(work, {"pkg/ext/via.py": "import pkg.lonely.x\n"}, "an import no source reaches")
+    done = push(work)
+    assert done.returncode == 0, done.stderr
+    assert verdict_note(bare, quiet)["violations"] == []
+    chained = commit(work, {"pkg/plug/one.py": "import pkg.ext.via\n"}, "now a source reaches it")
+    done = push(work)
+    assert done.returncode != 0 and "plug-not-lonely" in done.stderr, done.stderr
+    assert "pkg.plug.one" in done.stderr or "pkg/plug/one.py" in done.stderr
+    assert git(bare, "rev-parse", "main").strip() == quiet != chained
