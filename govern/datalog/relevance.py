@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from govern.datalog.model import Const, Literal, Rule, Value
 from govern.datalog.program import base_preds
-from govern.datalog.restrict import Allowed, demanded, matches
+from govern.datalog.restrict import Allowed, demanded, matcher
 from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
@@ -57,7 +57,7 @@ class Relevance:
                     atom = item.atom
                     consts = {i: t.value for i, t in enumerate(atom.args) if isinstance(t, Const)}
                     kept = out[atom.pred]
-                    kept.update(r for r in store.lookup(atom.pred, consts) if matches(atom, r, candidates))
+                    kept.update(filter(matcher(atom, candidates), store.lookup(atom.pred, consts)))
         return out
 
 

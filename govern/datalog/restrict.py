@@ -10,7 +10,7 @@ that can match. A variable with no restriction is absent from the result.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from govern.datalog.model import Atom, Const, Literal, Rule, Value, Var
 from govern.datalog.program import body_solutions, bound_positions
@@ -127,6 +127,40 @@ def matches(atom: Atom, row: tuple, allowed: Allowed) -> bool:
     return True
 
 
+def matcher(atom: Atom, allowed: Allowed) -> Callable[[tuple], bool]:
+    """`lambda row: matches(atom, row, allowed)`, its plan made once (an optimisation: a filter
+    asks it of every row of a relation, 47,000 times on napari): the constants, the positions a
+    repeated variable must equal, the candidate set of each restricted variable."""
+    arity = len(atom.args)
+    consts = [(i, t.value) for i, t in enumerate(atom.args) if isinstance(t, Const)]
+    first: dict[str, int] = {}
+    repeats, sets = [], []
+    for i, term in enumerate(atom.args):
+        if isinstance(term, Var):
+            if term.name in first:
+                repeats.append((first[term.name], i))
+            else:
+                first[term.name] = i
+                if term.name in allowed:
+                    sets.append((i, allowed[term.name]))
+
+    def check(row: tuple) -> bool:
+        if len(row) != arity:  # never for a relation's rows; matches() says what zip() would
+            return matches(atom, row, allowed)
+        for i, value in consts:
+            if row[i] != value:
+                return False
+        for i, j in repeats:
+            if row[i] != row[j]:
+                return False
+        for i, values in sets:
+            if row[i] not in values:
+                return False
+        return True
+
+    return check
+
+
 def _rows(store: FactStore, atom: Atom, allowed: Allowed) -> list[tuple]:
     consts = {i: t.value for i, t in enumerate(atom.args) if isinstance(t, Const)}
     # Look a small candidate set up in the index rather than scanning the relation.
@@ -138,7 +172,7 @@ def _rows(store: FactStore, atom: Atom, allowed: Allowed) -> list[tuple]:
         rows = [r for v in allowed[best[1]] for r in store.lookup(atom.pred, {**consts, best[0]: v})]
     else:
         rows = store.lookup(atom.pred, consts)
-    return [r for r in rows if matches(atom, r, allowed)]
+    return list(filter(matcher(atom, allowed), rows))
 
 
 def _narrow(allowed: Allowed, atom: Atom, rows: list[tuple]) -> None:
