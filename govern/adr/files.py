@@ -50,6 +50,8 @@ def load_adr_tree(tree, adr_dir: str, defaults: Mapping[str, Any] | None = None)
     """
     prefix = adr_dir.strip("/") + "/"
     wanted = [e for e in tree.entries() if e.path.startswith(prefix) and "/" not in e.path[len(prefix):] and e.path.endswith(".md")]
+    if not wanted:  # what load_adrs([]) gives, without importing the ADR parsers (~15 ms)
+        return AdrSet()
     files = [(e.path, e.blob) for e in wanted]
     settings = sorted((defaults or {}).items())
     key = (tuple(files), tuple(settings))

@@ -1,5 +1,6 @@
 """Loading ADR files: front matter, MADR spellings, datalog blocks, locations, hostile YAML."""
 import subprocess
+import sys
 
 import pytest
 
@@ -178,3 +179,12 @@ def test_load_adr_tree_from_a_real_commit(make_repo):
     adrs = load_adr_tree(CommitTree(repo, "HEAD"), "adr")
     assert [(a.id, a.path, a.blob) for a in adrs] == [("ADR-0001", "adr/0001-a.md", blob_id(files["adr/0001-a.md"].encode()))]
     assert [s.id for s in adrs.rules()] == ["r"]
+
+
+def test_a_tree_without_adr_files_loads_as_an_empty_list_of_files_would():
+    """No `*.md` under the ADR directory: the set load_adrs([]) gives, and (an optimisation) no
+    ADR parser imported for it."""
+    assert load_adr_tree(MemoryTree({"adr/notes.txt": b"x", "src/a.md": b"---\n"}), "adr") == load_adrs([])
+    code = ("from govern.adr import load_adr_tree\nfrom govern.facts.tree import MemoryTree\nimport sys\n"
+            "load_adr_tree(MemoryTree({'README.md': b'hi'}), 'adr')\nprint('govern.adr.loader' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
