@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from govern.datalog.model import Const, Literal, Rule, Value
 from govern.datalog.program import base_preds
-from govern.datalog.restrict import Allowed, demanded, matcher
+from govern.datalog.restrict import Allowed, demanded, matching_rows
 from govern.datalog.store import FactStore
 
 Row = tuple[Value, ...]
@@ -54,10 +54,7 @@ class Relevance:
         for rule, candidates in zip(self.rules, allowed):
             for item in rule.body:
                 if isinstance(item, Literal) and item.atom.pred in base:
-                    atom = item.atom
-                    consts = {i: t.value for i, t in enumerate(atom.args) if isinstance(t, Const)}
-                    kept = out[atom.pred]
-                    kept.update(filter(matcher(atom, candidates), store.lookup(atom.pred, consts)))
+                    out[item.atom.pred].update(matching_rows(store, item.atom, candidates))
         return out
 
 

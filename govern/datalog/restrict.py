@@ -38,13 +38,13 @@ def allowed_values(rule: Rule, store, base: set[str], skip: Iterable[str] = ("re
     allowed: Allowed = {name: set(values) for name, values in (seed or {}).items()}
     for atom in sorted(literals, key=lambda a: len(store.rows(a.pred))):
         if len(atom.variables()) == 1 or len(store.rows(atom.pred)) <= SMALL:
-            _narrow(allowed, atom, _rows(store, atom, allowed))
+            _narrow(allowed, atom, matching_rows(store, atom, allowed))
     # Two rounds reach the fixpoint for the shapes rule kinds compile to (helper → module → …).
     for _ in range(2):
         for atom in literals:
             names = atom.variables()
             if len(names) > 1 and names & allowed.keys():
-                _narrow(allowed, atom, _rows(store, atom, allowed))
+                _narrow(allowed, atom, matching_rows(store, atom, allowed))
     return allowed
 
 
@@ -161,7 +161,9 @@ def matcher(atom: Atom, allowed: Allowed) -> Callable[[tuple], bool]:
     return check
 
 
-def _rows(store: FactStore, atom: Atom, allowed: Allowed) -> list[tuple]:
+def matching_rows(store: FactStore, atom: Atom, allowed: Allowed) -> list[tuple]:
+    """The rows of the atom's relation that can match it (`matches`), the smallest candidate
+    set looked up in an index when that reads fewer rows than a scan."""
     consts = {i: t.value for i, t in enumerate(atom.args) if isinstance(t, Const)}
     # Look a small candidate set up in the index rather than scanning the relation.
     best = None
