@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .gitio import CatFile, repo_layout, resolve, run_git
-from .indexstat import eol_listing
+from .indexstat import CONVERSIONS, eol_listing
 from .statcache import FORMAT as STAT_CACHE, StatCache, StatPass, stat_pass
 
 REGULAR = ("100644", "100755")
@@ -176,6 +176,16 @@ class WorkTree(_Snapshot):
     # above it git's index vouches for what it can first (one more `git ls-files` pass over
     # every file and a `git check-attr`, ~30-60 ms on 6,000 files).
     HASH_DIRECTLY = 200
+    # Optimisation: the index is not asked either when a .gitattributes file of the tree sets a
+    # conversion (`* text=auto eol=lf`) and the files are small (on average at most this many
+    # bytes): git then vouches for almost nothing without a read of every file (the CR check of
+    # indexstat.eol_listing), and hashing them directly costs less than those two git passes
+    # (~6 us a file) plus the reads (sqlfluff, 5,956 files of 4 KB on average: 71 -> 44 ms;
+    # napari, 8 KB: 19 -> 13 ms). Larger files (assets git vouches for as `binary`) and plain
+    # trees keep the index (10,000 plain files: 35 ms against 63 hashing). Both ways give the
+    # same ids; INDEX_UNDER_CONVERSIONS True asks the index whatever (tests of that route).
+    HASH_AVERAGE_BYTES = 8192
+    INDEX_UNDER_CONVERSIONS = False
 
     def __init__(self, repo: str | os.PathLike, listed: StatPass | None = None) -> None:
         """`listed`: a stat_pass of this working tree taken a moment ago (govern check's warm
@@ -224,7 +234,10 @@ class WorkTree(_Snapshot):
                 continue
             paths[blob] = full
             result.append(Entry(decode_path(raw), blob, "100755" if mode & stat.S_IXUSR else "100644", key[3]))
-        vouched, eol = eol_listing(self.repo) if len(missed) > self.HASH_DIRECTLY else ({}, {})
+        ask = len(missed) > self.HASH_DIRECTLY and (
+            self.INDEX_UNDER_CONVERSIONS or sum(key[3] for _, _, key in missed) > self.HASH_AVERAGE_BYTES * len(missed)
+            or not _converting(root, done))
+        vouched, eol = eol_listing(self.repo) if ask else ({}, {})
         for raw, full, key in missed:
             blob = vouched.get(raw) or _eol_blob(full, key[3], eol.get(raw)) or _hash_file(full, key[3], algo)
             known.put(raw, key, blob, since)
@@ -238,6 +251,28 @@ class WorkTree(_Snapshot):
         return {blob: read_file(os.fsdecode(self._paths[blob])) for blob in blobs}
 
 
+def _converting(root: bytes, listed: StatPass) -> bool:
+    """Whether a .gitattributes file among the listed paths (a regular file: never a link)
+    sets a conversion attribute (text, eol, crlf, filter, ident, working-tree-encoding) on some
+    pattern: a guess at whether git's index can vouch for files without their being read, which
+    only chooses the faster of two exact ways to the same blob ids (INDEX_UNDER_CONVERSIONS)."""
+    for raw, key in zip(listed.raws, listed.keys):
+        if (raw == b".gitattributes" or raw.endswith(b"/.gitattributes")) and key is not None and stat.S_ISREG(key[2]):
+            try:
+                text = read_file(root + raw, _ATTRIBUTES_READ)
+            except OSError:
+                continue
+            for line in text.splitlines():
+                words = line.split()
+                if words and not words[0].startswith(b"#") and any(
+                        w.partition(b"=")[0] in CONVERSIONS for w in words[1:]):
+                    return True
+    return False
+
+
+_ATTRIBUTES_READ = 1 << 20  # a larger .gitattributes is read in part: only a guess depends on it
+
+
 def _eol_blob(full: bytes, size: int, staged: str | None) -> str | None:
     """The staged blob of a file git reports unchanged whose only conversions are line
     endings, when its bytes hold no CR (facts.indexstat.eol_listing); else None (hash it)."""
@@ -248,6 +283,7 @@ def _eol_blob(full: bytes, size: int, staged: str | None) -> str | None:
 
 
 _EOL_READ = 1 << 24  # larger files are hashed in chunks instead of read whole
+_HASH_WHOLE = 1 << 20  # larger files are hashed in chunks of this size
 
 
 def read_file(full: bytes | str, limit: int | None = None) -> bytes:
@@ -280,6 +316,9 @@ def _buffered(full: bytes, limit: int | None) -> bytes:
 
 def _hash_file(full: bytes, size: int, algo: str) -> str:
     digest = hashlib.new(algo, b"blob %d\0" % size)
+    if size <= _HASH_WHOLE:  # most files: read whole, unbuffered (read_file), ~20% faster
+        digest.update(read_file(full))
+        return digest.hexdigest()
     with open(full, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)

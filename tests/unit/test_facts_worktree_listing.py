@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -176,6 +177,7 @@ def test_line_ending_conversions_trust_the_index_only_for_files_without_cr(make_
     """Under `text=auto eol=lf` (or autocrlf) every file is in doubt; one git reports unchanged
     whose bytes hold no CR is its staged blob (no hashing), one with a CR on disk is hashed."""
     monkeypatch.setattr(WorkTree, "HASH_DIRECTLY", 0)  # git's index is asked even for a few files
+    monkeypatch.setattr(WorkTree, "INDEX_UNDER_CONVERSIONS", True)  # and even under text=auto
     import govern.facts.tree as tree
 
     hashed = []
@@ -217,3 +219,54 @@ def test_empty_and_fresh_repositories(make_repo):
     assert check(repo) == []
     write(repo, {"a.py": "a\n"})
     assert [e.path for e in check(repo)] == ["a.py"]
+
+
+@pytest.mark.parametrize("attributes, converting", [
+    ("* text=auto eol=lf\n", True), ("*.bat text eol=crlf\n", True), ("*.txt ident\n", True),
+    ("*.c filter=indent\n", True), ("*.png binary\n*.txt -text\n# * text\n", False), ("", False),
+])
+def test_trees_under_conversions_are_hashed_without_asking_the_index(make_repo, monkeypatch, attributes, converting):
+    """A .gitattributes setting a conversion: every file is read anyway, so they are hashed
+    directly (an optimisation); otherwise git's index vouches first. The same ids either way."""
+    import govern.facts.tree as tree
+
+    monkeypatch.setattr(WorkTree, "HASH_DIRECTLY", 0)
+    asked = []
+    real = tree.eol_listing
+    monkeypatch.setattr(tree, "eol_listing", lambda repo: asked.append(repo) or real(repo))
+    repo = make_repo({"a.py": "import os\n", "doc.txt": "x\r\ny\n", "sub/b.py": "import a\n"})
+    write(repo, {"sub/.gitattributes": attributes})
+    check(repo)
+    assert bool(asked) is not converting
+    if converting:  # larger files on average (assets): the index, which vouches for `binary` ones
+        write(repo, {"asset.bin": b"\0" * 100_000})
+        shutil.rmtree(repo / ".git" / "govern", ignore_errors=True)  # no stat cache: every file unknown
+        check(repo)
+        assert len(asked) == 1
+    from govern.facts.statcache import stat_pass
+
+    assert tree._converting(os.path.join(os.fsencode(repo), b""), stat_pass(str(repo))) is converting
+
+
+def test_a_gitattributes_link_is_never_read_for_the_guess(make_repo, tmp_path):
+    import govern.facts.tree as tree
+    from govern.facts.statcache import stat_pass
+
+    outside = tmp_path / "outside"
+    outside.write_text("* text=auto\n")
+    repo = make_repo({"a.py": "import os\n"})
+    (repo / ".gitattributes").symlink_to(outside)
+    (repo / "sub").mkdir()
+    os.mkfifo(repo / "sub" / ".gitattributes")  # were it listed, opening it would block: never opened
+    assert tree._converting(os.path.join(os.fsencode(repo), b""), stat_pass(str(repo))) is False
+
+
+@pytest.mark.parametrize("size", [0, 5, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 << 20])
+def test_hashing_a_file_whole_or_in_chunks_gives_git_s_id(tmp_path, size):
+    import govern.facts.tree as tree
+
+    path = tmp_path / "f"
+    path.write_bytes(os.urandom(size))
+    expected = subprocess.run(["git", "hash-object", "--no-filters", str(path)], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    assert tree._hash_file(os.fsencode(path), size, "sha1") == expected
